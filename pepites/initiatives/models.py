@@ -1,0 +1,231 @@
+"""Initiatives (the "pépites") and the themes that classify them."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pepites.core.validators import validate_latitude, validate_longitude
+from pepites.network.models import Centre
+from pepites.territories.models import Commune
+
+validate_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("La couleur doit être au format hexadécimal, ex. #1f6f8b.")
+)
+
+
+class Theme(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    label = models.CharField(_("intitulé"), max_length=120, unique=True)
+    description = models.TextField(_("description courte"), blank=True)
+    colour = models.CharField(_("couleur"), max_length=7, validators=[validate_colour])
+    icon = models.CharField(
+        _("icône"), max_length=40, help_text=_("Nom d'une icône du jeu d'icônes de Pépites.")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    in_publication = models.BooleanField(_("thème de L'Éco des quartiers"), default=False)
+
+    class Meta:
+        verbose_name = _("thématique")
+        verbose_name_plural = _("thématiques")
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PorteurKind(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    ENTREPRISE = "entreprise", _("Entreprise")
+    COOPERATIVE = "cooperative", _("Coopérative")
+    COLLECTIVITE = "collectivite", _("Collectivité")
+    BAILLEUR = "bailleur", _("Bailleur")
+    ETABLISSEMENT_PUBLIC = "etablissement_public", _("Établissement public")
+    AUTRE = "autre", _("Autre")
+
+
+class InitiativeStatus(models.TextChoices):
+    DRAFT = "brouillon", _("Brouillon")
+    PROPOSED = "proposee", _("Proposée")
+    PUBLISHED = "publiee", _("Publiée")
+    ARCHIVED = "archivee", _("Archivée")
+
+
+class Initiative(models.Model):
+    """A short case study of something done in or for the QPV, not a pin with a name."""
+
+    uid = models.UUIDField(_("identifiant stable"), default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("adresse (slug)"), max_length=120, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(_("résumé"), max_length=600)
+    # The structured description: the four questions a reader asks of a case study.
+    context = models.TextField(_("contexte et enjeu"), blank=True)
+    actions = models.TextField(_("ce qui a été fait"), blank=True)
+    results = models.TextField(_("résultats"), blank=True)
+    replication = models.TextField(_("pour reproduire"), blank=True)
+
+    porteur_name = models.CharField(_("porteur"), max_length=200)
+    porteur_kind = models.CharField(
+        _("type de porteur"),
+        max_length=30,
+        choices=PorteurKind.choices,
+        default=PorteurKind.ASSOCIATION,
+    )
+    partners = models.TextField(_("partenaires"), blank=True)
+    funders = models.TextField(_("financeurs"), blank=True)
+    target_public = models.CharField(_("public visé"), max_length=300, blank=True)
+
+    themes = models.ManyToManyField(
+        Theme, related_name="initiatives", verbose_name=_("thématiques")
+    )
+    principal_theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        related_name="principal_initiatives",
+        verbose_name=_("thématique principale"),
+    )
+
+    start_year = models.PositiveSmallIntegerField(
+        _("année de démarrage"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    is_running = models.BooleanField(_("toujours en cours"), default=True)
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("commune")
+    )
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
+
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        null=True,
+        blank=True,
+        verbose_name=_("centre référent"),
+        help_text=_("Vide : l'initiative relève de l'équipe nationale."),
+    )
+
+    contact_name = models.CharField(_("nom du contact"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("courriel du contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
+    contact_consent = models.BooleanField(
+        _("consentement à la publication du contact"),
+        default=False,
+        help_text=_("Le contact n'est publié qu'avec l'accord explicite de la personne."),
+    )
+
+    status = models.CharField(
+        _("état"), max_length=12, choices=InitiativeStatus.choices, default=InitiativeStatus.DRAFT
+    )
+    is_demo = models.BooleanField(
+        _("exemple de démonstration"),
+        default=False,
+        help_text=_("Contenu fictif, affiché comme tel sur toutes les pages."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    last_checked_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Incrémentée à chaque enregistrement (verrou optimiste)."),
+    )
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-published_at", "title"]
+        indexes = [
+            models.Index(fields=["status", "principal_theme"], name="initiative_status_theme"),
+            models.Index(fields=["status", "centre"], name="initiative_status_centre"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="initiative_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="initiative_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        has_contact = self.contact_name or self.contact_email or self.contact_phone
+        if has_contact and not self.contact_consent:
+            raise ValidationError(
+                {
+                    "contact_consent": _(
+                        "Un contact ne peut être enregistré qu'avec le consentement de la "
+                        "personne à sa publication."
+                    )
+                }
+            )
+
+
+class InitiativeLink(models.Model):
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="links", verbose_name=_("initiative")
+    )
+    url = models.URLField(_("adresse"), max_length=500)
+    label = models.CharField(_("intitulé"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("lien")
+        verbose_name_plural = _("liens")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class QpvRelation(models.TextChoices):
+    IN = "dans", _("Dans le QPV")
+    NEAR = "proximite", _("À proximité du QPV")
+    FOR = "pour", _("Pour les habitants du QPV")
+
+
+class InitiativeQpv(models.Model):
+    """The QPV an initiative concerns, stored as codes so queries are the same everywhere."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="qpv_links", verbose_name=_("initiative")
+    )
+    qpv_code = models.CharField(
+        _("code QPV"),
+        max_length=8,
+        db_index=True,
+        validators=[
+            RegexValidator(r"^Q[NP][0-9A-Z]{6}$", _("Code QPV invalide (ex. QN09301M).")),
+        ],
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=QpvRelation.choices)
+    distance_m = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("QPV concerné")
+        verbose_name_plural = _("QPV concernés")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "qpv_code"], name="unique_initiative_qpv")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qpv_code} ({self.get_relation_display()})"

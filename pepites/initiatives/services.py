@@ -1,0 +1,246 @@
+"""Writes of the initiatives domain: every creation and edit goes through here."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pepites.core.errors import ConflictError
+from pepites.core.validators import validate_commune_code
+from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
+from pepites.network.models import Centre
+from pepites.network.selectors import centre_for_commune
+from pepites.territories.models import Commune
+
+THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"
+
+# Plain fields a caller may set directly; relations go through dedicated arguments.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "context",
+        "actions",
+        "results",
+        "replication",
+        "porteur_name",
+        "porteur_kind",
+        "partners",
+        "funders",
+        "target_public",
+        "start_year",
+        "is_running",
+        "address",
+        "latitude",
+        "longitude",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_consent",
+        "status",
+        "is_demo",
+        "last_checked_at",
+    }
+)
+SLUG_MAX_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class ThemesLoadReport:
+    created: int
+    existing: int
+
+
+@transaction.atomic
+def load_default_themes(*, path: Path = THEMES_FILE) -> ThemesLoadReport:
+    """Create the starting themes that do not exist yet; never overwrite an edited theme."""
+    created = existing = 0
+    for position, item in enumerate(json.loads(path.read_text(encoding="utf-8")), start=1):
+        _theme, was_created = Theme.objects.get_or_create(
+            slug=item["slug"],
+            defaults={
+                "label": item["label"],
+                "description": item["description"],
+                "colour": item["colour"],
+                "icon": item["icon"],
+                "in_publication": item["in_publication"],
+                "position": position,
+            },
+        )
+        created += was_created
+        existing += not was_created
+    return ThemesLoadReport(created=created, existing=existing)
+
+
+def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[: SLUG_MAX_LENGTH - 8].strip("-") or "initiative"
+    candidate, n = base, 1
+    others = Initiative.objects.exclude(pk=exclude_pk) if exclude_pk else Initiative.objects.all()
+    while others.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _resolve_commune(code: str) -> Commune:
+    validate_commune_code(code)
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None:
+        raise ValidationError(
+            {
+                "commune": _("La commune %(code)s est inconnue du Code officiel géographique.")
+                % {"code": code}
+            }
+        )
+    return commune
+
+
+def _resolve_themes(
+    theme_slugs: Iterable[str], principal_theme_slug: str | None
+) -> tuple[list[Theme], Theme]:
+    slugs = list(dict.fromkeys(theme_slugs))
+    if principal_theme_slug and principal_theme_slug not in slugs:
+        slugs.insert(0, principal_theme_slug)
+    if not slugs:
+        raise ValidationError({"themes": _("Choisissez au moins une thématique.")})
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in themes]
+    if unknown:
+        raise ValidationError(
+            {"themes": _("Thématique inconnue : %(slugs)s.") % {"slugs": ", ".join(unknown)}}
+        )
+    principal = themes[principal_theme_slug or slugs[0]]
+    return [themes[s] for s in slugs], principal
+
+
+def _resolve_centre(centre_slug: str | None, commune: Commune) -> Centre | None:
+    if centre_slug is None:
+        return centre_for_commune(commune_code=commune.code)
+    if centre_slug == "":
+        return None
+    centre = Centre.objects.filter(slug=centre_slug).first()
+    if centre is None:
+        raise ValidationError({"centre": _("Centre « %(slug)s » inconnu.") % {"slug": centre_slug}})
+    return centre
+
+
+def _apply_fields(initiative: Initiative, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown initiative fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+
+
+def _stamp_publication(initiative: Initiative) -> None:
+    if initiative.status == InitiativeStatus.PUBLISHED and initiative.published_at is None:
+        initiative.published_at = timezone.now()
+
+
+@transaction.atomic
+def create_initiative(
+    *,
+    title: str,
+    summary: str,
+    porteur_name: str,
+    commune_code: str,
+    theme_slugs: Iterable[str],
+    principal_theme_slug: str | None = None,
+    centre_slug: str | None = None,
+    links: Iterable[tuple[str, str]] = (),
+    **fields: Any,
+) -> Initiative:
+    """Validate and save a new initiative; raise ValidationError (nothing saved) on bad input.
+
+    Without `centre_slug` the initiative is referred to the centre covering its commune.
+    """
+    commune = _resolve_commune(commune_code)
+    themes, principal = _resolve_themes(theme_slugs, principal_theme_slug)
+    initiative = Initiative(
+        title=title,
+        summary=summary,
+        porteur_name=porteur_name,
+        commune=commune,
+        principal_theme=principal,
+        centre=_resolve_centre(centre_slug, commune),
+    )
+    _apply_fields(initiative, fields)
+    initiative.slug = unique_slug(title=title)
+    _stamp_publication(initiative)
+    initiative.full_clean()
+    initiative.save()
+    initiative.themes.set(themes)
+    for position, (url, label) in enumerate(links):
+        link = InitiativeLink(initiative=initiative, url=url, label=label, position=position)
+        link.full_clean(exclude=["initiative"])
+        link.save()
+    return initiative
+
+
+def claim_version(*, initiative_pk: int, expected_version: int) -> int:
+    """Atomically move the version forward if nobody saved since `expected_version` was read.
+
+    Must run inside a transaction: the UPDATE takes the row's write lock, so of two
+    concurrent saves from the same version exactly one wins and the other gets a conflict.
+    """
+    claimed = Initiative.objects.filter(pk=initiative_pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        current = (
+            Initiative.objects.filter(pk=initiative_pk).values_list("version", flat=True).first()
+        )
+        raise ConflictError(expected_version=expected_version, current_version=current)
+    return expected_version + 1
+
+
+@transaction.atomic
+def save_initiative(*, initiative: Initiative, expected_version: int) -> Initiative:
+    """Save an edited instance (admin, forms) under optimistic locking."""
+    initiative.version = claim_version(
+        initiative_pk=initiative.pk, expected_version=expected_version
+    )
+    _stamp_publication(initiative)
+    initiative.full_clean()
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
+def update_initiative(
+    *,
+    initiative: Initiative,
+    expected_version: int,
+    commune_code: str | None = None,
+    theme_slugs: Iterable[str] | None = None,
+    principal_theme_slug: str | None = None,
+    **fields: Any,
+) -> Initiative:
+    """Change some fields of an initiative read at `expected_version`.
+
+    Raises ConflictError if someone saved it in between, ValidationError on bad input;
+    in both cases nothing is written.
+    """
+    if commune_code is not None:
+        initiative.commune = _resolve_commune(commune_code)
+    _apply_fields(initiative, fields)
+    if initiative.title and "title" in fields and not initiative.slug:
+        initiative.slug = unique_slug(title=initiative.title, exclude_pk=initiative.pk)
+    themes = None
+    if theme_slugs is not None or principal_theme_slug is not None:
+        current = list(initiative.themes.values_list("slug", flat=True))
+        themes, initiative.principal_theme = _resolve_themes(
+            theme_slugs if theme_slugs is not None else current, principal_theme_slug
+        )
+    save_initiative(initiative=initiative, expected_version=expected_version)
+    if themes is not None:
+        initiative.themes.set(themes)
+    return initiative
