@@ -116,8 +116,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # during a write, IMMEDIATE takes the write lock at BEGIN (no deadlock on upgrade),
     # and the busy timeout makes writers queue instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, so that threads and the live server share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-pepites.sqlite3")}
+    # SQLITE_TRANSACTION_MODE exists for the benchmark that shows why IMMEDIATE is needed.
+    sqlite_transaction_mode = os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE").upper()
+    if sqlite_transaction_mode not in {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"}:
+        raise ImproperlyConfigured(
+            "SQLITE_TRANSACTION_MODE must be DEFERRED, IMMEDIATE or EXCLUSIVE, "
+            f"got {sqlite_transaction_mode!r}"
+        )
     DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
+        "transaction_mode": sqlite_transaction_mode,
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
         "init_command": (
             "PRAGMA journal_mode=WAL;"
@@ -188,6 +197,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# Without `collectstatic` (tests, development) fall back to the unhashed names.
+WHITENOISE_MANIFEST_STRICT = False
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -91,7 +91,10 @@ def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
 
 
 def _resolve_commune(code: str) -> Commune:
-    validate_commune_code(code)
+    try:
+        validate_commune_code(code)
+    except ValidationError as exc:  # name the field, like every other input error
+        raise ValidationError({"commune": exc.error_list}) from exc
     commune = Commune.objects.filter(code=code).first()
     if commune is None:
         raise ValidationError(
@@ -173,10 +176,7 @@ def create_initiative(
         centre=_resolve_centre(centre_slug, commune),
     )
     _apply_fields(initiative, fields)
-    initiative.slug = unique_slug(title=title)
-    _stamp_publication(initiative)
-    initiative.full_clean()
-    initiative.save()
+    save_initiative(initiative=initiative)
     initiative.themes.set(themes)
     for position, (url, label) in enumerate(links):
         link = InitiativeLink(initiative=initiative, url=url, label=label, position=position)
@@ -203,11 +203,20 @@ def claim_version(*, initiative_pk: int, expected_version: int) -> int:
 
 
 @transaction.atomic
-def save_initiative(*, initiative: Initiative, expected_version: int) -> Initiative:
-    """Save an edited instance (admin, forms) under optimistic locking."""
-    initiative.version = claim_version(
-        initiative_pk=initiative.pk, expected_version=expected_version
-    )
+def save_initiative(*, initiative: Initiative, expected_version: int | None = None) -> Initiative:
+    """Validate and save an instance built or edited by a form, the admin or a service.
+
+    A new initiative gets its slug; an existing one is saved under optimistic locking:
+    `expected_version` is the version the editor read.
+    """
+    if initiative.pk is None:
+        initiative.slug = initiative.slug or unique_slug(title=initiative.title)
+    else:
+        if expected_version is None:
+            raise TypeError("expected_version is required to save an existing initiative")
+        initiative.version = claim_version(
+            initiative_pk=initiative.pk, expected_version=expected_version
+        )
     _stamp_publication(initiative)
     initiative.full_clean()
     initiative.save()
@@ -237,9 +246,10 @@ def update_initiative(
     themes = None
     if theme_slugs is not None or principal_theme_slug is not None:
         current = list(initiative.themes.values_list("slug", flat=True))
-        themes, initiative.principal_theme = _resolve_themes(
-            theme_slugs if theme_slugs is not None else current, principal_theme_slug
-        )
+        slugs = list(theme_slugs) if theme_slugs is not None else current
+        if principal_theme_slug is None and initiative.principal_theme.slug in slugs:
+            principal_theme_slug = initiative.principal_theme.slug  # kept while among the themes
+        themes, initiative.principal_theme = _resolve_themes(slugs, principal_theme_slug)
     save_initiative(initiative=initiative, expected_version=expected_version)
     if themes is not None:
         initiative.themes.set(themes)

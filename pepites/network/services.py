@@ -1,5 +1,6 @@
 """Writes of the network domain."""
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,6 +17,12 @@ from pepites.territories.models import Departement
 class CentresImportReport:
     created: int
     updated: int
+
+
+def https_url(address: str) -> str:
+    """The file lists bare host names (www.oriv.org); a scheme given anyway is not doubled."""
+    address = re.sub(r"^https?://", "", address.strip(), flags=re.IGNORECASE)
+    return f"https://{address}" if address else ""
 
 
 def resolve_coverage(*, coverage: tuple[tuple[str, str], ...]) -> list[str]:
@@ -57,7 +64,7 @@ def import_centres(
                 "territory_label": row.territory_label,
                 "coverage": " ".join(f"{kind}:{code}" for kind, code in row.coverage),
                 "phones": list(row.phones),
-                "website": f"https://{row.website}" if row.website else "",
+                "website": https_url(row.website),
                 "status": row.status,
             },
         )

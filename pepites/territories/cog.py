@@ -85,12 +85,26 @@ def _field(path: Path, index: int, row: dict, key: str) -> str:
     return value
 
 
+def _reference(path: Path, index: int, key: str, value: str | None, known: set[str]) -> None:
+    """A code pointing at another entry must exist: the database would refuse it at commit."""
+    if value is not None and value not in known:
+        raise ImportFileError(
+            _("Élément n° %(index)s : « %(key)s » vaut « %(value)s », code inconnu.")
+            % {"index": index + 1, "key": key, "value": value},
+            path=str(path),
+            field=key,
+        )
+
+
 def read_cog(data_dir: Path) -> CogData:
     """Parse the package's JSON files; raise ImportFileError on anything unexpected."""
     package_json = data_dir.parent / "package.json"
     version = "inconnue"
     if package_json.exists():
-        version = json.loads(package_json.read_text(encoding="utf-8")).get("version", version)
+        try:
+            version = json.loads(package_json.read_text(encoding="utf-8")).get("version", version)
+        except (json.JSONDecodeError, AttributeError) as exc:
+            raise ImportFileError(_("package.json illisible."), path=str(package_json)) from exc
     data = CogData(version=version)
 
     path = data_dir / "regions.json"
@@ -103,6 +117,7 @@ def read_cog(data_dir: Path) -> CogData:
             )
         )
 
+    region_codes = {r.code for r in data.regions}
     path = data_dir / "departements.json"
     for i, row in enumerate(_load_json(path)):
         data.departements.append(
@@ -113,9 +128,12 @@ def read_cog(data_dir: Path) -> CogData:
                 zone=row.get("zone", "metro"),
             )
         )
+        _reference(path, i, "region", data.departements[-1].region, region_codes)
 
+    departement_codes = {d.code for d in data.departements}
     path = data_dir / "communes.json"
     kinds = {"commune-actuelle": "commune", "arrondissement-municipal": "arrondissement"}
+    indexes: list[int] = []
     for i, row in enumerate(_load_json(path)):
         kind = kinds.get(row.get("type", "") if isinstance(row, dict) else "")
         if kind is None:  # communes déléguées and associées are not current communes
@@ -133,4 +151,12 @@ def read_cog(data_dir: Path) -> CogData:
                 postal_codes=tuple(row.get("codesPostaux") or ()),
             )
         )
+        indexes.append(i)
+        commune = data.communes[-1]
+        _reference(path, i, "departement", commune.departement, departement_codes)
+        _reference(path, i, "region", commune.region, region_codes)
+    commune_codes = {c.code for c in data.communes if c.kind == "commune"}
+    for i, commune in zip(indexes, data.communes, strict=True):
+        if commune.kind == "arrondissement":
+            _reference(path, i, "commune", commune.parent or "", commune_codes)
     return data

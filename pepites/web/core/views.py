@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pepites.initiatives.selectors import list_themes
+from pepites.initiatives.selectors import list_themes, published_initiatives
 from pepites.network.selectors import list_centres
 
 
@@ -11,7 +11,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"centres": list_centres(), "themes": list_themes()},
+        {
+            "centres": list_centres(),
+            "themes": list_themes(),
+            "published_count": published_initiatives().count(),
+        },
     )
 
 

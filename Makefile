@@ -1,0 +1,78 @@
+# Pépites — run `make help` for the list of targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PEPITES := $(BIN)/pepites
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BENCH_SIZES ?= 10000 100000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev assets chromium setup run serve test quality pytest e2e bench clean
+
+help: ## List the targets, one line each
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Install the application (virtualenv + front-end packages and COG data from npm)
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed ## Install the application and the test tools
+
+assets: install ## Collect static files (precompressed, hashed names)
+	$(PEPITES) collectstatic --noinput -v0
+
+chromium: ## Install Debian's Chromium for the browser tests (when root and missing)
+	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium absent : installez-le (apt-get install chromium) ou définissez CHROMIUM_PATH."; fi
+
+setup: assets ## Migrate and load reference data; add demonstration content to an empty database
+	$(PEPITES) migrate --noinput -v0
+	$(PEPITES) load_reference_data
+	$(PEPITES) demo --if-empty
+
+run: setup ## Install, prepare and serve the embedded instance on http://127.0.0.1:8000
+	@echo
+	@echo "Pépites est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
+	@echo "Pour créer un compte d'administration : $(PEPITES) createsuperuser"
+	@echo "  puis ouvrez http://$(HOST):$(PORT)/admin/"
+	@echo
+	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi:application
+
+serve: ## Serve without reinstalling (after `make setup`)
+	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi:application
+
+quality: install-dev ## Lint and format check, Django checks, missing migrations
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(PEPITES) check --fail-level WARNING
+	$(PEPITES) makemigrations --check --dry-run
+
+pytest: install-dev chromium ## Run the test suite only (unit, integration and browser tests)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: quality pytest ## Run everything: quality gate then the whole test suite
+
+bench: install-dev ## Benchmarks (BENCH_SIZES="10000 100000"); figures go to docs/benchmarks.md
+	$(BIN)/python -m bench --sizes $(BENCH_SIZES)
+
+clean: ## Remove the virtualenv, node_modules and var/
+	rm -rf $(VENV) node_modules var

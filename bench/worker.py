@@ -1,0 +1,104 @@
+"""The part of the benchmarks that runs inside Django, in a subprocess of its own.
+
+    python -m bench.worker TASK '{"json": "arguments"}'
+
+The environment (DATABASE_URL, PEPITES_VAR_DIR) chooses the throwaway database; the last
+line printed is `BENCH-RESULT {json}`. Add a task by adding a function to TASKS.
+"""
+
+import io
+import json
+import os
+import statistics
+import sys
+import time
+
+RESULT_MARKER = "BENCH-RESULT "
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _timed(function, repeat: int = 1) -> tuple[float, object]:
+    """Median wall time of `repeat` calls (seconds) and the last result."""
+    timings, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings), result
+
+
+def prepare(_args: dict) -> dict:
+    """Migrate and load the reference data (COG, centres, themes)."""
+    from django.core.management import call_command
+
+    migrate_s, _ = _timed(lambda: call_command("migrate", interactive=False, verbosity=0))
+    reference_s, _ = _timed(lambda: call_command("load_reference_data", stdout=io.StringIO()))
+    return {"migrate_s": migrate_s, "reference_data_s": reference_s}
+
+
+def generate(args: dict) -> dict:
+    """Time `generate_initiatives`, then the sanity reads of the published initiatives."""
+    from django.db import connection
+
+    from pepites.initiatives.demo import generate_initiatives
+    from pepites.initiatives.models import Initiative, InitiativeStatus
+
+    load_s, created = _timed(
+        lambda: generate_initiatives(count=args["count"], seed=args.get("seed", 0))
+    )
+    published = Initiative.objects.filter(status=InitiativeStatus.PUBLISHED)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    # Median of a few runs: the first one also pays for the cold cache.
+    count_s, published_count = _timed(published.count, repeat=5)
+    page_s, page = _timed(
+        lambda: list(
+            published.select_related("commune", "principal_theme").order_by("-published_at")[:50]
+        ),
+        repeat=5,
+    )
+    return {
+        "load_s": load_s,
+        "created": created,
+        "total": Initiative.objects.count(),
+        "published": published_count,
+        "count_s": count_s,
+        "page_s": page_s,
+        "page_rows": len(page),
+    }
+
+
+def stress_setup(args: dict) -> dict:
+    """Demo content, a staff superuser, and the initiatives the writers will edit."""
+    from django.contrib.auth import get_user_model
+
+    from pepites.initiatives.demo import generate_initiatives
+    from pepites.initiatives.models import Initiative
+
+    generate_initiatives(count=args["count"], seed=args.get("seed", 0))
+    get_user_model().objects.create_superuser(
+        username=args["username"], email="bench@localhost", password=args["password"]
+    )
+    pks = list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[: args["writers"]])
+    return {"pks": pks, "total": Initiative.objects.count()}
+
+
+TASKS = {"prepare": prepare, "generate": generate, "stress_setup": stress_setup}
+
+
+def main() -> None:
+    task, raw_args = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
+    _setup_django()
+    result = TASKS[task](json.loads(raw_args))
+    print(RESULT_MARKER + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from pepites.core.models import ReferenceDataset
+
+
+@admin.register(ReferenceDataset)
+class ReferenceDatasetAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "licence", "loaded_at"]
+    readonly_fields = ["name", "source", "version", "licence", "counts", "loaded_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,90 @@
+"""Shared fixtures: reference data built from the real COG package, kept small per test."""
+
+import functools
+
+import pytest
+from django.conf import settings
+
+from pepites.initiatives.services import load_default_themes
+from pepites.network.centres_csv import read_centres
+from pepites.network.services import import_centres
+from pepites.territories.cog import CogData, read_cog
+from pepites.territories.services import import_cog
+
+# A sample of real communes: covered and uncovered territories, Corsica, overseas,
+# cities with arrondissements municipaux.
+SAMPLE_COMMUNES = {
+    "93066",  # Saint-Denis (Profession Banlieue)
+    "93048",  # Montreuil
+    "77288",  # Meaux: no centre covers Seine-et-Marne
+    "92050",  # Nanterre: no centre
+    "75056",  # Paris
+    "75119",  # Paris 19e arrondissement
+    "69123",  # Lyon
+    "69388",  # Lyon 8e arrondissement
+    "13055",  # Marseille
+    "59350",  # Lille
+    "33063",  # Bordeaux
+    "31555",  # Toulouse
+    "34172",  # Montpellier
+    "67482",  # Strasbourg
+    "95127",  # Cergy
+    "91228",  # Évry-Courcouronnes
+    "44109",  # Nantes
+    "35238",  # Rennes
+    "76540",  # Rouen
+    "37261",  # Tours
+    "25056",  # Besançon
+    "06088",  # Nice
+    "2A004",  # Ajaccio: no centre
+    "97411",  # Saint-Denis (La Réunion)
+    "97302",  # Cayenne
+    "97209",  # Fort-de-France
+    "97611",  # Mamoudzou
+    "97101",  # Les Abymes
+    "14118",  # Caen
+}
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests do not depend on a previous `collectstatic`: serve static files by name."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@functools.cache
+def full_cog() -> CogData:
+    return read_cog(settings.COG_DATA_DIR)
+
+
+def sample_cog() -> CogData:
+    data = full_cog()
+    return CogData(
+        version=data.version,
+        regions=data.regions,
+        departements=data.departements,
+        communes=[c for c in data.communes if c.code in SAMPLE_COMMUNES],
+    )
+
+
+def load_sample_reference_data() -> None:
+    import_cog(data=sample_cog())
+    import_centres(rows=read_centres())
+    load_default_themes()
+
+
+@pytest.fixture
+def reference_data(db):
+    """All régions and départements, a sample of communes, the 20 centres, the 10 themes."""
+    load_sample_reference_data()
+
+
+@pytest.fixture
+def full_reference_data(db):
+    """The whole COG (about 35,000 communes): for the tests that need every commune."""
+    import_cog(data=full_cog())
+    import_centres(rows=read_centres())
+    load_default_themes()
