@@ -38,11 +38,14 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed ## Install the appli
 assets: install ## Collect static files (precompressed, hashed names)
 	$(PEPITES) collectstatic --noinput -v0
 
-chromium: ## Install Debian's Chromium for the browser tests (when root and missing)
-	@if [ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then :; \
+chromium: ## Install Debian's Chromium and poppler-utils (pdftoppm) for the browser and PDF tests (when root and missing)
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ] || missing="chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Chromium absent : installez-le (apt-get install chromium) ou définissez CHROMIUM_PATH."; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Absents :$$missing — installez-les (apt-get install$$missing) ou définissez CHROMIUM_PATH."; fi
 
 setup: assets ## Migrate and load reference data; add demonstration content to an empty database
 	$(PEPITES) migrate --noinput -v0

@@ -9,6 +9,7 @@ instance's own var/pepites.sqlite3 is never opened.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import shutil
@@ -60,7 +61,7 @@ def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
     return ordered[index]
 
 
@@ -100,7 +101,9 @@ def _pg_create(admin_url: str | None, name: str, template: str | None = None) ->
     if template:
         statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with _pg_connect(admin_url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(statement)
 
 
@@ -110,7 +113,9 @@ def _pg_drop(admin_url: str | None, name: str | None) -> None:
     if not name:
         return
     with _pg_connect(admin_url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def _pg_url(admin_url: str, name: str) -> str:

@@ -37,6 +37,9 @@ class Options:
     stress_size: int = 2_000
     compare_deferred: bool = False
     timeout: float = 60.0
+    # False (smoke test only): serve with STATIC_MANIFEST=false instead of running the slow
+    # `collectstatic` that `make setup` runs before `make serve`.
+    collect_static: bool = True
     # every benchmark
     postgres_url: str | None = None
     seed: int = 0

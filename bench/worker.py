@@ -76,12 +76,13 @@ def generate(args: dict) -> dict:
 
 
 def stress_setup(args: dict) -> dict:
-    """Demo content, a staff superuser, and the initiatives the writers will edit."""
+    """Demo and synthetic content, a staff superuser, the initiatives the writers edit."""
     from django.contrib.auth import get_user_model
 
-    from pepites.initiatives.demo import generate_initiatives
+    from pepites.initiatives.demo import generate_initiatives, load_demo
     from pepites.initiatives.models import Initiative
 
+    load_demo(only_if_empty=True)  # what `make setup` adds to an empty database
     generate_initiatives(count=args["count"], seed=args.get("seed", 0))
     get_user_model().objects.create_superuser(
         username=args["username"], email="bench@localhost", password=args["password"]

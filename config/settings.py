@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pepites.web.context_processors.site",
+                "pepites.web.maps.map_settings",
             ],
             # Undefined variables become visible in tests instead of silently empty.
             "string_if_invalid": os.environ.get("PEPITES_TEMPLATE_INVALID", ""),
@@ -117,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and the busy timeout makes writers queue instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file too, so that threads and the live server share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-pepites.sqlite3")}
+    # One file per test process, so two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-pepites-{os.getpid()}.sqlite3")}
     # SQLITE_TRANSACTION_MODE exists for the benchmark that shows why IMMEDIATE is needed.
     sqlite_transaction_mode = os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE").upper()
     if sqlite_transaction_mode not in {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"}:
@@ -174,10 +176,17 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# WhiteNoise warns about a missing folder before the first `collectstatic`.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from the npm registry at install time (package-lock.json).
 NODE_MODULES_DIR = Path(os.environ.get("NODE_MODULES_DIR", BASE_DIR / "node_modules"))
 VENDOR_STATIC = {  # static prefix -> folder inside node_modules
     "vendor/leaflet": "leaflet/dist",
+    # The UMD build bundles its dependency kdbush; it is loaded by the map's Web Worker.
+    "vendor/supercluster": "supercluster/dist",
+    # Fonts of the printed publication (PDF), also usable by the web pages.
+    "vendor/fonts/source-sans-3": "@fontsource/source-sans-3/files",
+    "vendor/fonts/source-serif-4": "@fontsource/source-serif-4/files",
 }
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES_DIR / folder)
@@ -224,6 +233,27 @@ COG_DATA_DIR = Path(
         "COG_DATA_DIR", NODE_MODULES_DIR / "@etalab" / "decoupage-administratif" / "data"
     )
 )
+
+# QPV: an initiative outside every QPV but within this distance (metres) is "à proximité".
+QPV_NEAR_DISTANCE_M = env_int("QPV_NEAR_DISTANCE_M", 300)
+# Address geocoding: the BAN served by the IGN Géoplateforme (pepites/territories/geocoding.py).
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage").rstrip("/")
+GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
+GEOCODER_RETRIES = env_int("GEOCODER_RETRIES", 3)
+try:
+    GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE") or 0.5)
+except ValueError as exc:
+    raise ImproperlyConfigured("GEOCODER_MIN_SCORE must be a number between 0 and 1") from exc
+GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
+# The map's data file (every published initiative, compact and precompressed) is built
+# here once per data version; the version is re-read from the database at most every
+# MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).
+MAPDATA_DIR = Path(os.environ.get("MAPDATA_DIR", VAR_DIR / "mapdata"))
+MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
+# Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
+MAP_TILES = os.environ.get("MAP_TILES", "ign")
+if MAP_TILES not in {"ign", "osmfr"}:
+    raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 
 LOGGING = {
     "version": 1,

@@ -4,4 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# The map's data file is answered before Django's middleware stack: it is requested on
+# every visit of a map page and must cost about what a static file costs (see
+# pepites/web/initiatives/mapdata_http.py and the `mapserve` benchmark).
+from pepites.web.initiatives.mapdata_http import MapDataFastPath  # noqa: E402
+
+application = MapDataFastPath(django_application)

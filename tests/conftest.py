@@ -16,7 +16,7 @@ from pepites.territories.services import import_cog
 SAMPLE_COMMUNES = {
     "93066",  # Saint-Denis (Profession Banlieue)
     "93048",  # Montreuil
-    "77288",  # Meaux: no centre covers Seine-et-Marne
+    "77288",  # Melun: no centre covers Seine-et-Marne
     "92050",  # Nanterre: no centre
     "75056",  # Paris
     "75119",  # Paris 19e arrondissement
@@ -53,6 +53,17 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_map_data(settings, tmp_path_factory):
+    """Each test builds the map's data file in a folder of its own, from its own database."""
+    from pepites.initiatives import mapdata
+
+    settings.MAPDATA_DIR = tmp_path_factory.mktemp("mapdata")
+    mapdata.forget_current()
+    yield
+    mapdata.forget_current()
 
 
 @functools.cache

@@ -46,6 +46,26 @@ class PorteurKind(models.TextChoices):
     AUTRE = "autre", _("Autre")
 
 
+class QpvPlacement(models.TextChoices):
+    """Where an initiative lies with respect to the QPV outlines, computed from its point."""
+
+    NOT_COMPUTED = "", _("Non calculée")
+    IN = "dans", _("Dans un QPV")
+    NEAR = "proximite", _("À proximité d'un QPV")
+    OUTSIDE = "hors", _("Hors QPV")
+
+
+class LocationStatus(models.TextChoices):
+    """How the initiative's point was obtained, so that doubtful ones get a person's look."""
+
+    UNKNOWN = "", _("Non renseignée")
+    FOUND = "found", _("Adresse trouvée")
+    UNCERTAIN = "uncertain", _("Adresse à confirmer")
+    NOT_FOUND = "not_found", _("Adresse introuvable")
+    UNAVAILABLE = "unavailable", _("Géocodeur injoignable")
+    MANUAL = "manual", _("Placée à la main")
+
+
 class InitiativeStatus(models.TextChoices):
     DRAFT = "brouillon", _("Brouillon")
     PROPOSED = "proposee", _("Proposée")
@@ -106,6 +126,28 @@ class Initiative(models.Model):
         _("longitude"), null=True, blank=True, validators=[validate_longitude]
     )
 
+    location_status = models.CharField(
+        _("état de la localisation"),
+        max_length=12,
+        choices=LocationStatus.choices,
+        default=LocationStatus.UNKNOWN,
+        blank=True,
+    )
+    # Placement against the QPV outlines: derived data, recomputed by
+    # pepites.territories.services.place_initiatives, never typed by a person.
+    qpv_relation = models.CharField(
+        _("situation par rapport aux QPV"),
+        max_length=10,
+        choices=QpvPlacement.choices,
+        default=QpvPlacement.NOT_COMPUTED,
+        blank=True,
+    )
+    nearest_qpv_code = models.CharField(_("QPV le plus proche"), max_length=8, blank=True)
+    nearest_qpv_distance_m = models.PositiveIntegerField(
+        _("distance au QPV le plus proche (m)"), null=True, blank=True
+    )
+    qpv_placed_at = models.DateTimeField(_("situation calculée le"), null=True, blank=True)
+
     centre = models.ForeignKey(
         Centre,
         on_delete=models.PROTECT,
@@ -150,6 +192,7 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["status", "principal_theme"], name="initiative_status_theme"),
             models.Index(fields=["status", "centre"], name="initiative_status_centre"),
+            models.Index(fields=["status", "qpv_relation"], name="initiative_status_qpv"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -203,8 +246,18 @@ class QpvRelation(models.TextChoices):
     FOR = "pour", _("Pour les habitants du QPV")
 
 
+# Relations computed from the outlines (replaced at each placement) and the one a
+# contributor states (kept).
+COMPUTED_QPV_RELATIONS = (QpvRelation.IN, QpvRelation.NEAR)
+
+
 class InitiativeQpv(models.Model):
-    """The QPV an initiative concerns, stored as codes so queries are the same everywhere."""
+    """The QPV an initiative concerns, stored as codes so queries are the same everywhere.
+
+    "dans" and "proximite" rows are computed from the outlines (distance in metres, 0
+    inside); "pour" rows are stated by the contributor for an initiative located elsewhere
+    that serves the QPV's residents.
+    """
 
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="qpv_links", verbose_name=_("initiative")
@@ -224,8 +277,11 @@ class InitiativeQpv(models.Model):
         verbose_name = _("QPV concerné")
         verbose_name_plural = _("QPV concernés")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "qpv_code"], name="unique_initiative_qpv")
+            models.UniqueConstraint(
+                fields=["initiative", "qpv_code", "relation"], name="unique_initiative_qpv"
+            )
         ]
+        indexes = [models.Index(fields=["qpv_code", "relation"], name="initiative_qpv_relation")]
 
     def __str__(self) -> str:
         return f"{self.qpv_code} ({self.get_relation_display()})"

@@ -1,8 +1,21 @@
 """Reads of the initiatives domain."""
 
-from django.db.models import Count, Q, QuerySet
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
 
 
 def published_initiatives() -> QuerySet[Initiative]:
@@ -26,3 +39,142 @@ def get_published_initiative(*, slug: str) -> Initiative | None:
         .filter(slug=slug)
         .first()
     )
+
+
+# --- The public list and its filters ------------------------------------------------------
+
+# The list's default order, shared by the SQL list and the map's data file (whose rows come
+# in this order), so that the page rendered by the server and the one the browser builds
+# agree: newest publications first, then the most recent records.
+LIST_ORDER = (F("published_at").desc(nulls_last=True), "-pk")
+
+
+def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """What a card shows (title, porteur, commune, themes, summary) in three queries a page."""
+    return queryset.select_related("commune__departement", "principal_theme").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "label"))
+    )
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+
+
+class InitiativeResults:
+    """A filtered list of published initiatives that a Paginator can page through.
+
+    Either a query set in SQL order, or ranked ids (text search), fetched a page at a time.
+    """
+
+    def __init__(self, queryset: QuerySet[Initiative], ranked_ids: list[int] | None = None) -> None:
+        self.queryset = queryset
+        self.ranked_ids = ranked_ids
+
+    def count(self) -> int:
+        if self.ranked_ids is not None:
+            return len(self.ranked_ids)
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Initiative]:
+        if not isinstance(item, slice):
+            raise TypeError("InitiativeResults only supports slices")
+        if self.ranked_ids is None:
+            return list(with_card_data(self.queryset)[item])
+        return cards_for_ids(ids=self.ranked_ids[item])
+
+    def ids(self) -> list[int]:
+        if self.ranked_ids is not None:
+            return list(self.ranked_ids)
+        return list(self.queryset.values_list("pk", flat=True))
+
+
+def cards_for_ids(*, ids: list[int]) -> list[Initiative]:
+    """Published initiatives with their card data, in the order of `ids` (unknown skipped)."""
+    found = {i.pk: i for i in with_card_data(published_initiatives().filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _distance_order(queryset: QuerySet[Initiative], near: Near) -> QuerySet[Initiative]:
+    """Nearest first: squared equirectangular distance, exact enough to sort, and plain SQL
+    arithmetic that SQLite and PostgreSQL both compute."""
+    scale = math.cos(math.radians(near.latitude))
+    dlat = F("latitude") - Value(near.latitude)
+    dlon = (F("longitude") - Value(near.longitude)) * Value(scale)
+    distance = ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+    return queryset.annotate(distance=distance).order_by(
+        F("distance").asc(nulls_last=True), *LIST_ORDER
+    )
+
+
+def _search_ids(query: str) -> list[int]:
+    from pepites.search import search_initiative_ids
+
+    return search_initiative_ids(query=query, limit=None, published_only=True)
+
+
+def filter_published_initiatives(
+    *,
+    themes: Iterable[str] = (),
+    region: str = "",
+    departement: str = "",
+    commune: str | Iterable[str] = (),
+    centre: str = "",
+    in_qpv: bool = False,
+    query: str = "",
+    near: Near | None = None,
+) -> InitiativeResults:
+    """The published initiatives matching every filter given (several themes: any of them).
+
+    `commune`: INSEE codes; a city with arrondissements municipaux includes them. `query`:
+    words, ranked by the search module (the order of the results unless `near` is given).
+    `near`: nearest first. Otherwise newest first (LIST_ORDER).
+    """
+    queryset = published_initiatives()
+    theme_slugs = [slug for slug in themes if slug]
+    if theme_slugs:
+        queryset = queryset.filter(
+            pk__in=Initiative.themes.through.objects.filter(theme__slug__in=theme_slugs).values(
+                "initiative_id"
+            )
+        )
+    if region:
+        queryset = queryset.filter(commune__region_id=region)
+    if departement:
+        queryset = queryset.filter(commune__departement_id=departement)
+    codes = [commune] if isinstance(commune, str) else list(commune)
+    codes = [code for code in codes if code]
+    if codes:
+        queryset = queryset.filter(Q(commune_id__in=codes) | Q(commune__parent_id__in=codes))
+    if centre:
+        queryset = queryset.filter(centre__slug=centre)
+    if in_qpv:
+        queryset = queryset.filter(qpv_relation=QpvPlacement.IN)
+    query = " ".join(query.split())
+    if not query:
+        return InitiativeResults(
+            _distance_order(queryset, near) if near else queryset.order_by(*LIST_ORDER)
+        )
+    ranked = _search_ids(query)
+    narrowed = theme_slugs or region or departement or codes or centre or in_qpv
+    if not narrowed and not near:
+        return InitiativeResults(queryset, ranked_ids=ranked)
+    points = {
+        pk: (lat, lon) for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")
+    }
+    ranked = [pk for pk in ranked if pk in points]
+    if near:
+        scale = math.cos(math.radians(near.latitude))
+
+        def distance(pk: int) -> float:
+            lat, lon = points[pk]
+            if lat is None or lon is None:
+                return math.inf
+            return (lat - near.latitude) ** 2 + ((lon - near.longitude) * scale) ** 2
+
+        ranked.sort(key=distance)  # stable: equal distances keep the search's ranking
+    return InitiativeResults(queryset, ranked_ids=ranked)

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from pepites.core.errors import ConflictError
 from pepites.core.validators import validate_commune_code
+from pepites.initiatives import mapdata
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
 from pepites.territories.models import Commune
+from pepites.territories.services import place_initiative
 
 THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"
 
@@ -41,6 +43,7 @@ EDITABLE_FIELDS = frozenset(
         "address",
         "latitude",
         "longitude",
+        "location_status",
         "contact_name",
         "contact_email",
         "contact_phone",
@@ -84,7 +87,9 @@ def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[: SLUG_MAX_LENGTH - 8].strip("-") or "initiative"
     candidate, n = base, 1
     others = Initiative.objects.exclude(pk=exclude_pk) if exclude_pk else Initiative.objects.all()
-    while others.filter(slug=candidate).exists():
+    # One query for the slugs in use, not one per numbered candidate.
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -211,15 +216,20 @@ def save_initiative(*, initiative: Initiative, expected_version: int | None = No
     """
     if initiative.pk is None:
         initiative.slug = initiative.slug or unique_slug(title=initiative.title)
-    else:
-        if expected_version is None:
-            raise TypeError("expected_version is required to save an existing initiative")
+    elif expected_version is None:
+        raise TypeError("expected_version is required to save an existing initiative")
+    _stamp_publication(initiative)
+    initiative.full_clean()
+    if initiative.pk is not None:
+        # Claimed once the input is valid: a ValidationError leaves the version as it was read.
         initiative.version = claim_version(
             initiative_pk=initiative.pk, expected_version=expected_version
         )
-    _stamp_publication(initiative)
-    initiative.full_clean()
     initiative.save()
+    # Every save re-places the point against the QPV (created, moved, or saved from an
+    # instance read before a QPV import): only what changed is written.
+    place_initiative(initiative=initiative)
+    mapdata.data_changed()  # the map's data file is rebuilt at its next request
     return initiative
 
 

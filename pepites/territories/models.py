@@ -1,5 +1,6 @@
 """Territories of INSEE's Code officiel géographique, keyed by their INSEE code."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +109,91 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.commune.name}"
+
+
+QPV_CODE_RE = r"^Q[NP][0-9A-Z]{6}$"
+validate_qpv_code = RegexValidator(QPV_CODE_RE, _("Code QPV invalide (ex. QN09301M)."))
+
+
+class QpvGeneration(models.TextChoices):
+    """The successive official lists: codes QP… (2015) then QN… (2024, overseas 2025)."""
+
+    QP2015 = "2015", _("Liste 2015 (codes QP…)")
+    QN2024 = "2024", _("Liste 2024 (codes QN…)")
+
+
+class Qpv(models.Model):
+    """A quartier prioritaire de la politique de la ville, as published by the ANCT.
+
+    The outline is kept as GeoJSON text (WGS84) with its bounding box in plain columns, so
+    that the embedded SQLite instance and PostgreSQL answer the same queries without a
+    spatial extension; geometric work happens in memory (see `placement.py`).
+    """
+
+    code = models.CharField(
+        _("code QPV"), max_length=8, primary_key=True, validators=[validate_qpv_code]
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    generation = models.CharField(
+        _("génération de la liste"), max_length=4, choices=QpvGeneration.choices, db_index=True
+    )
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="qpvs", verbose_name=_("département")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="qpvs", verbose_name=_("région")
+    )
+    communes_label = models.CharField(_("communes (libellé publié)"), max_length=500, blank=True)
+    epci_siren = models.CharField(_("SIREN de l'EPCI"), max_length=9, blank=True)
+    outline = models.TextField(_("contour (GeoJSON, WGS 84)"))
+    min_longitude = models.FloatField(_("longitude min."))
+    min_latitude = models.FloatField(_("latitude min."))
+    max_longitude = models.FloatField(_("longitude max."))
+    max_latitude = models.FloatField(_("latitude max."))
+    # A point inside the outline, for markers and labels (not the centroid, which may fall
+    # outside a crescent-shaped neighbourhood).
+    latitude = models.FloatField(_("latitude d'un point intérieur"))
+    longitude = models.FloatField(_("longitude d'un point intérieur"))
+    area_m2 = models.FloatField(_("superficie (m²)"))
+    updated_at = models.DateTimeField(_("modifié le"))
+
+    class Meta:
+        verbose_name = _("quartier prioritaire (QPV)")
+        verbose_name_plural = _("quartiers prioritaires (QPV)")
+        ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["min_longitude", "max_longitude", "min_latitude", "max_latitude"],
+                name="qpv_bbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class QpvCommune(models.Model):
+    """A commune a QPV spans, by INSEE code: the file's code is kept even when the COG
+    loaded is of another year (communes merge), so no foreign key to Commune."""
+
+    qpv = models.ForeignKey(
+        Qpv, on_delete=models.CASCADE, related_name="commune_links", verbose_name=_("QPV")
+    )
+    commune_code = models.CharField(
+        _("code INSEE de la commune"),
+        max_length=5,
+        db_index=True,
+        validators=[validate_commune_code],
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("commune d'un QPV")
+        verbose_name_plural = _("communes des QPV")
+        ordering = ["qpv", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["qpv", "commune_code"], name="unique_qpv_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qpv_id} — {self.commune_code}"

@@ -1,8 +1,22 @@
 """Reads of the territories domain."""
 
-from django.db.models import QuerySet
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from pepites.territories.models import Commune, Departement, Region
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeQpv,
+    InitiativeStatus,
+    QpvPlacement,
+    QpvRelation,
+)
+from pepites.territories.models import Commune, Departement, Qpv, Region
 
 
 def get_commune(*, code: str) -> Commune | None:
@@ -19,3 +33,220 @@ def list_regions() -> QuerySet[Region]:
 
 def list_departements() -> QuerySet[Departement]:
     return Departement.objects.select_related("region")
+
+
+# --- QPV ----------------------------------------------------------------------------------
+
+# The map's "relation" filter: its values and labels. "pour" is the contributor's statement
+# that an initiative located elsewhere serves the residents of a QPV.
+QPV_RELATION_FILTER_CHOICES = [
+    (QpvPlacement.IN.value, _("Dans un QPV")),
+    (QpvPlacement.NEAR.value, _("À proximité d'un QPV")),
+    (QpvRelation.FOR.value, _("Pour les habitants d'un QPV")),
+    (QpvPlacement.OUTSIDE.value, _("Hors QPV")),
+]
+
+
+def current_qpv_generation() -> str | None:
+    return Qpv.objects.order_by("-generation").values_list("generation", flat=True).first()
+
+
+def current_qpvs() -> QuerySet[Qpv]:
+    """The QPV of the most recent list stored (the one initiatives are placed against)."""
+    return Qpv.objects.filter(generation=current_qpv_generation() or "")
+
+
+def qpv_choices(*, departement_codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(code, "Name — commune(s) (code)") of the current QPV, for a filter's <select>."""
+    queryset = current_qpvs()
+    if departement_codes is not None:
+        queryset = queryset.filter(departement_id__in=list(departement_codes))
+    return [
+        (code, f"{name} — {communes} ({code})" if communes else f"{name} ({code})")
+        for code, name, communes in queryset.order_by("departement_id", "name", "code").values_list(
+            "code", "name", "communes_label"
+        )
+    ]
+
+
+def filter_initiatives_by_qpv(
+    queryset: QuerySet, *, qpv_code: str = "", relation: str = ""
+) -> QuerySet:
+    """Filter an Initiative queryset by QPV and/or relation, without duplicating rows.
+
+    - `qpv_code` alone: initiatives in, near or for that QPV;
+    - `relation` alone: "dans", "proximite", "hors" (computed from the point) or "pour"
+      (stated by the contributor, for any QPV);
+    - both: that relation with that QPV ("hors" with a QPV matches nothing).
+    Unknown values match nothing rather than everything.
+    """
+    known = {value for value, _label in QPV_RELATION_FILTER_CHOICES}
+    if relation and relation not in known:
+        return queryset.none()
+    if qpv_code:
+        if relation == QpvPlacement.OUTSIDE:
+            return queryset.none()
+        links = InitiativeQpv.objects.filter(initiative=OuterRef("pk"), qpv_code=qpv_code)
+        if relation:
+            links = links.filter(relation=relation)
+        return queryset.filter(Exists(links))
+    if relation == QpvRelation.FOR:
+        return queryset.filter(
+            Exists(InitiativeQpv.objects.filter(initiative=OuterRef("pk"), relation=relation))
+        )
+    if relation:
+        return queryset.filter(qpv_relation=relation)
+    return queryset
+
+
+def get_qpv(*, code: str) -> Qpv | None:
+    return Qpv.objects.select_related("departement", "region").filter(code=code).first()
+
+
+def qpv_names(codes: Iterable[str]) -> dict[str, str]:
+    return dict(Qpv.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def qpv_communes(*, qpv: Qpv) -> list[dict[str, str]]:
+    """The communes of a QPV in the file's order, named from the COG when it knows them."""
+    codes = list(qpv.commune_links.order_by("position").values_list("commune_code", flat=True))
+    names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, "")} for code in codes]
+
+
+def initiatives_of_qpv(*, code: str, published_only: bool = True) -> dict[str, list]:
+    """Initiatives in, near and for a QPV: {"dans": [...], "proximite": [...], "pour": [...]}.
+
+    Each initiative carries `qpv_distance_m` (0 inside, metres nearby, None for "pour").
+    """
+    links = (
+        InitiativeQpv.objects.filter(qpv_code=code)
+        .select_related("initiative__commune", "initiative__principal_theme")
+        .order_by("relation", "distance_m", "initiative__title")
+    )
+    if published_only:
+        links = links.filter(initiative__status=InitiativeStatus.PUBLISHED)
+    grouped: dict[str, list] = {relation: [] for relation in QpvRelation.values}
+    for link in links:
+        initiative = link.initiative
+        initiative.qpv_distance_m = link.distance_m
+        grouped[link.relation].append(initiative)
+    return grouped
+
+
+@dataclass(frozen=True)
+class QpvMention:
+    code: str
+    name: str
+    distance_m: int | None = None
+
+
+@dataclass(frozen=True)
+class InitiativeQpvSummary:
+    """What the initiative page says about the QPV."""
+
+    relation: str  # "dans", "proximite", "hors" or "" (not computed)
+    relation_label: str
+    containing: list[QpvMention]
+    near: list[QpvMention]
+    serves: list[QpvMention]  # "pour les quartiers", stated by the contributor
+    nearest: QpvMention | None
+
+
+def initiative_qpv_summary(*, initiative: Initiative) -> InitiativeQpvSummary:
+    links = list(initiative.qpv_links.all())  # prefetched by get_published_initiative
+    codes = {link.qpv_code for link in links} | {initiative.nearest_qpv_code} - {""}
+    names = qpv_names(codes)
+
+    def mentions(relation: str) -> list[QpvMention]:
+        return [
+            QpvMention(
+                code=link.qpv_code, name=names.get(link.qpv_code, ""), distance_m=link.distance_m
+            )
+            for link in sorted(links, key=lambda link: (link.distance_m or 0, link.qpv_code))
+            if link.relation == relation
+        ]
+
+    nearest = None
+    if initiative.nearest_qpv_code:
+        nearest = QpvMention(
+            code=initiative.nearest_qpv_code,
+            name=names.get(initiative.nearest_qpv_code, ""),
+            distance_m=initiative.nearest_qpv_distance_m,
+        )
+    return InitiativeQpvSummary(
+        relation=initiative.qpv_relation,
+        relation_label=str(QpvPlacement(initiative.qpv_relation).label),
+        containing=mentions(QpvRelation.IN),
+        near=mentions(QpvRelation.NEAR),
+        serves=mentions(QpvRelation.FOR),
+        nearest=nearest,
+    )
+
+
+# --- Finding communes by what a visitor types ---------------------------------------------
+
+_POSTCODE = re.compile(r"^\d{5}$")
+_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.I)
+_DEPARTEMENT_HINT = re.compile(r"^(?P<name>.*?)[\s,(]+(?P<dept>\d{2,3}|2[AB])\)?$", re.I)
+
+
+def normalise_place_name(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces, "st" as "saint"."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    spelled = {"st": "saint", "ste": "sainte"}
+    return " ".join(spelled.get(word, word) for word in words)
+
+
+class _CommuneNames:
+    """Normalised commune names → codes, built once per process and per COG import."""
+
+    lock = threading.Lock()
+    size = -1
+    index: dict[str, list[str]] = {}
+
+
+def _name_index() -> dict[str, list[str]]:
+    size = Commune.objects.count()
+    if size != _CommuneNames.size:
+        with _CommuneNames.lock:
+            index: dict[str, list[str]] = {}
+            for code, name in Commune.objects.values_list("code", "name"):
+                index.setdefault(normalise_place_name(name), []).append(code)
+            _CommuneNames.index, _CommuneNames.size = index, size
+    return _CommuneNames.index
+
+
+def search_communes(*, text: str, limit: int = 10) -> list[Commune]:
+    """Communes a visitor means by a postal code, an INSEE code or a name ("Saint-Denis",
+    "saint denis 93", "St-Denis (974)"), most populated first; several when ambiguous."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    communes = Commune.objects.select_related("departement")
+    if _POSTCODE.match(text):
+        found = list(communes.filter(postal_code_set__code=text).distinct())
+        if found:
+            return sorted(found, key=_by_population)[:limit]
+    if _INSEE.match(text):
+        return list(communes.filter(code=text.upper()))
+    departement = ""
+    hint = _DEPARTEMENT_HINT.match(text)
+    if hint and not text.isdigit():
+        text, departement = hint.group("name"), hint.group("dept").upper()
+    name = normalise_place_name(text)
+    if not name:
+        return []
+    index = _name_index()
+    codes = index.get(name, [])
+    if not codes and len(name) >= 3:
+        codes = [code for key, found in index.items() if key.startswith(name) for code in found]
+    queryset = communes.filter(code__in=codes[:500])
+    if departement:
+        queryset = queryset.filter(departement_id=departement)
+    return sorted(queryset, key=_by_population)[:limit]
+
+
+def _by_population(commune: Commune) -> tuple[int, str]:
+    return (-(commune.population or 0), commune.code)

@@ -1,12 +1,42 @@
-"""Writes of the territories domain."""
+"""Writes of the territories domain: the COG and the QPV outlines. The placement of
+initiatives against the outlines is in placement_services.py (re-exported here)."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import shapely
+import shapely.geometry
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry.base import BaseGeometry
 
+from pepites.core.errors import ImportFileError
+from pepites.core.models import ReferenceDataset
 from pepites.core.services import record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
-from pepites.territories.models import Commune, Departement, PostalCode, Region
+from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
+from pepites.territories.placement import GEOD
+from pepites.territories.placement_services import (  # re-exported: the domain's writes
+    PlacementReport,
+    build_qpv_index,
+    near_distance_m,
+    place_initiative,
+    place_initiatives,
+    placement_for_point,
+    set_served_qpvs,
+)
+from pepites.territories.qpv_files import (
+    COORDINATE_DECIMALS,
+    QPV_DATASET_NAME,
+    QPV_LICENCE,
+    QPV_SOURCE,
+    QpvFeature,
+    QpvFile,
+)
 
 BATCH_SIZE = 2000
 
@@ -96,3 +126,219 @@ def import_cog(*, data: CogData) -> CogImportReport:
         },
     )
     return report
+
+
+# --- QPV outlines -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QpvImportReport:
+    generation: str
+    source_crs: str
+    total: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    repaired: int
+    placement: PlacementReport | None = None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+QPV_FIELDS = [
+    "name",
+    "departement",
+    "region",
+    "communes_label",
+    "epci_siren",
+    "outline",
+    "min_longitude",
+    "min_latitude",
+    "max_longitude",
+    "max_latitude",
+    "latitude",
+    "longitude",
+    "area_m2",
+]
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, COORDINATE_DECIMALS)
+    return [_rounded(v) for v in value]
+
+
+def outline_geojson(geometry: BaseGeometry) -> str:
+    """The stored text of an outline: compact GeoJSON, coordinates to about 1 cm."""
+    mapping = shapely.geometry.mapping(geometry)
+    return json.dumps(
+        {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+        separators=(",", ":"),
+    )
+
+
+def _qpv_values(feature: QpvFeature, region_code: str) -> dict:
+    west, south, east, north = feature.geometry.bounds
+    inner = feature.geometry.representative_point()
+    area, _perimeter = GEOD.geometry_area_perimeter(feature.geometry)
+    return {
+        "name": feature.name,
+        "departement_id": feature.departement_code,
+        "region_id": region_code,
+        "communes_label": feature.communes_label,
+        "epci_siren": feature.epci_siren,
+        "outline": outline_geojson(feature.geometry),
+        "min_longitude": west,
+        "min_latitude": south,
+        "max_longitude": east,
+        "max_latitude": north,
+        "latitude": round(inner.y, COORDINATE_DECIMALS),
+        "longitude": round(inner.x, COORDINATE_DECIMALS),
+        "area_m2": round(abs(area), 1),
+    }
+
+
+def _check_departements(data: QpvFile) -> dict[str, str]:
+    """Région of each département named in the file; the COG must be loaded first."""
+    regions = dict(Departement.objects.values_list("code", "region_id"))
+    if not regions:
+        raise ImportFileError(
+            _(
+                "Aucun département en base : chargez d'abord le Code officiel géographique "
+                "(pepites load_territories)."
+            ),
+            path=data.path,
+        )
+    for feature in data.features:
+        region = regions.get(feature.departement_code)
+        if region is None:
+            raise ImportFileError(
+                _("Entité n° %(n)s (%(code)s) : département « %(dep)s » inconnu du COG.")
+                % {"n": feature.position, "code": feature.code, "dep": feature.departement_code},
+                path=data.path,
+                field="insee_dep",
+            )
+        if feature.region_code and feature.region_code != region:
+            raise ImportFileError(
+                _(
+                    "Entité n° %(n)s (%(code)s) : la région « %(reg)s » ne correspond pas au "
+                    "département %(dep)s (région %(expected)s dans le COG)."
+                )
+                % {
+                    "n": feature.position,
+                    "code": feature.code,
+                    "reg": feature.region_code,
+                    "dep": feature.departement_code,
+                    "expected": region,
+                },
+                path=data.path,
+                field="insee_reg",
+            )
+    return regions
+
+
+@transaction.atomic
+def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> QpvImportReport:
+    """Bring the stored QPV of the file's generation in line with the file; all or nothing.
+
+    The file is the complete list of its generation: QPV of that generation missing from it
+    are removed, unless `partial` (a file holding only part of the list). Running it twice
+    changes nothing. When something changed and `place` is true, every initiative is placed
+    again against the new outlines.
+    """
+    regions = _check_departements(data)
+    existing = {q.code: q for q in Qpv.objects.filter(generation=data.generation)}
+    other_generation = set(
+        Qpv.objects.exclude(generation=data.generation)
+        .filter(code__in=[f.code for f in data.features])
+        .values_list("code", flat=True)
+    )
+    if other_generation:  # impossible with well-formed codes (QP/QN), but said clearly
+        raise ImportFileError(
+            _("Codes déjà présents dans une autre génération de la liste : %(codes)s.")
+            % {"codes": ", ".join(sorted(other_generation))},
+            path=data.path,
+        )
+    stored_communes: dict[str, list[str]] = {}
+    for qpv_code, commune_code in QpvCommune.objects.filter(
+        qpv__generation=data.generation
+    ).values_list("qpv_id", "commune_code"):
+        stored_communes.setdefault(qpv_code, []).append(commune_code)
+    now = timezone.now()
+    added, changed, to_create, to_update = [], [], [], []
+    communes_to_write: dict[str, tuple[str, ...]] = {}
+    for feature in data.features:
+        values = _qpv_values(feature, regions[feature.departement_code])
+        current = existing.get(feature.code)
+        if current is None:
+            added.append(feature.code)
+            to_create.append(
+                Qpv(code=feature.code, generation=data.generation, updated_at=now, **values)
+            )
+            communes_to_write[feature.code] = feature.commune_codes
+            continue
+        differs = any(getattr(current, k) != v for k, v in values.items())
+        communes_differ = tuple(stored_communes.get(feature.code, ())) != feature.commune_codes
+        if differs or communes_differ:
+            changed.append(feature.code)
+            for key, value in values.items():
+                setattr(current, key, value)
+            current.updated_at = now
+            to_update.append(current)
+            communes_to_write[feature.code] = feature.commune_codes
+    file_codes = {f.code for f in data.features}
+    removed = [] if partial else sorted(set(existing) - file_codes)
+    if removed:
+        Qpv.objects.filter(code__in=removed).delete()
+    Qpv.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Qpv.objects.bulk_update(to_update, fields=[*QPV_FIELDS, "updated_at"], batch_size=500)
+    QpvCommune.objects.filter(qpv_id__in=list(communes_to_write)).delete()
+    QpvCommune.objects.bulk_create(
+        [
+            QpvCommune(qpv_id=code, commune_code=commune, position=position)
+            for code, communes in communes_to_write.items()
+            for position, commune in enumerate(communes)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    report = QpvImportReport(
+        generation=data.generation,
+        source_crs=data.source_crs,
+        total=len(data.features),
+        added=tuple(sorted(added)),
+        changed=tuple(sorted(changed)),
+        removed=tuple(removed),
+        unchanged=len(data.features) - len(added) - len(changed),
+        repaired=data.repaired,
+    )
+    dataset_name = f"{QPV_DATASET_NAME}-{data.generation}"
+    if report.has_changes or not ReferenceDataset.objects.filter(name=dataset_name).exists():
+        record_reference_dataset(
+            name=dataset_name,
+            source=QPV_SOURCE,
+            version=Path(data.path).name[:50],
+            licence=QPV_LICENCE,
+            counts={"qpv": Qpv.objects.filter(generation=data.generation).count()},
+        )
+    if place and report.has_changes:
+        report = replace(report, placement=place_initiatives())
+    return report
+
+
+__all__ = [
+    "PlacementReport",
+    "QpvImportReport",
+    "build_qpv_index",
+    "import_cog",
+    "import_qpv",
+    "near_distance_m",
+    "outline_geojson",
+    "place_initiative",
+    "place_initiatives",
+    "placement_for_point",
+    "set_served_qpvs",
+]

@@ -1,8 +1,33 @@
-from django.urls import path
+from django.urls import include, path
 
 from pepites.web.core import views as core_views
+from pepites.web.initiatives import mapdata_http
+from pepites.web.initiatives import views as initiatives_views
+from pepites.web.network import views as network_views
+from pepites.web.territories import views as territories_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The map page's data and answers (see pepites/web/static/web/map/).
+    path("carte/donnees.bin", mapdata_http.mapdata_view, name="map_data"),
+    path("carte/fiches", initiatives_views.map_cards, name="map_cards"),
+    path("carte/recherche", initiatives_views.map_search, name="map_search"),
+    path("recherche/lieu", initiatives_views.place_search, name="place_search"),
+    path(
+        "initiatives/<slug:slug>/", initiatives_views.initiative_detail, name="initiative_detail"
+    ),
+    path(
+        "initiatives/<slug:slug>/corriger/",
+        initiatives_views.initiative_correction,
+        name="initiative_correction",
+    ),
+    path("thematiques/", initiatives_views.theme_list, name="theme_list"),
+    path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
+    path("centres/", network_views.centre_list, name="centre_list"),
+    path("centres/<slug:slug>/", network_views.centre_detail, name="centre_detail"),
+    path("quartiers/<str:code>/", territories_views.qpv_detail, name="qpv_detail"),
+    path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
+    path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
+    path("publications/", include("pepites.web.publications.urls")),
 ]

@@ -14,7 +14,9 @@ from pepites.network.services import https_url, import_centres
 from pepites.territories.models import Departement
 
 HEADER = ",".join(COLUMNS)
-GOOD_ROW = "nouveau-centre,Nouveau centre,,Seine-Saint-Denis,dept:93,01 00 00 00 00,www.example.org,active"
+GOOD_ROW = (
+    "nouveau-centre,Nouveau centre,,Seine-Saint-Denis,dept:93,01 00 00 00 00,www.example.org,active"
+)
 
 
 def departements_of(slug: str) -> list[str]:
@@ -80,9 +82,7 @@ def test_occitanie_is_split_between_two_centres(reference_data):
 
 def test_every_departement_has_at_most_one_centre(reference_data):
     shared = [
-        d.code
-        for d in Departement.objects.prefetch_related("centres")
-        if len(d.centres.all()) > 1
+        d.code for d in Departement.objects.prefetch_related("centres") if len(d.centres.all()) > 1
     ]
     assert shared == []
     # Uncovered territories fall to the national team.
@@ -146,7 +146,7 @@ def test_default_file_reads_twenty_rows():
     assert len(rows) == 20
     assert rows[0].line == 2  # line numbers count the header
     assert rows[-1].line == 21
-    assert dict((r.slug, r.coverage) for r in rows)["reso-villes"] == (
+    assert {r.slug: r.coverage for r in rows}["reso-villes"] == (
         ("region", "53"),
         ("region", "52"),
     )

@@ -26,7 +26,7 @@ def territory_counts() -> dict[str, int]:
     }
 
 
-def test_counts_links_and_postal_codes(full_reference_data):
+def check_counts_and_dataset() -> None:
     counts = territory_counts()
     assert {k: counts[k] for k in EXPECTED} == EXPECTED
     assert counts["postal_codes"] > 35_000  # one row per (postal code, commune)
@@ -37,7 +37,9 @@ def test_counts_links_and_postal_codes(full_reference_data):
     assert "Licence Ouverte" in dataset.licence
     assert dataset.counts == EXPECTED
 
-    # Each commune resolves to its département, its région and the centre covering it.
+
+def check_links() -> None:
+    """Each commune resolves to its département, its région and the centre covering it."""
     saint_denis = get_commune(code="93066")
     assert saint_denis.name == "Saint-Denis"
     assert saint_denis.departement.code == "93"
@@ -77,7 +79,10 @@ def test_counts_links_and_postal_codes(full_reference_data):
     )
 
 
-def test_reimport_is_idempotent(full_reference_data):
+def test_full_import_then_idempotent_reimport(full_reference_data):
+    """One test, so that the 35,000 communes are loaded once and re-imported once."""
+    check_counts_and_dataset()
+    check_links()
     before = territory_counts()
     saint_denis_before = Commune.objects.values().get(code="93066")
 
@@ -85,10 +90,12 @@ def test_reimport_is_idempotent(full_reference_data):
 
     assert territory_counts() == before
     assert Commune.objects.values().get(code="93066") == saint_denis_before
+    assert (report.version, report.regions, report.departements) == ("6.0.0", 26, 109)
     assert report.communes == EXPECTED["communes"]
     assert report.arrondissements == EXPECTED["arrondissements"]
     assert report.postal_codes == before["postal_codes"]
-    # No duplicate (code, commune) pair, and the centres still cover their territories.
+    # No duplicate (code, commune) pair; one dataset record; links unchanged.
     assert PostalCode.objects.values("code", "commune").distinct().count() == before["postal_codes"]
     assert ReferenceDataset.objects.filter(name=COG_DATASET_NAME).count() == 1
-    assert centre_for_commune(commune_code="93066").slug == "profession-banlieue"
+    check_counts_and_dataset()
+    check_links()

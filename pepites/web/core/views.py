@@ -3,18 +3,31 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pepites.initiatives.selectors import list_themes, published_initiatives
-from pepites.network.selectors import list_centres
+from pepites.initiatives.models import Theme
+from pepites.initiatives.selectors import filter_published_initiatives
+from pepites.web.initiatives.explorer import map_page_config, page_query, paginate
+from pepites.web.initiatives.forms import MapFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The map and the list, side by side, with the filters (a plain GET form)."""
+    themes = list(Theme.objects.order_by("position", "label"))
+    form = MapFilterForm(request.GET or None, themes=themes)
+    results = filter_published_initiatives(**form.filters())
+    page = paginate(request, results)
+    total = page.paginator.count
     return render(
         request,
-        "web/home.html",
+        "web/core/home.html",
         {
-            "centres": list_centres(),
-            "themes": list_themes(),
-            "published_count": published_initiatives().count(),
+            "form": form,
+            "page": page,
+            "total": total,
+            "page_query": page_query(request),
+            "themes": themes,
+            "map_page": map_page_config(
+                themes=themes, total=total, page_ids=[i.pk for i in page.object_list]
+            ),
         },
     )
 

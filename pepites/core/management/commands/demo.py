@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pepites.initiatives.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Ajoute les initiatives de démonstration (fictives, signalées comme telles) "
+        "qui ne sont pas encore dans la base."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Ne rien faire si la base contient déjà au moins une initiative.",
+        )
+
+    def handle(self, *args, if_empty: bool, **options):
+        try:
+            created = load_demo(only_if_empty=if_empty)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if if_empty and created == 0:
+            self.stdout.write(
+                "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."
+            )
+            return
+        if created == 0:
+            self.stdout.write("Initiatives de démonstration : toutes déjà présentes, aucune créée.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Initiatives de démonstration : {created} créée(s)."))

@@ -1,0 +1,441 @@
+"""The map's data file: every published initiative in one compact, versioned binary blob.
+
+The browser downloads it once (revalidated with its ETag), decodes it in a Web Worker and
+filters, clusters and orders it there, so that filters never refetch it and the server never
+serialises initiatives per request. The file is built once per *data version* and kept on
+disk, precompressed (gzip and brotli), under settings.MAPDATA_DIR.
+
+Layout (little-endian), read by pepites/web/static/web/map/worker.js:
+
+    "PMD1"                magic
+    uint32                length of the JSON header, in bytes
+    header (UTF-8 JSON)   {"format", "version", "count", "scale", "themes", "departements",
+                           "regions", "centres", "communes", "commune_parents", "columns"}
+    padding to 4 bytes
+    columns, one after the other, each padded to 4 bytes, rows in the list's order
+
+Multi-byte columns are stored as byte planes (all low bytes, then the next ones…): the high
+bytes of nearby values repeat, so they compress far better. Columns:
+
+    id         uint32, zigzag delta of the initiative's primary key
+    lat, lon   int32, degrees × scale; NO_POSITION when the place is unknown
+    theme      uint8, index of the principal theme in header.themes
+    themes     uint16, bit mask of every theme (bit i = header.themes[i])
+    dept       uint8, index in header.departements (header.regions gives their région)
+    centre     uint8, 0 = national team, else 1 + index in header.centres
+    commune    uint16, index in header.communes (header.commune_parents: arrondissements)
+    flags      uint8, bit 0 in a QPV, bit 1 near a QPV, bit 2 approximate position
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+import struct
+import threading
+import time
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import Count, Max, Sum
+
+from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
+from pepites.initiatives.selectors import LIST_ORDER, published_initiatives
+from pepites.network.models import Centre
+
+FORMAT = 1
+MAGIC = b"PMD1"
+SCALE = 100_000  # 1e-5 degree, about a metre: the precision of the stored points
+NO_POSITION = -(2**31)
+FLAG_IN_QPV, FLAG_NEAR_QPV, FLAG_APPROXIMATE = 1, 2, 4
+MAX_THEMES = 16  # the theme mask is 16 bits
+KEEP_VERSIONS = 3
+DEPARTEMENT_CENTRES_FILE = (
+    Path(__file__).resolve().parent.parent / "territories" / "data" / "departement_centres.csv"
+)
+ENCODINGS = ("br", "gzip", "identity")
+SUFFIXES = {"br": ".br", "gzip": ".gz", "identity": ""}
+
+
+# --- Encoding -------------------------------------------------------------------------------
+
+
+def _zigzag(value: int) -> int:
+    return (value << 1) ^ (value >> 63)
+
+
+def _planes(values: array) -> bytes:
+    """The bytes of `values` regrouped by significance (all byte 0, then all byte 1…)."""
+    raw = values.tobytes()
+    width = values.itemsize
+    if width == 1:
+        return raw
+    return b"".join(raw[k::width] for k in range(width))
+
+
+def _pad(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
+
+
+def read_departement_centres(
+    *, path: Path = DEPARTEMENT_CENTRES_FILE
+) -> dict[str, tuple[float, float]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: (float(row["latitude"]), float(row["longitude"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+@dataclass(frozen=True)
+class Built:
+    version: str
+    count: int
+    raw: bytes
+
+
+def _quantise(value: float) -> int:
+    return round(value * SCALE)
+
+
+def encode(
+    *,
+    version: str,
+    rows: list[tuple],
+    theme_links: Iterable[tuple[int, int]],
+    themes: list[tuple[int, str]],
+    centres: list[tuple[int, str]],
+    departement_regions: dict[str, str],
+    commune_parents: dict[str, str],
+    departement_centres: dict[str, tuple[float, float]],
+) -> Built:
+    """Encode the rows (pk, lat, lon, principal theme pk, commune code, département code,
+    centre pk, qpv_relation), already in the list's order, into the blob's bytes."""
+    theme_index = {pk: i for i, (pk, _slug) in enumerate(themes[:MAX_THEMES])}
+    centre_index = {pk: i + 1 for i, (pk, _slug) in enumerate(centres)}
+    masks: dict[int, int] = {}
+    for initiative_pk, theme_pk in theme_links:
+        bit = theme_index.get(theme_pk)
+        if bit is not None:
+            masks[initiative_pk] = masks.get(initiative_pk, 0) | (1 << bit)
+
+    # An initiative without coordinates is shown at its commune: the centre of the commune's
+    # located initiatives, else the prefecture of its département (flagged approximate).
+    sums: dict[str, list[float]] = {}
+    for _pk, lat, lon, _t, commune, *_rest in rows:
+        if lat is not None and lon is not None:
+            total = sums.setdefault(commune, [0.0, 0.0, 0])
+            total[0] += lat
+            total[1] += lon
+            total[2] += 1
+
+    departements = sorted({row[5] for row in rows})
+    departement_index = {code: i for i, code in enumerate(departements)}
+    communes = sorted({row[4] for row in rows})
+    commune_index = {code: i for i, code in enumerate(communes)}
+
+    ids, lats, lons = array("I"), array("i"), array("i")
+    principal, mask = array("B"), array("H")
+    dept, centre, commune_col, flags = array("B"), array("B"), array("H"), array("B")
+    previous = 0
+    for pk, lat, lon, theme_pk, commune, departement, centre_pk, qpv in rows:
+        ids.append(_zigzag(pk - previous))
+        previous = pk
+        flag = 0
+        if lat is None or lon is None:
+            total = sums.get(commune)
+            if total:
+                lat, lon = total[0] / total[2], total[1] / total[2]
+            else:
+                lat, lon = departement_centres.get(departement, (None, None))
+            flag |= FLAG_APPROXIMATE
+        if lat is None or lon is None:
+            lats.append(NO_POSITION)
+            lons.append(NO_POSITION)
+        else:
+            lats.append(_quantise(lat))
+            lons.append(_quantise(lon))
+        if qpv == QpvPlacement.IN:
+            flag |= FLAG_IN_QPV
+        elif qpv == QpvPlacement.NEAR:
+            flag |= FLAG_NEAR_QPV
+        principal.append(theme_index.get(theme_pk, 255))
+        mask.append(masks.get(pk, 0))
+        dept.append(departement_index[departement])
+        centre.append(centre_index.get(centre_pk, 0))
+        commune_col.append(commune_index[commune])
+        flags.append(flag)
+
+    columns = [
+        ("id", "uint32", ids),
+        ("lat", "int32", lats),
+        ("lon", "int32", lons),
+        ("theme", "uint8", principal),
+        ("themes", "uint16", mask),
+        ("dept", "uint8", dept),
+        ("centre", "uint8", centre),
+        ("commune", "uint16", commune_col),
+        ("flags", "uint8", flags),
+    ]
+    header = {
+        "format": FORMAT,
+        "version": version,
+        "count": len(rows),
+        "scale": SCALE,
+        "noPosition": NO_POSITION,
+        "themes": [slug for _pk, slug in themes[:MAX_THEMES]],
+        "centres": [slug for _pk, slug in centres],
+        "departements": departements,
+        "regions": [departement_regions.get(code, "") for code in departements],
+        "communes": "".join(communes),  # 5 characters each
+        "commune_parents": {
+            code: commune_parents[code] for code in communes if code in commune_parents
+        },
+        "columns": [[name, kind] for name, kind, _values in columns],
+    }
+    header_bytes = _pad(json.dumps(header, separators=(",", ":")).encode())
+    parts = [MAGIC, struct.pack("<I", len(header_bytes)), header_bytes]
+    parts += [_pad(_planes(values)) for _name, _kind, values in columns]
+    return Built(version=version, count=len(rows), raw=b"".join(parts))
+
+
+def decode(raw: bytes) -> dict:
+    """The blob back into Python values (for tests and checks; the browser has its own)."""
+    if raw[:4] != MAGIC:
+        raise ValueError("not a Pépites map data file")
+    (length,) = struct.unpack_from("<I", raw, 4)
+    header = json.loads(raw[8 : 8 + length])
+    count, offset = header["count"], 8 + length
+    formats = {"int32": "i", "uint32": "I", "uint8": "B", "uint16": "H"}
+    columns: dict[str, list[int]] = {}
+    for name, kind in header["columns"]:
+        width = array(formats[kind]).itemsize
+        size = count * width
+        chunk = raw[offset : offset + size]
+        interleaved = bytearray(size)
+        for k in range(width):
+            interleaved[k::width] = chunk[k * count : (k + 1) * count]
+        columns[name] = array(formats[kind], bytes(interleaved)).tolist()
+        offset += size + (-size % 4)
+    ids, previous = [], 0
+    for value in columns.pop("id"):
+        previous += (value >> 1) ^ -(value & 1)
+        ids.append(previous)
+    columns["id"] = ids
+    return {"header": header, "columns": columns}
+
+
+# --- Reading the data -----------------------------------------------------------------------
+
+
+def data_signature() -> str:
+    """A short hash that changes whenever anything the blob holds may have changed.
+
+    Cheap aggregates rather than a change log: the count, the latest modification, the sum
+    of the optimistic-locking versions (moves on every save, and on deletions), the latest
+    QPV placement (written without a version bump), and the themes and centres themselves.
+    """
+    totals = Initiative.objects.aggregate(
+        n=Count("pk"),
+        last_pk=Max("pk"),
+        updated=Max("updated_at"),
+        versions=Sum("version"),
+        placed=Max("qpv_placed_at"),
+        published=Max("published_at"),
+    )
+    themes = list(Theme.objects.order_by("pk").values_list("pk", "slug"))
+    centres = list(Centre.objects.order_by("pk").values_list("pk", "slug"))
+    text = repr((FORMAT, sorted(totals.items()), themes, centres))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def build(*, version: str | None = None) -> Built:
+    """Read every published initiative and encode the blob (one query per table, no loop)."""
+    from pepites.territories.models import Commune, Departement
+
+    with transaction.atomic():
+        version = version or data_signature()
+        published = published_initiatives().order_by(*LIST_ORDER)
+        rows = list(
+            published.values_list(
+                "pk",
+                "latitude",
+                "longitude",
+                "principal_theme_id",
+                "commune_id",
+                "commune__departement_id",
+                "centre_id",
+                "qpv_relation",
+            )
+        )
+        theme_links = Initiative.themes.through.objects.filter(
+            initiative__status=InitiativeStatus.PUBLISHED
+        ).values_list("initiative_id", "theme_id")
+        themes = list(Theme.objects.order_by("position", "pk").values_list("pk", "slug"))
+        centres = list(Centre.objects.order_by("slug").values_list("pk", "slug"))
+        departement_regions = dict(Departement.objects.values_list("code", "region_id"))
+        commune_parents = dict(
+            Commune.objects.filter(
+                parent__isnull=False, code__in={row[4] for row in rows}
+            ).values_list("code", "parent_id")
+        )
+        return encode(
+            version=version,
+            rows=rows,
+            theme_links=theme_links.iterator(chunk_size=20_000),
+            themes=themes,
+            centres=centres,
+            departement_regions=departement_regions,
+            commune_parents=commune_parents,
+            departement_centres=_departement_centres(),
+        )
+
+
+_centres_cache: dict[str, tuple[float, float]] | None = None
+
+
+def _departement_centres() -> dict[str, tuple[float, float]]:
+    global _centres_cache
+    if _centres_cache is None:
+        _centres_cache = read_departement_centres()
+    return _centres_cache
+
+
+# --- The files on disk ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapData:
+    """The built files of one version: where they are and how big."""
+
+    version: str
+    folder: Path
+
+    def path(self, encoding: str) -> Path:
+        return self.folder / f"{self.version}.bin{SUFFIXES[encoding]}"
+
+    def etag(self, encoding: str) -> str:
+        return f'"{self.version}-{encoding}"'
+
+    def exists(self) -> bool:
+        return all(self.path(encoding).exists() for encoding in ENCODINGS)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def store(built: Built, *, folder: Path | None = None) -> MapData:
+    folder = Path(folder or settings.MAPDATA_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = MapData(version=built.version, folder=folder)
+    # Deterministic bytes (no timestamp): every server building the same version serves
+    # identical files, so the strong ETags hold across a cluster.
+    _write_atomically(data.path("gzip"), gzip.compress(built.raw, compresslevel=9, mtime=0))
+    _write_atomically(data.path("br"), brotli.compress(built.raw, quality=9))
+    _write_atomically(data.path("identity"), built.raw)  # written last: marks completion
+    _prune(folder, keep=built.version)
+    return data
+
+
+def _prune(folder: Path, *, keep: str) -> None:
+    versions = sorted(
+        folder.glob("*.bin"), key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True
+    )
+    for old in versions[KEEP_VERSIONS:]:
+        if old.stem == keep:
+            continue
+        for encoding in ENCODINGS:
+            with contextlib.suppress(FileNotFoundError):
+                old.with_name(old.name + SUFFIXES[encoding]).unlink()
+
+
+_build_lock = threading.Lock()
+
+
+def ensure_built(*, version: str, folder: Path | None = None) -> MapData:
+    """The files of `version`, built now if no process has built them yet."""
+    folder = Path(folder or settings.MAPDATA_DIR)
+    data = MapData(version=version, folder=folder)
+    if data.exists():
+        return data
+    folder.mkdir(parents=True, exist_ok=True)
+    with _build_lock, (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per machine; the others wait for it
+        try:
+            if data.exists():
+                return data
+            built = build(version=version)
+            return store(built, folder=folder)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# --- The current version, cheaply -----------------------------------------------------------
+
+
+class _Current:
+    """The files of the data version last read from the database by this process, and when."""
+
+    lock = threading.Lock()
+    data: MapData | None = None
+    checked: float = float("-inf")
+
+
+def current_mapdata(*, outside_request: bool = False) -> MapData:
+    """The built files of the current data version.
+
+    The version is re-read from the database at most every MAPDATA_VERSION_SECONDS (and
+    at once after a write through the services), so serving the file usually costs no
+    query at all. `outside_request`: for the WSGI fast path, which runs outside Django's
+    request cycle, database connections are checked before and closed after, as Django
+    does around a request.
+    """
+    data = _Current.data
+    if data is not None and time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS:
+        return data
+    with _Current.lock:
+        data = _Current.data
+        if (
+            data is not None
+            and time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS
+        ):
+            return data
+        if outside_request:
+            close_old_connections()
+        try:
+            data = ensure_built(version=data_signature())
+        finally:
+            if outside_request:
+                close_old_connections()
+        _Current.data, _Current.checked = data, time.monotonic()
+        return data
+
+
+def data_changed() -> None:
+    """Make this process re-read the version at its next request: called by the services
+    after a write, and again once the write is committed."""
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget() -> None:
+    _Current.checked = float("-inf")
+
+
+def forget_current() -> None:
+    """Drop this process's memory of the files too (tests, a changed MAPDATA_DIR)."""
+    with _Current.lock:
+        _Current.data, _Current.checked = None, float("-inf")

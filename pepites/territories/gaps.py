@@ -1,0 +1,210 @@
+"""Reads for "where initiatives are missing": published initiatives counted per région,
+département and QPV, per theme, over the whole network or one centre's territory.
+
+Counting is done in a handful of grouped queries (never one per territory or per QPV);
+an initiative with several themes counts once in each of its themes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus, QpvRelation
+from pepites.initiatives.selectors import list_themes
+from pepites.network.models import Centre
+from pepites.territories.models import Departement, Qpv, QpvCommune, Region
+from pepites.territories.selectors import current_qpv_generation
+
+
+@dataclass
+class TerritoryRow:
+    code: str
+    name: str
+    total: int = 0
+    by_theme: dict[str, int] = field(default_factory=dict)
+    qpv_count: int = 0
+    qpv_without: int = 0
+    counts: list[int] = field(default_factory=list)  # per theme, in the themes' order
+
+
+@dataclass
+class QpvRow:
+    code: str
+    name: str
+    departement_code: str
+    region_code: str
+    communes_label: str
+    commune_codes: list[str]
+    latitude: float
+    longitude: float
+    by_relation: dict[str, int] = field(default_factory=dict)
+    by_theme: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total == 0
+
+
+@dataclass
+class GapsReport:
+    centre: Centre | None
+    themes: list
+    regions: list[TerritoryRow]
+    departements: list[TerritoryRow]
+    qpvs: list[QpvRow]
+    total: int
+    by_theme: dict[str, int]
+    generation: str | None
+
+    @property
+    def empty_themes(self) -> list:
+        return [t for t in self.themes if not self.by_theme.get(t.slug)]
+
+    @property
+    def qpvs_without(self) -> list[QpvRow]:
+        return [q for q in self.qpvs if q.is_empty]
+
+    def theme_counts(self, by_theme: dict[str, int]) -> list[int]:
+        return [by_theme.get(t.slug, 0) for t in self.themes]
+
+
+def gaps_report(*, centre: Centre | None = None) -> GapsReport:
+    """Counts over the whole network, or over the départements a centre covers."""
+    themes = list(list_themes())
+    departements = Departement.objects.select_related("region").order_by("code")
+    if centre is not None:
+        departements = departements.filter(centres=centre)
+    departements = list(departements)
+    dep_codes = [d.code for d in departements]
+    region_codes = sorted({d.region_id for d in departements})
+
+    published = Initiative.objects.filter(
+        status=InitiativeStatus.PUBLISHED, commune__departement_id__in=dep_codes
+    )
+    by_dep_theme: dict[str, dict[str, int]] = defaultdict(dict)
+    for dep, slug, n in (
+        published.order_by()
+        .values_list("commune__departement_id", "themes__slug")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        if slug:
+            by_dep_theme[dep][slug] = n
+    by_reg_theme: dict[str, dict[str, int]] = defaultdict(dict)
+    for reg, slug, n in (
+        published.order_by()
+        .values_list("commune__region_id", "themes__slug")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        if slug:
+            by_reg_theme[reg][slug] = n
+    by_theme: dict[str, int] = {}
+    for slug, n in (
+        published.order_by().values_list("themes__slug").annotate(n=Count("pk", distinct=True))
+    ):
+        if slug:
+            by_theme[slug] = n
+    dep_totals = dict(
+        published.order_by()
+        .values_list("commune__departement_id")
+        .annotate(n=Count("pk"))
+        .values_list("commune__departement_id", "n")
+    )
+    reg_totals = dict(
+        published.order_by()
+        .values_list("commune__region_id")
+        .annotate(n=Count("pk"))
+        .values_list("commune__region_id", "n")
+    )
+
+    generation = current_qpv_generation()
+    qpv_rows = _qpv_rows(generation, dep_codes)
+    dep_rows = [
+        TerritoryRow(
+            code=d.code,
+            name=d.name,
+            total=dep_totals.get(d.code, 0),
+            by_theme=by_dep_theme.get(d.code, {}),
+        )
+        for d in departements
+    ]
+    dep_index = {row.code: row for row in dep_rows}
+    regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
+    reg_rows = [
+        TerritoryRow(
+            code=code,
+            name=regions[code].name,
+            total=reg_totals.get(code, 0),
+            by_theme=by_reg_theme.get(code, {}),
+        )
+        for code in sorted(region_codes, key=lambda c: regions[c].name)
+    ]
+    reg_index = {row.code: row for row in reg_rows}
+    for row in [*dep_rows, *reg_rows]:
+        row.counts = [row.by_theme.get(t.slug, 0) for t in themes]
+    for row in qpv_rows:
+        for index, key in ((dep_index, row.departement_code), (reg_index, row.region_code)):
+            if key in index:
+                index[key].qpv_count += 1
+                index[key].qpv_without += row.is_empty
+    return GapsReport(
+        centre=centre,
+        themes=themes,
+        regions=reg_rows,
+        departements=dep_rows,
+        qpvs=qpv_rows,
+        total=published.count(),
+        by_theme=by_theme,
+        generation=generation,
+    )
+
+
+def _qpv_rows(generation: str | None, dep_codes: list[str]) -> list[QpvRow]:
+    if generation is None:
+        return []
+    qpvs = Qpv.objects.filter(generation=generation, departement_id__in=dep_codes).order_by(
+        "departement_id", "name", "code"
+    )
+    rows = {
+        code: QpvRow(
+            code=code,
+            name=name,
+            departement_code=dep,
+            region_code=reg,
+            communes_label=communes,
+            commune_codes=[],
+            latitude=lat,
+            longitude=lon,
+        )
+        for code, name, dep, reg, communes, lat, lon in qpvs.values_list(
+            "code", "name", "departement_id", "region_id", "communes_label", "latitude", "longitude"
+        )
+    }
+    for code, commune in (
+        QpvCommune.objects.filter(qpv__in=qpvs)
+        .order_by("qpv_id", "position")
+        .values_list("qpv_id", "commune_code")
+    ):
+        rows[code].commune_codes.append(commune)
+    links = InitiativeQpv.objects.filter(
+        initiative__status=InitiativeStatus.PUBLISHED,
+        qpv_code__in=qpvs.values("code"),
+    ).order_by()
+    for code, relation, n in links.values_list("qpv_code", "relation").annotate(
+        n=Count("initiative", distinct=True)
+    ):
+        rows[code].by_relation[relation] = n
+    for code, n in links.values_list("qpv_code").annotate(n=Count("initiative", distinct=True)):
+        rows[code].total = n
+    for code, slug, n in links.values_list("qpv_code", "initiative__themes__slug").annotate(
+        n=Count("initiative", distinct=True)
+    ):
+        if slug:
+            rows[code].by_theme[slug] = n
+    return list(rows.values())
+
+
+RELATION_COLUMNS = [QpvRelation.IN, QpvRelation.NEAR, QpvRelation.FOR]

@@ -1,0 +1,327 @@
+"""Writes of the placement of initiatives against the QPV outlines.
+
+Derived data only: `Initiative.qpv_relation`, the nearest QPV and its distance, and the
+computed "dans"/"proximite" rows of InitiativeQpv; never an initiative's content, version or
+"modifiée le". The geometry is computed in memory by `placement.py`. Also the contributor's
+statement that an initiative serves the residents of named QPV ("pour").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import shapely
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.models import (
+    COMPUTED_QPV_RELATIONS,
+    Initiative,
+    InitiativeQpv,
+    QpvPlacement,
+    QpvRelation,
+)
+from pepites.territories.models import Qpv
+from pepites.territories.placement import Placement, QpvIndex, QpvOutline
+from pepites.territories.selectors import current_qpv_generation
+
+BATCH_SIZE = 2000
+
+
+# --- placing initiatives against the QPV ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementReport:
+    initiatives: int
+    changed: int
+    by_relation: dict[str, int]
+    qpv_count: int
+    generation: str | None
+
+
+def near_distance_m() -> float:
+    return float(settings.QPV_NEAR_DISTANCE_M)
+
+
+def current_generation() -> str | None:
+    """Initiatives are placed against the most recent list stored."""
+    return current_qpv_generation()
+
+
+def _outlines(queryset) -> list[QpvOutline]:
+    return [
+        QpvOutline(code=code, departement_code=dep, geometry=shapely.from_geojson(outline))
+        for code, dep, outline in queryset.values_list("code", "departement_id", "outline")
+    ]
+
+
+def build_qpv_index(*, generation: str | None = None) -> QpvIndex:
+    generation = generation or current_generation()
+    return QpvIndex(
+        _outlines(Qpv.objects.filter(generation=generation).order_by("code")),
+        near_distance_m=near_distance_m(),
+    )
+
+
+def _placement_fields(placement: Placement | None) -> tuple[str, str, int | None]:
+    if placement is None:
+        return QpvPlacement.NOT_COMPUTED, "", None
+    return (
+        placement.relation,
+        placement.nearest_code,
+        round(placement.nearest_distance_m),
+    )
+
+
+def _links(placement: Placement | None) -> set[tuple[str, str, int]]:
+    if placement is None:
+        return set()
+    return {(code, QpvRelation.IN, 0) for code in placement.containing} | {
+        (code, QpvRelation.NEAR, round(distance)) for code, distance in placement.near
+    }
+
+
+def _write_placements(
+    rows: list[tuple[int, float | None, float | None, str, str, int | None]],
+    placements: list[Placement | None],
+    now,
+) -> int:
+    """Write the placements that differ from what is stored; return how many did."""
+    ids = [row[0] for row in rows]
+    stored_links: dict[int, set[tuple[str, str, int]]] = {pk: set() for pk in ids}
+    for pk, code, relation, distance in InitiativeQpv.objects.filter(
+        initiative_id__in=ids, relation__in=COMPUTED_QPV_RELATIONS
+    ).values_list("initiative_id", "qpv_code", "relation", "distance_m"):
+        stored_links[pk].add((code, relation, distance or 0))
+    updates, relinked, new_links = [], [], []
+    for row, placement in zip(rows, placements, strict=True):
+        pk, *_point, relation, nearest, distance = row
+        fields = _placement_fields(placement)
+        links = _links(placement)
+        if fields != (relation, nearest, distance) or links != stored_links[pk]:
+            updates.append((*fields, now, pk))
+        if links != stored_links[pk]:
+            relinked.append(pk)
+            new_links += [
+                InitiativeQpv(initiative_id=pk, qpv_code=code, relation=rel, distance_m=d)
+                for code, rel, d in sorted(links)
+            ]
+    if updates:
+        # Derived data only: no version bump, no "modifiée le" (the content did not change).
+        table = Initiative._meta.db_table
+        columns = [
+            Initiative._meta.get_field(name).column
+            for name in ("qpv_relation", "nearest_qpv_code", "nearest_qpv_distance_m")
+        ]
+        placed_at = Initiative._meta.get_field("qpv_placed_at").column
+        pk_column = Initiative._meta.pk.column
+        quote = connection.ops.quote_name
+        sql = "UPDATE {} SET {} = %s, {} = %s, {} = %s, {} = %s WHERE {} = %s".format(
+            quote(table), *(quote(c) for c in [*columns, placed_at, pk_column])
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, updates)
+    if relinked:
+        InitiativeQpv.objects.filter(
+            initiative_id__in=relinked, relation__in=COMPUTED_QPV_RELATIONS
+        ).delete()
+        InitiativeQpv.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
+    return len(updates)
+
+
+PLACEMENT_FIELDS = (
+    "pk",
+    "latitude",
+    "longitude",
+    "qpv_relation",
+    "nearest_qpv_code",
+    "nearest_qpv_distance_m",
+)
+
+
+@transaction.atomic
+def place_initiatives(
+    *,
+    initiative_ids: Iterable[int] | None = None,
+    index: QpvIndex | None = None,
+    only_unplaced: bool = False,
+    chunk_size: int = 5_000,
+) -> PlacementReport:
+    """Place every initiative (or those given) against the current QPV outlines.
+
+    Writes only the derived placement: `qpv_relation`, the nearest QPV and its distance,
+    and the computed "dans"/"proximite" links; the contributor's "pour" links are kept.
+    Only what changed is written, so running it again changes nothing. `only_unplaced`:
+    the initiatives never placed yet (after a bulk insert).
+    """
+    generation = current_generation()
+    if index is None:
+        index = build_qpv_index(generation=generation)
+    queryset = Initiative.objects.order_by("pk")
+    if only_unplaced:
+        queryset = queryset.filter(qpv_placed_at__isnull=True)
+    ids = sorted(set(initiative_ids)) if initiative_ids is not None else None
+    now = timezone.now()
+    if not len(index):
+        return _clear_placements(queryset, ids, generation)
+    total = changed = 0
+    for rows in _chunks(queryset, ids, chunk_size):
+        placements = index.place_many([r[2] for r in rows], [r[1] for r in rows])
+        changed += _write_placements(rows, placements, now)
+        total += len(rows)
+    return PlacementReport(
+        initiatives=total,
+        changed=changed,
+        by_relation=_count_by_relation(),
+        qpv_count=len(index),
+        generation=generation,
+    )
+
+
+def _chunks(queryset, ids: list[int] | None, chunk_size: int):
+    """Rows of PLACEMENT_FIELDS by chunks of primary keys (no giant IN list, no OFFSET)."""
+    if ids is not None:
+        for start in range(0, len(ids), chunk_size):
+            rows = list(
+                queryset.filter(pk__in=ids[start : start + chunk_size]).values_list(
+                    *PLACEMENT_FIELDS
+                )
+            )
+            if rows:
+                yield rows
+        return
+    last_pk = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last_pk).values_list(*PLACEMENT_FIELDS)[:chunk_size])
+        if not rows:
+            return
+        last_pk = rows[-1][0]
+        yield rows
+
+
+def _count_by_relation() -> dict[str, int]:
+    return dict(
+        Initiative.objects.order_by()
+        .values_list("qpv_relation")
+        .annotate(n=Count("pk"))
+        .values_list("qpv_relation", "n")
+    )
+
+
+def _clear_placements(queryset, ids: list[int] | None, generation: str | None) -> PlacementReport:
+    """No outline stored: nothing is placed, and earlier placements are forgotten."""
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    placed = queryset.exclude(qpv_relation=QpvPlacement.NOT_COMPUTED)
+    changed = placed.update(
+        qpv_relation=QpvPlacement.NOT_COMPUTED,
+        nearest_qpv_code="",
+        nearest_qpv_distance_m=None,
+        qpv_placed_at=None,
+    )
+    InitiativeQpv.objects.filter(
+        initiative__in=queryset, relation__in=COMPUTED_QPV_RELATIONS
+    ).delete()
+    return PlacementReport(
+        initiatives=queryset.count(),
+        changed=changed,
+        by_relation=_count_by_relation(),
+        qpv_count=0,
+        generation=generation,
+    )
+
+
+# Successive search radii (metres) around one point; None: every outline.
+SINGLE_SEARCH_RADII_M = (None, 3_000, 30_000, 300_000)
+
+
+def _candidate_outlines(*, longitude: float, latitude: float, radius_m: float, generation: str):
+    """QPV whose bounding box comes within `radius_m` of the point (a superset)."""
+    dlat = radius_m / 110_000 * 1.05
+    dlon = radius_m / (111_320 * max(math.cos(math.radians(latitude)), 0.01)) * 1.05
+    return _outlines(
+        Qpv.objects.filter(
+            generation=generation,
+            min_longitude__lte=longitude + dlon,
+            max_longitude__gte=longitude - dlon,
+            min_latitude__lte=latitude + dlat,
+            max_latitude__gte=latitude - dlat,
+        ).order_by("code")
+    )
+
+
+def placement_for_point(*, longitude: float, latitude: float) -> Placement | None:
+    """Place one point reading only the outlines around it (no index of the whole list).
+
+    The search widens until the nearest QPV found lies within the searched radius: a QPV
+    outside the radius is farther than that, so the nearest found is the nearest of all.
+    """
+    generation = current_generation()
+    if generation is None:
+        return None
+    threshold = near_distance_m()
+    for radius in SINGLE_SEARCH_RADII_M:
+        radius = max(radius or threshold, threshold)
+        outlines = _candidate_outlines(
+            longitude=longitude, latitude=latitude, radius_m=radius, generation=generation
+        )
+        if outlines:
+            placement = QpvIndex(outlines, near_distance_m=threshold).place(longitude, latitude)
+            if placement is not None and placement.nearest_distance_m <= radius:
+                return placement
+    return build_qpv_index(generation=generation).place(longitude, latitude)
+
+
+@transaction.atomic
+def place_initiative(*, initiative: Initiative) -> Placement | None:
+    """Place one initiative just saved (created, moved, imported) and update the instance."""
+    placement = None
+    if initiative.latitude is not None and initiative.longitude is not None:
+        placement = placement_for_point(
+            longitude=initiative.longitude, latitude=initiative.latitude
+        )
+    row = Initiative.objects.filter(pk=initiative.pk).values_list(*PLACEMENT_FIELDS).get()
+    now = timezone.now()
+    if _write_placements([row], [placement], now):
+        initiative.qpv_placed_at = now
+    (
+        initiative.qpv_relation,
+        initiative.nearest_qpv_code,
+        initiative.nearest_qpv_distance_m,
+    ) = _placement_fields(placement)
+    return placement
+
+
+@transaction.atomic
+def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list[str]:
+    """State that the initiative serves the residents of these QPV ("pour les quartiers").
+
+    Replaces the initiative's earlier statement; the codes must be QPV stored in the
+    current list. Raises ValidationError (nothing changed) otherwise.
+    """
+    codes = list(dict.fromkeys(code.strip().upper() for code in qpv_codes if code.strip()))
+    known = set(
+        Qpv.objects.filter(code__in=codes, generation=current_generation() or "").values_list(
+            "code", flat=True
+        )
+    )
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError(
+            {"qpv": _("Quartier prioritaire inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    InitiativeQpv.objects.filter(initiative=initiative, relation=QpvRelation.FOR).delete()
+    InitiativeQpv.objects.bulk_create(
+        [
+            InitiativeQpv(initiative=initiative, qpv_code=code, relation=QpvRelation.FOR)
+            for code in codes
+        ]
+    )
+    return codes

@@ -1,0 +1,90 @@
+"""What every page with the map and its list shares: the filtered first page rendered by the
+server, and the configuration the browser's scripts read."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.mapdata import current_mapdata
+from pepites.initiatives.models import Theme
+from pepites.initiatives.selectors import InitiativeResults
+
+PAGE_SIZE = 20
+
+
+def paginate(request: HttpRequest, results: InitiativeResults) -> Page:
+    return Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def page_query(request: HttpRequest) -> str:
+    """The current query string without `page`, for the pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def messages() -> dict[str, str]:
+    """The scripts' sentences, translated here (the scripts hold no text of their own)."""
+    return {
+        "count_one": _("%(n)s initiative"),
+        "count_many": _("%(n)s initiatives"),
+        "count_none": _("Aucune initiative ne correspond à ces critères."),
+        "loading": _("Chargement de la carte…"),
+        "map_failed": _(
+            "La carte n'a pas pu être chargée. La liste ci-dessous reste complète et les "
+            "filtres fonctionnent."
+        ),
+        "tiles_failed": _(
+            "Le fond de carte ne s'affiche pas (service indisponible) ; les initiatives "
+            "restent placées sur la carte."
+        ),
+        "more": _("Afficher %(n)s initiatives de plus"),
+        "shown": _("%(shown)s affichées sur %(total)s"),
+        "search_failed": _("La recherche n'a pas abouti : réessayez dans un instant."),
+        "place_none": _("Aucun lieu trouvé."),
+        "place_choose": _("Plusieurs lieux correspondent : choisissez."),
+        "place_around": _("Liste ordonnée autour de : %(label)s"),
+        "place_me": _("votre position"),
+        "geo_denied": _(
+            "Votre position n'est pas disponible (autorisation refusée ou appareil sans "
+            "localisation) : saisissez une commune ou une adresse."
+        ),
+        "geo_waiting": _("Recherche de votre position…"),
+        "commune_none": _("Aucune commune ne correspond à « %(text)s »."),
+        "communes": _("Commune : %(labels)s"),
+        "cluster": _("%(n)s initiatives : zoomer pour les voir"),
+        "link_copied": _("Lien copié."),
+        "no_position": _("Cette initiative n'a pas de position sur la carte."),
+        "map_label": _("Carte des initiatives"),
+        "zoom_in": _("Zoomer"),
+        "zoom_out": _("Dézoomer"),
+        "close": _("Fermer"),
+    }
+
+
+def theme_palette(themes: list[Theme]) -> list[dict]:
+    return [{"slug": t.slug, "label": t.label, "colour": t.colour} for t in themes]
+
+
+def map_page_config(
+    *, themes: list[Theme], total: int, fixed: dict | None = None, page_ids: list[int]
+) -> dict:
+    data = current_mapdata()
+    return {
+        "dataUrl": f"{reverse('map_data')}?v={data.version}",
+        "workerUrl": static("web/map/worker.js"),
+        "superclusterUrl": static("vendor/supercluster/supercluster.min.js"),
+        "cardsUrl": reverse("map_cards"),
+        "searchUrl": reverse("map_search"),
+        "placeUrl": reverse("place_search"),
+        "themes": theme_palette(themes),
+        "pageSize": PAGE_SIZE,
+        "total": total,
+        "pageIds": page_ids,
+        "fixed": fixed or {},
+        "messages": messages(),
+    }

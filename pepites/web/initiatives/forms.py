@@ -1,0 +1,148 @@
+"""The map's filters: one GET form, so that they work without JavaScript and every view
+has an address that can be shared."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pepites.initiatives.models import Theme
+from pepites.initiatives.places import Place, commune_label, find_place
+from pepites.initiatives.selectors import Near
+from pepites.network.models import Centre
+from pepites.territories.models import Commune, Departement, Region
+from pepites.territories.selectors import search_communes
+
+_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def parse_point(text: str) -> Near | None:
+    """ "48.85,2.35" → Near, or None when it is not a point on Earth."""
+    match = _POINT.match(text or "")
+    if not match:
+        return None
+    latitude, longitude = float(match.group(1)), float(match.group(2))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return Near(latitude=latitude, longitude=longitude)
+
+
+class MapFilterForm(forms.Form):
+    """Field names are the page's query parameters (French, as they appear in links)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Mots-clés"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Titre, porteur, résumé… ex. : épicerie solidaire"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    thematique = forms.MultipleChoiceField(
+        label=gettext_lazy("Thématiques"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
+    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
+    commune = forms.CharField(
+        label=gettext_lazy("Commune"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Nom, code postal ou code INSEE"),
+    )
+    centre = forms.ChoiceField(label=gettext_lazy("Centre de ressources"), required=False)
+    qpv = forms.BooleanField(
+        label=gettext_lazy("Dans un quartier prioritaire (QPV)"), required=False
+    )
+    lieu = forms.CharField(
+        label=gettext_lazy("Autour d'un lieu"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Commune, code postal ou adresse : la liste commence au plus près"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    # The point the list is ordered around: set by the place search or "autour de moi".
+    pres = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, themes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        themes = themes if themes is not None else Theme.objects.order_by("position", "label")
+        self.theme_objects = list(themes)
+        self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
+        self.fields["region"].choices = [("", _("Toutes les régions"))] + [
+            (code, name)
+            for code, name in Region.objects.order_by("name").values_list("code", "name")
+        ]
+        self.fields["departement"].choices = [("", _("Tous les départements"))] + [
+            (code, f"{code} – {name}")
+            for code, name in Departement.objects.order_by("code").values_list("code", "name")
+        ]
+        centres = Centre.objects.order_by("name").values_list("slug", "name")
+        self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
+        self.communes: list[Commune] = []
+        self.place: Place | None = None
+        self.place_message = ""
+
+    def clean_commune(self) -> str:
+        text = " ".join(self.cleaned_data["commune"].split())
+        if text:
+            self.communes = search_communes(text=text)
+            if not self.communes:
+                raise forms.ValidationError(
+                    _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
+                )
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        near = parse_point(data.get("pres", ""))
+        place_text = data.get("lieu", "")
+        if near is None and place_text:
+            found = find_place(text=place_text)
+            if found.places:
+                self.place = found.places[0]
+                near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
+            else:
+                self.place_message = found.message
+        data["near"] = near
+        return data
+
+    def theme_options(self) -> list[tuple]:
+        """(checkbox, theme) pairs: the template shows each theme's colour beside it."""
+        return list(zip(self["thematique"], self.theme_objects, strict=True))
+
+    def territory_fields(self) -> list:
+        return [self[name] for name in ("region", "departement", "commune", "centre")]
+
+    def around_label(self) -> str:
+        """What the list is ordered around, in words ("" when it is not)."""
+        if self.place is not None:
+            return self.place.label
+        data = getattr(self, "cleaned_data", {})
+        if data.get("near") is not None:
+            return data.get("lieu") or _("votre position")
+        return ""
+
+    def commune_labels(self) -> list[str]:
+        return [commune_label(c) for c in self.communes]
+
+    def filters(self) -> dict:
+        """Keyword arguments of filter_published_initiatives, from the valid fields only:
+        a stale value in a shared link is reported and ignored, never a failure."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "themes": data.get("thematique") or [],
+            "region": data.get("region") or "",
+            "departement": data.get("departement") or "",
+            "commune": [c.code for c in self.communes] if "commune" in data else [],
+            "centre": data.get("centre") or "",
+            "in_qpv": bool(data.get("qpv")),
+            "query": data.get("q") or "",
+            "near": data.get("near"),
+        }

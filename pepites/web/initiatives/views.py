@@ -1,0 +1,176 @@
+"""Public pages of the initiatives domain: an initiative, the themes, and the small JSON and
+HTML answers the map page asks for while a visitor filters."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from pepites.initiatives.places import find_place
+from pepites.initiatives.selectors import (
+    cards_for_ids,
+    filter_published_initiatives,
+    get_published_initiative,
+    list_themes,
+)
+from pepites.territories.selectors import qpv_names
+from pepites.web.initiatives.explorer import map_page_config, page_query, paginate
+
+MAX_CARDS = 100
+MAX_QUERY_LENGTH = 200
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = get_published_initiative(slug=slug)
+    if initiative is None:
+        raise Http404(_("Aucune initiative publiée ne porte cette adresse."))
+    themes = sorted(
+        initiative.themes.all(), key=lambda t: (t.pk != initiative.principal_theme_id, t.position)
+    )
+    qpv_links = list(initiative.qpv_links.all())
+    names = qpv_names(link.qpv_code for link in qpv_links)
+    qpvs = [
+        {"code": link.qpv_code, "name": names.get(link.qpv_code, ""), "link": link}
+        for link in sorted(qpv_links, key=lambda link: (link.relation, link.distance_m or 0))
+    ]
+    url = absolute(request.path)
+    share_text = quote(initiative.title)
+    share = {
+        "email": f"mailto:?subject={share_text}&body={quote(url)}",
+        "linkedin": f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url, safe='')}",
+        "facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote(url, safe='')}",
+        "mastodon": f"https://mastodon.social/share?text={share_text}%20{quote(url, safe='')}",
+    }
+    point = None
+    if initiative.latitude is not None and initiative.longitude is not None:
+        point = {
+            "lat": initiative.latitude,
+            "lon": initiative.longitude,
+            "colour": initiative.principal_theme.colour,
+            "label": initiative.title,
+        }
+    return render(
+        request,
+        "web/initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "themes": themes,
+            "qpvs": qpvs,
+            "centre": initiative.centre,
+            "links": list(initiative.links.all()),
+            "share": share,
+            "page_url": url,
+            "point": point,
+        },
+    )
+
+
+def initiative_correction(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = get_published_initiative(slug=slug)
+    if initiative is None:
+        raise Http404(_("Aucune initiative publiée ne porte cette adresse."))
+    centre = initiative.centre
+    mailto = ""
+    if centre and centre.email:
+        subject = _("Correction proposée : %(title)s") % {"title": initiative.title}
+        body = _(
+            "Bonjour,\n\nJe propose une correction pour l'initiative « %(title)s » (%(url)s) :\n\n"
+        ) % {"title": initiative.title, "url": absolute(initiative_url(initiative))}
+        mailto = f"mailto:{centre.email}?subject={quote(subject)}&body={quote(body)}"
+    return render(
+        request,
+        "web/initiatives/correction.html",
+        {"initiative": initiative, "centre": centre, "mailto": mailto},
+    )
+
+
+def initiative_url(initiative) -> str:
+    return reverse("initiative_detail", kwargs={"slug": initiative.slug})
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+def theme_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/initiatives/theme_list.html", {"themes": list_themes()})
+
+
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    themes = list(list_themes())
+    theme = next((t for t in themes if t.slug == slug), None)
+    if theme is None:
+        raise Http404(_("Cette thématique n'existe pas."))
+    page = paginate(request, filter_published_initiatives(themes=[theme.slug]))
+    return render(
+        request,
+        "web/initiatives/theme_detail.html",
+        {
+            "theme": theme,
+            "page": page,
+            "total": page.paginator.count,
+            "page_query": page_query(request),
+            "map_page": map_page_config(
+                themes=themes,
+                total=page.paginator.count,
+                fixed={"themes": [theme.slug]},
+                page_ids=[i.pk for i in page.object_list],
+            ),
+        },
+    )
+
+
+# --- Answers to the map page's scripts ----------------------------------------------------
+
+
+def _ids(text: str) -> list[int]:
+    ids = []
+    for part in (text or "").split(",")[:MAX_CARDS]:
+        part = part.strip()
+        if part.isdigit():
+            ids.append(int(part))
+    return ids
+
+
+@require_GET
+def map_cards(request: HttpRequest) -> HttpResponse:
+    """The list's cards for the ids given, in their order, as HTML (the same template as
+    the page rendered by the server)."""
+    initiatives = cards_for_ids(ids=_ids(request.GET.get("ids", "")))
+    html = render_to_string(
+        "web/initiatives/includes/card_items.html", {"initiatives": initiatives}, request=request
+    )
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@require_GET
+@gzip_page
+def map_search(request: HttpRequest) -> JsonResponse:
+    """Ids of the published initiatives matching the words, best first (the browser
+    combines them with the other filters)."""
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return JsonResponse({"query": "", "ids": []})
+    ids = filter_published_initiatives(query=query).ids()
+    return JsonResponse({"query": query, "ids": ids})
+
+
+@require_GET
+def place_search(request: HttpRequest) -> JsonResponse:
+    """/recherche/lieu?q=…: communes and postal codes offline, addresses through the BAN.
+    `communes=1` stops at the communes (the commune filter)."""
+    only_communes = request.GET.get("communes") == "1"
+    found = find_place(text=request.GET.get("q", ""), geocode=not only_communes)
+    status = 503 if found.unavailable else 200
+    return JsonResponse(found.as_json(), status=status)

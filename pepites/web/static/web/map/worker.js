@@ -1,0 +1,269 @@
+// The map's Web Worker: decodes the data file (see pepites/initiatives/mapdata.py), then
+// filters, orders and clusters the initiatives off the main thread. Messages in:
+//   init {dataUrl, superclusterUrl, filters}  filter {filters}  clusters {bbox, zoom}
+//   page {offset, limit}  expand {clusterId}  locate {initiativeId}
+// Each message carries a `seq`; the answer repeats it, so the page can drop stale answers.
+
+let data = null; // {header, ids, lat, lon, theme, themes, dept, centre, commune, flags, rowOfId}
+let features = null; // one small GeoJSON-like object per row with a position
+let current = null; // {order: Int32Array of rows, index: Supercluster, located: number}
+let SuperclusterClass = null;
+
+const WIDTHS = { int32: 4, uint32: 4, uint8: 1, uint16: 2 };
+const FLAG_IN_QPV = 1;
+const CLUSTER_OPTIONS = { radius: 56, maxZoom: 14, minPoints: 2, extent: 512, nodeSize: 64 };
+
+function decodeColumn(bytes, offset, count, kind) {
+  const width = WIDTHS[kind];
+  const planes = bytes.subarray(offset, offset + count * width);
+  if (width === 1) return planes.slice();
+  if (width === 2) {
+    const out = new Uint16Array(count);
+    for (let i = 0; i < count; i++) out[i] = planes[i] | (planes[count + i] << 8);
+    return out;
+  }
+  const out = kind === "uint32" ? new Uint32Array(count) : new Int32Array(count);
+  const c2 = 2 * count;
+  const c3 = 3 * count;
+  for (let i = 0; i < count; i++) {
+    out[i] =
+      planes[i] | (planes[count + i] << 8) | (planes[c2 + i] << 16) | (planes[c3 + i] << 24);
+  }
+  return out;
+}
+
+export function decode(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const magic = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
+  if (magic !== "PMD1") throw new Error("Unknown map data format: " + magic);
+  const headerLength = new DataView(buffer).getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  const count = header.count;
+  const columns = {};
+  let offset = 8 + headerLength;
+  for (const [name, kind] of header.columns) {
+    columns[name] = decodeColumn(bytes, offset, count, kind);
+    const size = count * WIDTHS[kind];
+    offset += size + ((4 - (size % 4)) % 4);
+  }
+  const ids = new Int32Array(count);
+  const rowOfId = new Map();
+  let previous = 0;
+  for (let i = 0; i < count; i++) {
+    const z = columns.id[i] >>> 0;
+    previous += (z >>> 1) ^ -(z & 1);
+    ids[i] = previous;
+    rowOfId.set(previous, i);
+  }
+  const communes = [];
+  for (let k = 0; k < header.communes.length; k += 5) communes.push(header.communes.slice(k, k + 5));
+  return { header, ...columns, ids, rowOfId, communeCodes: communes };
+}
+
+function buildFeatures() {
+  const { lat, lon, header } = data;
+  const scale = header.scale;
+  const none = header.noPosition;
+  features = [];
+  for (let i = 0; i < data.header.count; i++) {
+    if (lat[i] === none) continue;
+    features.push({ geometry: { coordinates: [lon[i] / scale, lat[i] / scale] }, row: i });
+  }
+}
+
+// --- Filters -------------------------------------------------------------------------------
+
+function compile(filters) {
+  const { header } = data;
+  const test = [];
+  const themes = filters.themes || [];
+  if (themes.length) {
+    let mask = 0;
+    for (const slug of themes) {
+      const bit = header.themes.indexOf(slug);
+      if (bit >= 0) mask |= 1 << bit;
+    }
+    test.push((i) => (data.themes[i] & mask) !== 0);
+  }
+  if (filters.region || filters.departement) {
+    const allowed = new Uint8Array(256);
+    header.departements.forEach((code, index) => {
+      const regionOk = !filters.region || header.regions[index] === filters.region;
+      const deptOk = !filters.departement || code === filters.departement;
+      allowed[index] = regionOk && deptOk ? 1 : 0;
+    });
+    test.push((i) => allowed[data.dept[i]] === 1);
+  }
+  const communes = filters.communes || [];
+  if (filters.communeFilter) {
+    const wanted = new Set(communes);
+    const allowed = new Uint8Array(data.communeCodes.length);
+    data.communeCodes.forEach((code, index) => {
+      const parent = header.commune_parents[code];
+      allowed[index] = wanted.has(code) || (parent && wanted.has(parent)) ? 1 : 0;
+    });
+    test.push((i) => allowed[data.commune[i]] === 1);
+  }
+  if (filters.centre) {
+    const index = header.centres.indexOf(filters.centre) + 1;
+    test.push((i) => data.centre[i] === index); // an unknown centre (0) matches nothing
+    if (index === 0) return () => false;
+  }
+  if (filters.qpv) test.push((i) => (data.flags[i] & FLAG_IN_QPV) !== 0);
+  if (test.length === 0) return () => true;
+  return (i) => {
+    for (const t of test) if (!t(i)) return false;
+    return true;
+  };
+}
+
+function applyFilters(filters) {
+  const keep = compile(filters);
+  const count = data.header.count;
+  let order;
+  if (Array.isArray(filters.ids)) {
+    // Text search: the search module's ranking, restricted to the other filters.
+    const rows = [];
+    for (const id of filters.ids) {
+      const row = data.rowOfId.get(id);
+      if (row !== undefined && keep(row)) rows.push(row);
+    }
+    order = Int32Array.from(rows);
+  } else {
+    const rows = new Int32Array(count);
+    let n = 0;
+    for (let i = 0; i < count; i++) if (keep(i)) rows[n++] = i;
+    order = rows.slice(0, n);
+  }
+  if (filters.near) order = byDistance(order, filters.near);
+
+  const inSet = new Uint8Array(count);
+  for (const row of order) inSet[row] = 1;
+  const points = order.length === count ? features : features.filter((f) => inSet[f.row]);
+  const index = new SuperclusterClass(CLUSTER_OPTIONS);
+  index.load(points);
+  current = { order, index, located: points.length, inSet };
+  return summary(order, points);
+}
+
+function byDistance(order, [latitude, longitude]) {
+  const { lat, lon, header } = data;
+  const scale = header.scale;
+  const k = Math.cos((latitude * Math.PI) / 180);
+  const distances = new Float64Array(order.length);
+  order.forEach((row, j) => {
+    if (lat[row] === header.noPosition) {
+      distances[j] = Infinity;
+    } else {
+      const dy = lat[row] / scale - latitude;
+      const dx = (lon[row] / scale - longitude) * k;
+      distances[j] = dy * dy + dx * dx;
+    }
+  });
+  const positions = Array.from(order.keys());
+  positions.sort((a, b) => distances[a] - distances[b] || a - b); // ties keep the list order
+  return Int32Array.from(positions, (j) => order[j]);
+}
+
+function summary(order, points) {
+  let minLat = 90;
+  let maxLat = -90;
+  let minLon = 180;
+  let maxLon = -180;
+  for (const f of points) {
+    const [x, y] = f.geometry.coordinates;
+    if (y < minLat) minLat = y;
+    if (y > maxLat) maxLat = y;
+    if (x < minLon) minLon = x;
+    if (x > maxLon) maxLon = x;
+  }
+  return {
+    total: order.length,
+    located: points.length,
+    bounds: points.length ? [[minLat, minLon], [maxLat, maxLon]] : null,
+    pageIds: pageIds(0, 0),
+  };
+}
+
+function pageIds(offset, limit) {
+  const size = limit || pageSize;
+  return Array.from(current.order.subarray(offset, offset + size), (row) => data.ids[row]);
+}
+
+// --- Clusters ------------------------------------------------------------------------------
+
+// Five numbers an item: longitude, latitude, count, key (cluster id or row), theme (-1: cluster).
+function clusters(bbox, zoom) {
+  const found = current.index.getClusters(bbox, Math.round(zoom));
+  const packed = new Float64Array(found.length * 5);
+  found.forEach((item, k) => {
+    const [x, y] = item.geometry.coordinates;
+    const o = k * 5;
+    packed[o] = x;
+    packed[o + 1] = y;
+    if (item.properties && item.properties.cluster) {
+      packed[o + 2] = item.properties.point_count;
+      packed[o + 3] = item.properties.cluster_id;
+      packed[o + 4] = -1;
+    } else {
+      packed[o + 2] = 1;
+      packed[o + 3] = item.row;
+      packed[o + 4] = data.theme[item.row];
+    }
+  });
+  return packed;
+}
+
+function locate(initiativeId) {
+  const row = data.rowOfId.get(initiativeId);
+  if (row === undefined) return { found: false };
+  const { lat, lon, header } = data;
+  const located = lat[row] !== header.noPosition;
+  return {
+    found: true,
+    row,
+    id: initiativeId,
+    inFilter: current ? current.inSet[row] === 1 : true,
+    lat: located ? lat[row] / header.scale : null,
+    lon: located ? lon[row] / header.scale : null,
+    theme: data.theme[row],
+  };
+}
+
+// --- Messages ------------------------------------------------------------------------------
+
+let pageSize = 20;
+
+async function init(message) {
+  pageSize = message.pageSize || pageSize;
+  const [response] = await Promise.all([
+    fetch(message.dataUrl, { credentials: "same-origin" }),
+    import(message.superclusterUrl),
+  ]);
+  if (!response.ok) throw new Error(`map data: HTTP ${response.status}`);
+  SuperclusterClass = self.Supercluster;
+  data = decode(await response.arrayBuffer());
+  buildFeatures();
+  return { themes: data.header.themes, version: data.header.version, ...applyFilters(message.filters || {}) };
+}
+
+const handlers = {
+  init,
+  filter: (m) => applyFilters(m.filters || {}),
+  clusters: (m) => ({ items: clusters(m.bbox, m.zoom) }),
+  page: (m) => ({ ids: pageIds(m.offset, m.limit), total: current.order.length }),
+  expand: (m) => ({ zoom: current.index.getClusterExpansionZoom(m.clusterId) }),
+  locate: (m) => locate(m.initiativeId),
+  row: (m) => ({ id: data.ids[m.row] }),
+};
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  try {
+    const result = await handlers[message.type](message);
+    const transfer = result && result.items ? [result.items.buffer] : [];
+    self.postMessage({ seq: message.seq, ok: true, ...result }, transfer);
+  } catch (error) {
+    self.postMessage({ seq: message.seq, ok: false, error: String(error && error.message) });
+  }
+};

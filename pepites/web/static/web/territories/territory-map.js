@@ -1,0 +1,83 @@
+/* Maps of the territories pages: a QPV outline with its initiatives, or the QPV of a
+   territory coloured by whether they have initiatives. The data comes from json_script
+   elements; the page's lists and tables say the same without the map. */
+(function () {
+  "use strict";
+  var dataElement = document.getElementById("territory-map-data");
+  var configElement = document.getElementById("map-config");
+  var container = document.getElementById("territory-map");
+  if (!dataElement || !configElement || !container || typeof L === "undefined") {
+    return;
+  }
+  var data = JSON.parse(dataElement.textContent);
+  var config = JSON.parse(configElement.textContent);
+  var colours = { dans: "#0b5d6b", proximite: "#7a4a00", pour: "#5b2a86", empty: "#b42318" };
+
+  var map = L.map(container, {
+    scrollWheelZoom: false,
+    zoomControl: false,
+    attributionControl: true,
+  });
+  L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  var tiles = config.tiles;
+  L.tileLayer(tiles.url, {
+    attribution: tiles.attribution,
+    maxZoom: tiles.max_zoom,
+    subdomains: "abc",
+  }).addTo(map);
+
+  function escapeText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  function popup(title, url) {
+    return url ? '<a href="' + encodeURI(url) + '">' + escapeText(title) + "</a>" : escapeText(title);
+  }
+
+  var bounds = null;
+  if (data.kind === "qpv") {
+    var outline = L.geoJSON(data.outline, {
+      style: { color: "#07414b", weight: 3, fillColor: "#0b5d6b", fillOpacity: 0.12 },
+    }).addTo(map);
+    bounds = outline.getBounds();
+    data.markers.forEach(function (marker) {
+      var point = L.circleMarker([marker.lat, marker.lon], {
+        radius: 8,
+        color: "#ffffff",
+        weight: 2,
+        fillColor: colours[marker.relation] || colours.dans,
+        fillOpacity: 1,
+      }).bindPopup(popup(marker.title, marker.url));
+      point.addTo(map);
+      bounds.extend(point.getLatLng());
+    });
+  } else {
+    var layer = L.featureGroup().addTo(map);
+    var renderer = L.canvas();
+    data.points.forEach(function (qpv) {
+      L.circleMarker([qpv.lat, qpv.lon], {
+        renderer: renderer,
+        radius: qpv.total ? 6 : 5,
+        color: "#ffffff",
+        weight: 1,
+        fillColor: qpv.total ? colours.dans : colours.empty,
+        fillOpacity: 0.9,
+      })
+        .bindPopup(
+          popup(qpv.name + " (" + qpv.code + ") — " + qpv.total + " initiative(s)", qpv.url)
+        )
+        .addTo(layer);
+    });
+    if (data.points.length) {
+      bounds = layer.getBounds();
+    }
+  }
+  if (bounds && bounds.isValid()) {
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+  } else {
+    map.setView([46.6, 2.4], 5);
+  }
+})();

@@ -1,0 +1,183 @@
+"""Pages of the territories domain: a QPV, and where initiatives are missing."""
+
+import csv
+import json
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.models import QpvRelation
+from pepites.network.models import Centre
+from pepites.network.selectors import list_centres
+from pepites.territories.gaps import RELATION_COLUMNS, GapsReport, gaps_report
+from pepites.territories.models import QPV_CODE_RE
+from pepites.territories.selectors import (
+    get_qpv,
+    initiatives_of_qpv,
+    qpv_communes,
+)
+from pepites.territories.services import near_distance_m
+
+CSV_TABLES = ("qpv", "departements", "regions")
+
+
+def initiative_url(initiative) -> str:
+    """The initiative's public page, once the initiatives pages exist."""
+    try:
+        return reverse("initiative_detail", kwargs={"slug": initiative.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    qpv = get_qpv(code=code) if re.match(QPV_CODE_RE, code) else None
+    if qpv is None:
+        raise Http404(_("Aucun quartier prioritaire ne porte le code %(code)s.") % {"code": code})
+    grouped = initiatives_of_qpv(code=qpv.code)
+    markers = []
+    for relation, initiatives in grouped.items():
+        for initiative in initiatives:
+            initiative.url = initiative_url(initiative)
+            if initiative.latitude is not None and initiative.longitude is not None:
+                markers.append(
+                    {
+                        "title": initiative.title,
+                        "url": initiative.url,
+                        "lat": initiative.latitude,
+                        "lon": initiative.longitude,
+                        "relation": relation,
+                    }
+                )
+    map_data = {
+        "kind": "qpv",
+        "label": qpv.name,
+        "outline": json.loads(qpv.outline),
+        "markers": markers,
+    }
+    return render(
+        request,
+        "web/territories/qpv_detail.html",
+        {
+            "qpv": qpv,
+            "communes": qpv_communes(qpv=qpv),
+            "inside": grouped[QpvRelation.IN],
+            "near": grouped[QpvRelation.NEAR],
+            "serving": grouped[QpvRelation.FOR],
+            "near_distance_m": round(near_distance_m()),
+            "map_data": map_data,
+            "area_ha": qpv.area_m2 / 10_000,
+        },
+    )
+
+
+def _centre(request: HttpRequest) -> Centre | None:
+    slug = request.GET.get("centre", "").strip()
+    if not slug:
+        return None
+    centre = Centre.objects.filter(slug=slug).first()
+    if centre is None:
+        raise Http404(_("Centre « %(slug)s » inconnu.") % {"slug": slug})
+    return centre
+
+
+def gaps(request: HttpRequest) -> HttpResponse:
+    centre = _centre(request)
+    report = gaps_report(centre=centre)
+    map_data = {
+        "kind": "gaps",
+        "points": [
+            {
+                "code": q.code,
+                "name": q.name,
+                "lat": q.latitude,
+                "lon": q.longitude,
+                "total": q.total,
+                "url": reverse("qpv_detail", kwargs={"code": q.code}),
+            }
+            for q in report.qpvs
+        ],
+    }
+    return render(
+        request,
+        "web/territories/gaps.html",
+        {
+            "report": report,
+            "centre": centre,
+            "centres": list_centres(),
+            "qpvs_with": [q for q in report.qpvs if not q.is_empty],
+            "map_data": map_data,
+            "csv_query": f"?centre={centre.slug}&table=" if centre else "?table=",
+        },
+    )
+
+
+def gaps_csv(request: HttpRequest) -> HttpResponse:
+    table = request.GET.get("table", "qpv")
+    if table not in CSV_TABLES:
+        return HttpResponseBadRequest(
+            _("Paramètre « table » invalide : qpv, departements ou regions."),
+            content_type="text/plain; charset=utf-8",
+        )
+    centre = _centre(request)
+    report = gaps_report(centre=centre)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    scope = centre.slug if centre else "reseau"
+    response["Content-Disposition"] = f'attachment; filename="pepites-manques-{table}-{scope}.csv"'
+    write_gaps_csv(response, report, table)
+    return response
+
+
+def write_gaps_csv(out, report: GapsReport, table: str) -> None:
+    writer = csv.writer(out)
+    theme_columns = [f"theme_{t.slug}" for t in report.themes]
+    if table == "qpv":
+        writer.writerow(
+            [
+                "code_qp",
+                "lib_qp",
+                "insee_dep",
+                "insee_reg",
+                "insee_com",
+                "lib_com",
+                "initiatives_dans",
+                "initiatives_proximite",
+                "initiatives_pour",
+                "initiatives_total",
+                *theme_columns,
+            ]
+        )
+        for q in report.qpvs:
+            writer.writerow(
+                [
+                    q.code,
+                    q.name,
+                    q.departement_code,
+                    q.region_code,
+                    ";".join(q.commune_codes),
+                    q.communes_label,
+                    *(q.by_relation.get(r, 0) for r in RELATION_COLUMNS),
+                    q.total,
+                    *report.theme_counts(q.by_theme),
+                ]
+            )
+        return
+    rows = report.departements if table == "departements" else report.regions
+    code_column = "insee_dep" if table == "departements" else "insee_reg"
+    writer.writerow(
+        [code_column, "nom", "initiatives_total", "qpv", "qpv_sans_initiative", *theme_columns]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row.code,
+                row.name,
+                row.total,
+                row.qpv_count,
+                row.qpv_without,
+                *row.counts,
+            ]
+        )
