@@ -69,6 +69,8 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 "load (s)": result["load_s"],
                 "initiatives/s": size / result["load_s"],
                 "× reference data": result["load_s"] / reference_s,
+                "cost per initiative vs smallest size": None,  # filled in by _ratios
+                **({"load time vs SQLite": None} if len(ctx.vendors()) > 1 else {}),
                 "database (MB)": after / MB,
                 "kB per initiative": (after - before) / 1024 / size,
                 "published": result["published"],

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rules",
+    "simple_history",
     "pepites.core",
     "pepites.territories",
     "pepites.network",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change of an initiative's history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -160,6 +164,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Object permissions (pepites/initiatives/permissions.py) through `rules`; login by e-mail
+# address with a database-backed counter of failed attempts (holds across processes).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "pepites.core.authentication.EmailBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:index"
+LOGOUT_REDIRECT_URL = "home"
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -252,6 +268,20 @@ MAPDATA_DIR = Path(os.environ.get("MAPDATA_DIR", VAR_DIR / "mapdata"))
 MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
 # Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
 MAP_TILES = os.environ.get("MAP_TILES", "ign")
+# Public proposals: at most PROPOSALS_PER_HOUR per address (IP) and per e-mail address,
+# counted in the database; a form sent back sooner than PROPOSAL_MIN_FILL_SECONDS after it
+# was displayed is refused (no person fills it that fast).
+PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 10)
+PROPOSAL_MIN_FILL_SECONDS = env_int("PROPOSAL_MIN_FILL_SECONDS", 4)
+# Behind a reverse proxy: the request header holding the client's address (e.g.
+# X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Uploaded images: largest file (bytes) and largest picture (pixels) accepted.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Serve uploaded media from Django itself (the embedded instance); a national deployment
+# serves them from its object storage or its web server instead.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 if MAP_TILES not in {"ign", "osmfr"}:
     raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 

@@ -56,6 +56,13 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files and cached PDFs go to a folder of the test's own, never to var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fresh_map_data(settings, tmp_path_factory):
     """Each test builds the map's data file in a folder of its own, from its own database."""
     from pepites.initiatives import mapdata
@@ -99,3 +106,44 @@ def full_reference_data(db):
     import_cog(data=full_cog())
     import_centres(rows=read_centres())
     load_default_themes()
+
+
+# --- People in each role (contributions, permissions) -----------------------------------
+PASSWORD = "Pepites-mot-de-passe-42"
+
+
+@pytest.fixture
+def people(reference_data):
+    """One account per role: `member` and `manager` of Profession Banlieue (Seine-Saint-Denis),
+    `other_member` of Labo Cités (Auvergne-Rhône-Alpes), `national` (national team), `admin`
+    (superuser, staff), `outsider` (an account with no centre). Password: PASSWORD."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import Group, User
+
+    from pepites.core.roles import NATIONAL_TEAM_GROUP
+    from pepites.network.memberships import add_member
+    from pepites.network.models import Centre, Membership
+
+    def user(name: str, **extra) -> User:
+        return User.objects.create_user(name, f"{name}@example.org", PASSWORD, **extra)
+
+    pb = Centre.objects.get(slug="profession-banlieue")
+    labo = Centre.objects.get(slug="labo-cites")
+    member, manager, other = user("membre.pb"), user("responsable.pb"), user("membre.labo")
+    add_member(user=member, centre=pb)
+    add_member(user=manager, centre=pb, role=Membership.Role.MANAGER)
+    add_member(user=other, centre=labo)
+    national = user("nationale", is_staff=True)
+    national.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
+    admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    return SimpleNamespace(
+        member=member,
+        manager=manager,
+        other_member=other,
+        national=national,
+        admin=admin,
+        outsider=user("personne"),
+        pb=pb,
+        labo=labo,
+    )

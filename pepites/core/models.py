@@ -19,3 +19,22 @@ class ReferenceDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})"
+
+
+class RateLimitHit(models.Model):
+    """One counted event (a proposal sent, a failed login) under a key such as "proposal:ip:…".
+
+    Kept in the database so that every server process counts the same events; see
+    pepites/core/ratelimit.py. Keys hold hashes, never addresses in clear.
+    """
+
+    key = models.CharField(_("clé"), max_length=100)
+    created_at = models.DateTimeField(_("date"))
+
+    class Meta:
+        verbose_name = _("événement compté")
+        verbose_name_plural = _("événements comptés")
+        indexes = [models.Index(fields=["key", "created_at"], name="ratelimit_key_date")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,15 +1,29 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core.admin_permissions import NationalTeamAdminMixin
 from pepites.core.errors import ConflictError
-from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeQpv, Theme
+from pepites.core.roles import is_national_team
+from pepites.initiatives import permissions
+from pepites.initiatives.history import record_version
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeImage,
+    InitiativeLink,
+    InitiativeQpv,
+    Proposal,
+    Theme,
+)
 from pepites.initiatives.services import save_initiative
+from pepites.network.models import Centre
+from pepites.network.permissions import can_access_workspace
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
     list_display = ["label", "slug", "colour", "icon", "position", "in_publication"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["label"]}
@@ -23,6 +37,18 @@ class InitiativeLinkInline(admin.TabularInline):
 class InitiativeQpvInline(admin.TabularInline):
     model = InitiativeQpv
     extra = 0
+
+
+class InitiativeImageInline(admin.TabularInline):
+    """Images are added through the workspace (checked and re-encoded there)."""
+
+    model = InitiativeImage
+    extra = 0
+    fields = ["small", "alt_text", "credits", "position", "is_hidden"]
+    readonly_fields = ["small"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class InitiativeAdminForm(forms.ModelForm):
@@ -80,7 +106,7 @@ class InitiativeAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
     filter_horizontal = ["themes"]
     readonly_fields = ["uid", "version", "created_at", "updated_at", "published_at"]
-    inlines = [InitiativeLinkInline, InitiativeQpvInline]
+    inlines = [InitiativeLinkInline, InitiativeQpvInline, InitiativeImageInline]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "is_demo", "expected_version"]}),
@@ -102,10 +128,54 @@ class InitiativeAdmin(admin.ModelAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": ["title"]}
 
+    # Object permissions: the same rules as the workspace and the API
+    # (pepites/initiatives/permissions.py). Only an administrator purges.
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=permissions.editable_initiatives(request.user).values("pk"))
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_staff and can_access_workspace(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return can_access_workspace(request.user)
+        return permissions.can_edit_initiative(request.user, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_staff and can_access_workspace(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "centre" and not is_national_team(request.user):
+            kwargs["queryset"] = Centre.objects.filter(memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if not permissions.can_create_initiative(request.user, centre=obj.centre):
+            raise PermissionDenied
         save_initiative(
             initiative=obj,
             expected_version=form.cleaned_data["expected_version"] if change else None,
+            record=False,  # recorded in save_related, once the themes are saved too
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_version(
+            form.instance,
+            created=not change,
+            user=request.user,
+            reason=str(_("Modifiée dans l'administration")),
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -114,3 +184,39 @@ class InitiativeAdmin(admin.ModelAdmin):
         except ConflictError as exc:  # lost the race between the form check and the save
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "centre", "commune", "created_at"]
+    list_filter = ["status", "kind", "centre"]
+    search_fields = ["data", "proposer_email", "message"]
+    raw_id_fields = ["initiative", "commune"]
+    readonly_fields = ["created_at", "consent_at", "ip_hash", "decided_at", "decided_by"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("centre", "commune", "initiative")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=permissions.moderated_proposals(request.user).values("pk"))
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_staff and can_access_workspace(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return can_access_workspace(request.user)
+        return permissions.can_moderate(request.user, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Decisions go through the workspace (e-mails, history); the admin only reads.
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

@@ -6,3 +6,6 @@ class InitiativesConfig(AppConfig):
     name = "pepites.initiatives"
     label = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self) -> None:
+        from pepites.initiatives import permissions  # noqa: F401 (registers the rules)

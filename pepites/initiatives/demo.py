@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from pepites.initiatives.models import Initiative, InitiativeStatus, PorteurKind, Theme
 from pepites.initiatives.services import create_initiative
 from pepites.network.models import Centre
+from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
 from pepites.territories.services import place_initiatives
 
@@ -371,6 +372,7 @@ def generate_initiatives(*, count: int, seed: int = 0, batch_size: int = 2000) -
         rng = random.Random(f"pepites-synthetique:{seed}:{start}")
         total = cumulative[-1]
         created = 0
+        new_pks: list[int] = []
         while created < count:
             size = min(batch_size, count - created)
             batch: list[Initiative] = []
@@ -438,6 +440,7 @@ def generate_initiatives(*, count: int, seed: int = 0, batch_size: int = 2000) -
                 )
                 for initiative in batch:
                     initiative.pk = pks[initiative.slug]
+            new_pks += [initiative.pk for initiative in batch]
             through.objects.bulk_create(
                 [
                     through(initiative_id=initiative.pk, theme_id=theme_pk)
@@ -449,4 +452,5 @@ def generate_initiatives(*, count: int, seed: int = 0, batch_size: int = 2000) -
             created += size
         # Bulk inserts skip save_initiative: place the new points against the QPV at once.
         place_initiatives(only_unplaced=True)
+        index_initiatives(ids=new_pks)
     return created

@@ -9,8 +9,9 @@ Layout (little-endian), read by pepites/web/static/web/map/worker.js:
 
     "PMD1"                magic
     uint32                length of the JSON header, in bytes
-    header (UTF-8 JSON)   {"format", "version", "count", "scale", "themes", "departements",
-                           "regions", "centres", "communes", "commune_parents", "columns"}
+    header (UTF-8 JSON)   {"format", "version", "count", "scale", "noPosition", "themes",
+                           "centres", "departements", "regions", "communes",
+                           "commune_departements", "commune_parents", "columns"}
     padding to 4 bytes
     columns, one after the other, each padded to 4 bytes, rows in the list's order
 
@@ -21,9 +22,11 @@ bytes of nearby values repeat, so they compress far better. Columns:
     lat, lon   int32, degrees × scale; NO_POSITION when the place is unknown
     theme      uint8, index of the principal theme in header.themes
     themes     uint16, bit mask of every theme (bit i = header.themes[i])
-    dept       uint8, index in header.departements (header.regions gives their région)
     centre     uint8, 0 = national team, else 1 + index in header.centres
-    commune    uint16, index in header.communes (header.commune_parents: arrondissements)
+    commune    uint16, index in header.communes (5 characters each); its département is
+               header.commune_departements[index] (an index in header.departements, whose
+               région is in header.regions), its city header.commune_parents[code] for
+               the arrondissements municipaux
     flags      uint8, bit 0 in a QPV, bit 1 near a QPV, bit 2 approximate position
 """
 
@@ -83,8 +86,8 @@ def _planes(values: array) -> bytes:
     return b"".join(raw[k::width] for k in range(width))
 
 
-def _pad(data: bytes) -> bytes:
-    return data + b"\0" * (-len(data) % 4)
+def _pad(data: bytes, filler: bytes = b"\0") -> bytes:
+    return data + filler * (-len(data) % 4)
 
 
 def read_departement_centres(
@@ -141,12 +144,13 @@ def encode(
 
     departements = sorted({row[5] for row in rows})
     departement_index = {code: i for i, code in enumerate(departements)}
-    communes = sorted({row[4] for row in rows})
+    commune_departements = {row[4]: row[5] for row in rows}
+    communes = sorted(commune_departements)
     commune_index = {code: i for i, code in enumerate(communes)}
 
     ids, lats, lons = array("I"), array("i"), array("i")
     principal, mask = array("B"), array("H")
-    dept, centre, commune_col, flags = array("B"), array("B"), array("H"), array("B")
+    centre, commune_col, flags = array("B"), array("H"), array("B")
     previous = 0
     for pk, lat, lon, theme_pk, commune, departement, centre_pk, qpv in rows:
         ids.append(_zigzag(pk - previous))
@@ -171,7 +175,6 @@ def encode(
             flag |= FLAG_NEAR_QPV
         principal.append(theme_index.get(theme_pk, 255))
         mask.append(masks.get(pk, 0))
-        dept.append(departement_index[departement])
         centre.append(centre_index.get(centre_pk, 0))
         commune_col.append(commune_index[commune])
         flags.append(flag)
@@ -182,7 +185,6 @@ def encode(
         ("lon", "int32", lons),
         ("theme", "uint8", principal),
         ("themes", "uint16", mask),
-        ("dept", "uint8", dept),
         ("centre", "uint8", centre),
         ("commune", "uint16", commune_col),
         ("flags", "uint8", flags),
@@ -198,12 +200,14 @@ def encode(
         "departements": departements,
         "regions": [departement_regions.get(code, "") for code in departements],
         "communes": "".join(communes),  # 5 characters each
+        "commune_departements": [departement_index[commune_departements[c]] for c in communes],
         "commune_parents": {
             code: commune_parents[code] for code in communes if code in commune_parents
         },
         "columns": [[name, kind] for name, kind, _values in columns],
     }
-    header_bytes = _pad(json.dumps(header, separators=(",", ":")).encode())
+    # Padded with spaces, which JSON parsers skip.
+    header_bytes = _pad(json.dumps(header, separators=(",", ":")).encode(), b" ")
     parts = [MAGIC, struct.pack("<I", len(header_bytes)), header_bytes]
     parts += [_pad(_planes(values)) for _name, _kind, values in columns]
     return Built(version=version, count=len(rows), raw=b"".join(parts))

@@ -2,12 +2,14 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pepites.core.validators import validate_latitude, validate_longitude
+from pepites.initiatives.history import ExplicitHistoricalRecords
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
 
@@ -77,6 +79,16 @@ class Initiative(models.Model):
     """A short case study of something done in or for the QPV, not a pin with a name."""
 
     uid = models.UUIDField(_("identifiant stable"), default=uuid.uuid4, unique=True, editable=False)
+    # Set by the file import (pepites/initiatives/imports/): the row's identifier in the
+    # centre's file, or a key made from its title and commune, so that importing the same
+    # file again updates these initiatives instead of duplicating them.
+    source_ref = models.CharField(
+        _("référence d'origine"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Identifiant de la fiche dans le fichier importé dont elle provient."),
+    )
     slug = models.SlugField(_("adresse (slug)"), max_length=120, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), max_length=600)
@@ -184,6 +196,21 @@ class Initiative(models.Model):
         default=1,
         help_text=_("Incrémentée à chaque enregistrement (verrou optimiste)."),
     )
+    # Every version, with who made it and when (pepites/initiatives/history.py); the derived
+    # QPV placement is left out: it is recomputed, never typed.
+    history = ExplicitHistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "qpv_relation",
+            "nearest_qpv_code",
+            "nearest_qpv_distance_m",
+            "qpv_placed_at",
+        ],
+        m2m_fields=["themes"],
+        user_related_name="+",
+        verbose_name=_("version d'une initiative"),
+        verbose_name_plural=_("versions des initiatives"),
+    )
 
     class Meta:
         verbose_name = _("initiative")
@@ -285,3 +312,133 @@ class InitiativeQpv(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qpv_code} ({self.get_relation_display()})"
+
+
+# --- Contributions: proposals from the public, images -----------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    NEW = "nouvelle", _("Nouvelle initiative")
+    CORRECTION = "correction", _("Correction")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "en_attente", _("À examiner")
+    ACCEPTED = "acceptee", _("Acceptée")
+    MERGED = "fusionnee", _("Fusionnée")
+    REJECTED = "refusee", _("Refusée")
+
+
+class Proposal(models.Model):
+    """Something a visitor sent: a new initiative or a correction of a published one.
+
+    Nothing of it is public until a moderator accepts it; the proposer's address is seen
+    only by the moderators, and used only to answer.
+    """
+
+    kind = models.CharField(_("type"), max_length=12, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("état"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("initiative"),
+        help_text=_("L'initiative corrigée, ou celle créée ou complétée par la proposition."),
+    )
+    base_version = models.PositiveIntegerField(_("version lue par l'auteur"), null=True, blank=True)
+    data = models.JSONField(_("champs proposés"), default=dict)
+    message = models.TextField(_("message de l'auteur"), blank=True, max_length=3000)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("centre destinataire"),
+        help_text=_("Vide : l'équipe nationale examine la proposition."),
+    )
+    proposer_name = models.CharField(_("nom de l'auteur"), max_length=150, blank=True)
+    proposer_email = models.EmailField(_("courriel de l'auteur"))
+    consent_at = models.DateTimeField(_("consentement donné le"))
+    ip_hash = models.CharField(_("empreinte de l'adresse IP"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "centre"], name="proposal_status_centre")]
+
+    def __str__(self) -> str:
+        title = self.data.get("title") or (self.initiative.title if self.initiative else "")
+        return f"{self.get_kind_display()} : {title}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == ProposalKind.CORRECTION and self.initiative is not None:
+            return self.initiative.title
+        return self.data.get("title", "")
+
+
+def image_upload_path(instance, filename: str) -> str:
+    return f"initiatives/{instance.initiative.uid}/{filename}"
+
+
+class InitiativeImage(models.Model):
+    """A photo of an initiative, re-encoded on upload (no metadata) in three sizes."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="images", verbose_name=_("initiative")
+    )
+    original = models.FileField(_("image"), upload_to=image_upload_path, max_length=300)
+    large = models.FileField(_("grande taille"), upload_to=image_upload_path, max_length=300)
+    small = models.FileField(_("vignette"), upload_to=image_upload_path, max_length=300)
+    width = models.PositiveIntegerField(_("largeur"))
+    height = models.PositiveIntegerField(_("hauteur"))
+    alt_text = models.CharField(
+        _("texte alternatif"),
+        max_length=250,
+        help_text=_("Ce que montre l'image, pour qui ne la voit pas."),
+    )
+    credits = models.CharField(_("crédits"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_hidden = models.BooleanField(_("masquée"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposée par"),
+    )
+    created_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -14,11 +15,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pepites.core.errors import ConflictError
+from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
 from pepites.initiatives import mapdata
+from pepites.initiatives.history import record_version
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
+from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
 from pepites.territories.services import place_initiative
 
@@ -51,9 +55,15 @@ EDITABLE_FIELDS = frozenset(
         "status",
         "is_demo",
         "last_checked_at",
+        "source_ref",  # set by the file import
     }
 )
 SLUG_MAX_LENGTH = 120
+# The structured description, typed in Markdown: cleaned on input (pepites/core/richtext.py).
+RICH_TEXT_FIELDS = ("context", "actions", "results", "replication")
+# What a restore brings back: the content, not the state (publishing and archiving are
+# decisions of their own) nor the referent centre.
+RESTORED_FIELDS = EDITABLE_FIELDS - {"status", "is_demo", "last_checked_at"}
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,8 @@ def create_initiative(
     principal_theme_slug: str | None = None,
     centre_slug: str | None = None,
     links: Iterable[tuple[str, str]] = (),
+    history_user: AbstractBaseUser | None = None,
+    history_reason: str = "",
     **fields: Any,
 ) -> Initiative:
     """Validate and save a new initiative; raise ValidationError (nothing saved) on bad input.
@@ -181,12 +193,13 @@ def create_initiative(
         centre=_resolve_centre(centre_slug, commune),
     )
     _apply_fields(initiative, fields)
-    save_initiative(initiative=initiative)
+    save_initiative(initiative=initiative, record=False)
     initiative.themes.set(themes)
     for position, (url, label) in enumerate(links):
         link = InitiativeLink(initiative=initiative, url=url, label=label, position=position)
         link.full_clean(exclude=["initiative"])
         link.save()
+    record_version(initiative, created=True, user=history_user, reason=history_reason)
     return initiative
 
 
@@ -208,12 +221,23 @@ def claim_version(*, initiative_pk: int, expected_version: int) -> int:
 
 
 @transaction.atomic
-def save_initiative(*, initiative: Initiative, expected_version: int | None = None) -> Initiative:
+def save_initiative(
+    *,
+    initiative: Initiative,
+    expected_version: int | None = None,
+    record: bool = True,
+    history_user: AbstractBaseUser | None = None,
+    history_reason: str = "",
+) -> Initiative:
     """Validate and save an instance built or edited by a form, the admin or a service.
 
     A new initiative gets its slug; an existing one is saved under optimistic locking:
-    `expected_version` is the version the editor read.
+    `expected_version` is the version the editor read. `record=False` when the caller
+    changes the themes afterwards and records the version itself (`record_version`).
     """
+    created = initiative.pk is None
+    for name in RICH_TEXT_FIELDS:
+        setattr(initiative, name, clean_markdown(getattr(initiative, name)))
     if initiative.pk is None:
         initiative.slug = initiative.slug or unique_slug(title=initiative.title)
     elif expected_version is None:
@@ -226,9 +250,12 @@ def save_initiative(*, initiative: Initiative, expected_version: int | None = No
             initiative_pk=initiative.pk, expected_version=expected_version
         )
     initiative.save()
+    if record:
+        record_version(initiative, created=created, user=history_user, reason=history_reason)
     # Every save re-places the point against the QPV (created, moved, or saved from an
     # instance read before a QPV import): only what changed is written.
     place_initiative(initiative=initiative)
+    index_initiatives(ids=[initiative.pk])  # the search index follows every save
     mapdata.data_changed()  # the map's data file is rebuilt at its next request
     return initiative
 
@@ -241,6 +268,8 @@ def update_initiative(
     commune_code: str | None = None,
     theme_slugs: Iterable[str] | None = None,
     principal_theme_slug: str | None = None,
+    history_user: AbstractBaseUser | None = None,
+    history_reason: str = "",
     **fields: Any,
 ) -> Initiative:
     """Change some fields of an initiative read at `expected_version`.
@@ -260,7 +289,42 @@ def update_initiative(
         if principal_theme_slug is None and initiative.principal_theme.slug in slugs:
             principal_theme_slug = initiative.principal_theme.slug  # kept while among the themes
         themes, initiative.principal_theme = _resolve_themes(slugs, principal_theme_slug)
-    save_initiative(initiative=initiative, expected_version=expected_version)
+    save_initiative(initiative=initiative, expected_version=expected_version, record=False)
     if themes is not None:
         initiative.themes.set(themes)
+    record_version(initiative, user=history_user, reason=history_reason)
+    return initiative
+
+
+@transaction.atomic
+def restore_initiative_version(
+    *,
+    initiative: Initiative,
+    history_id: int,
+    user: AbstractBaseUser | None,
+    expected_version: int,
+) -> Initiative:
+    """Bring back the content of an earlier version (text, place, themes) as a new version.
+
+    Under the same optimistic locking as any edit: ConflictError if someone saved since
+    `expected_version` was read. The state (published, archived…) stays as it is.
+    """
+    version = initiative.history.filter(history_id=history_id).first()
+    if version is None:
+        raise ValidationError(
+            {"history_id": _("Cette version n'existe pas dans l'historique de cette initiative.")}
+        )
+    for name in RESTORED_FIELDS:
+        setattr(initiative, name, getattr(version, name))
+    initiative.commune_id = version.commune_id
+    initiative.principal_theme_id = version.principal_theme_id
+    theme_ids = set(version.themes.values_list("theme_id", flat=True))
+    themes = list(Theme.objects.filter(pk__in=theme_ids | {version.principal_theme_id}))
+    save_initiative(initiative=initiative, expected_version=expected_version, record=False)
+    initiative.themes.set(themes)
+    record_version(
+        initiative,
+        user=user,
+        reason=_("Restauration de la version %(version)s") % {"version": version.version},
+    )
     return initiative

@@ -1,5 +1,6 @@
 """The resource centres of the network and the territories they cover."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,73 @@ class Centre(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """A person working for a centre: they keep its initiatives and moderate its territory."""
+
+    class Role(models.TextChoices):
+        MEMBER = "membre", _("Membre")
+        MANAGER = "responsable", _("Responsable")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("compte"),
+    )
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("centre")
+    )
+    role = models.CharField(_("rôle"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'un centre")
+        verbose_name_plural = _("membres des centres")
+        ordering = ["centre__name", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["user", "centre"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.centre}"
+
+
+class Invitation(models.Model):
+    """An invitation sent by e-mail to join a centre; the link holds a token whose hash only
+    is stored."""
+
+    email = models.EmailField(_("courriel"))
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("centre")
+    )
+    role = models.CharField(
+        _("rôle"), max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valable jusqu'au"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.centre}"

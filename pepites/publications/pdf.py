@@ -30,7 +30,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from pepites.publications.links import absolute_url, initiative_path
-from pepites.publications.markup import markdown_to_html
 from pepites.publications.models import Issue
 from pepites.publications.selectors import (
     PORTFOLIO_MAX_CARDS,
@@ -40,6 +39,7 @@ from pepites.publications.selectors import (
     portfolio_initiatives,
 )
 from pepites.publications.services import snapshot_initiative
+from pepites.publications.text import render_body
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def render_issue_html(*, issue: Issue) -> str:
         {
             "article": article,
             "anchor": f"article-{index}",
-            "body": markdown_to_html(article.body),
+            "body": render_body(article.body),
             "image": image_data_uri(article.image),
         }
         for index, article in enumerate(
@@ -165,7 +165,7 @@ def render_issue_html(*, issue: Issue) -> str:
             "issue": issue,
             "series": series,
             "themes": list(issue.themes.all()),
-            "editorial": markdown_to_html(issue.editorial),
+            "editorial": render_body(issue.editorial),
             "articles": articles,
             "cards": _print_cards(featured_cards(issue=issue)),
             "centres": list(network_centres()),

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pepites.core.errors import ConflictError
+from pepites.core.richtext import clean_markdown
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
 from pepites.network.models import Centre
 from pepites.publications.models import (
@@ -94,7 +95,7 @@ def create_issue(
         number=number if number is not None else next_issue_number(series=series),
         title=title,
         planned_date=planned_date,
-        editorial=editorial,
+        editorial=clean_markdown(editorial),
         editorial_author=editorial_author,
         is_demo=is_demo,
     )
@@ -132,6 +133,8 @@ def update_issue(
         raise TypeError(f"Unknown issue fields: {sorted(unknown)}")
     themes = _resolve_themes(theme_slugs) if theme_slugs is not None else None
     claim_issue_version(issue=issue, expected_version=expected_version)
+    if "editorial" in fields:
+        fields["editorial"] = clean_markdown(fields["editorial"])
     for name, value in fields.items():
         setattr(issue, name, value)
     issue.full_clean()
@@ -175,7 +178,12 @@ def add_article(
         )
     position = (issue.articles.aggregate(p=Max("position"))["p"] or 0) + 1
     article = Article(
-        issue=issue, title=title, body=body, author=author, position=position, **fields
+        issue=issue,
+        title=title,
+        body=clean_markdown(body),
+        author=author,
+        position=position,
+        **fields,
     )
     article.full_clean()
     article.save()
@@ -186,6 +194,7 @@ def add_article(
 @transaction.atomic
 def save_article(*, article: Article, centres: Iterable[Centre] | None = None) -> Article:
     """Save an article built or edited by a form; a new one goes at the end of its issue."""
+    article.body = clean_markdown(article.body)
     if article.pk is None:
         issue = article.issue
         article.position = (issue.articles.aggregate(p=Max("position"))["p"] or 0) + 1

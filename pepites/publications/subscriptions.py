@@ -109,7 +109,9 @@ def subscribe(*, series: Series, email: str) -> Subscriber:
     """
     email = normalise_email(email)
     now = timezone.now()
-    subscriber = Subscriber.objects.select_for_update().filter(series=series, email=email).first()
+    subscriber = (
+        Subscriber.objects.select_for_update().filter(series=series, email__iexact=email).first()
+    )
     if subscriber is not None and subscriber.is_active:
         return subscriber
     if subscriber is None:

@@ -101,6 +101,7 @@ class _Zone:
         self.geometries = shapely.transform(wgs84, self._project)
         shapely.prepare(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
+        self.envelope_tree = shapely.STRtree(shapely.envelope(self.geometries))
 
     def _project(self, xy: np.ndarray) -> np.ndarray:
         x, y = self.to_plane.transform(xy[:, 0], xy[:, 1])
@@ -178,7 +179,10 @@ class QpvIndex:
         inside_pts, inside_geoms = zone.tree.query(points, predicate="covered_by")
         radius = self.near_distance_m * PLANAR_SEARCH_FACTOR + PLANAR_SEARCH_EXTRA_M
         near_pts, near_geoms = zone.tree.query(points, predicate="dwithin", distance=radius)
-        nearest_pts, nearest_geoms = zone.tree.query_nearest(points, all_matches=False)
+        # Points with a QPV within the radius have their nearest among those; the others
+        # search outwards, which prunes the tree far better than one unbounded search.
+        lonely = np.setdiff1d(np.arange(len(points)), np.concatenate([inside_pts, near_pts]))
+        nearest_pts, nearest_geoms = self._nearest(zone, points, lonely)
         inside = set(zip(inside_pts.tolist(), inside_geoms.tolist(), strict=True))
         pairs = {
             pair
@@ -205,6 +209,31 @@ class QpvIndex:
             found = candidates[i]
             if code not in found or d < found[code]:
                 found[code] = d
+
+    @staticmethod
+    def _nearest(zone: _Zone, points: np.ndarray, wanted: np.ndarray):
+        """Exact planar nearest outline of each wanted point, bounded by envelopes.
+
+        The outline of the nearest envelope gives an upper bound of the distance; only the
+        outlines whose envelope lies within that bound can be nearer, and those few are
+        measured exactly. Much cheaper than an unbounded nearest search over outlines of
+        hundreds of vertices.
+        """
+        if not wanted.size:
+            return np.array([], dtype=int), np.array([], dtype=int)
+        subset = points[wanted]
+        pts, geoms = zone.envelope_tree.query_nearest(subset, all_matches=False)
+        upper = np.full(len(subset), np.inf)
+        upper[pts] = shapely.distance(subset[pts], zone.geometries[geoms])
+        pts, geoms = zone.envelope_tree.query(
+            subset, predicate="dwithin", distance=upper * (1 + 1e-9) + 1e-6
+        )
+        distances = shapely.distance(subset[pts], zone.geometries[geoms])
+        order = np.lexsort((geoms, distances, pts))  # by point, nearest first
+        pts, geoms = pts[order], geoms[order]
+        first = np.ones(len(pts), dtype=bool)
+        first[1:] = pts[1:] != pts[:-1]
+        return wanted[pts[first]], geoms[first]
 
     def _place_far(
         self,

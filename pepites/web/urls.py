@@ -1,10 +1,12 @@
 from django.urls import include, path
 
+from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
 from pepites.web.network import views as network_views
 from pepites.web.territories import views as territories_views
+from pepites.web.workspace import tools as workspace_tools
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,12 +16,10 @@ urlpatterns = [
     path("carte/fiches", initiatives_views.map_cards, name="map_cards"),
     path("carte/recherche", initiatives_views.map_search, name="map_search"),
     path("recherche/lieu", initiatives_views.place_search, name="place_search"),
-    path(
-        "initiatives/<slug:slug>/", initiatives_views.initiative_detail, name="initiative_detail"
-    ),
+    path("initiatives/<slug:slug>/", initiatives_views.initiative_detail, name="initiative_detail"),
     path(
         "initiatives/<slug:slug>/corriger/",
-        initiatives_views.initiative_correction,
+        contributions_views.correction,
         name="initiative_correction",
     ),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
@@ -30,4 +30,10 @@ urlpatterns = [
     path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
+    # Contributions: public proposals, accounts, the centres' workspace.
+    path("proposer/", contributions_views.propose, name="proposal_create"),
+    path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),
+    path("communes/suggestions", workspace_tools.commune_suggestions, name="commune_suggestions"),
+    path("compte/", include("pepites.web.accounts.urls")),
+    path("espace/", include("pepites.web.workspace.urls")),
 ]

@@ -1,8 +1,10 @@
 """Fixtures of the publications tests: people in each role, a series, published initiatives,
-an issue with content; media (cached PDFs) in a temporary folder."""
+an issue with content."""
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch
 
 from pepites.core.roles import NATIONAL_TEAM_GROUP
 from pepites.publications.services import (
@@ -15,9 +17,13 @@ from tests.initiatives.helpers import new_initiative
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def login_url(settings):
+    """The sign-in pages belong to the accounts work: until they are installed, anonymous
+    visitors are sent to the admin's sign-in page."""
+    try:
+        resolve_url(settings.LOGIN_URL)
+    except NoReverseMatch:
+        settings.LOGIN_URL = "/admin/login/"
 
 
 @pytest.fixture

@@ -170,7 +170,7 @@ def test_csv_exports(client, initiatives):
     )
     assert [
         (r["insee_dep"], r["initiatives_total"], r["qpv_sans_initiative"]) for r in departements
-    ] == [("93", "3", "1")]
+    ] == [("93", "3", "2")]
     response = client.get("/territoires/manques.csv?table=regions")
     assert 'filename="pepites-manques-regions-reseau.csv"' in response["Content-Disposition"]
     assert any(r["insee_reg"] == "11" and r["initiatives_total"] == "3" for r in read_csv(response))

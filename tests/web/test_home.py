@@ -1,45 +1,126 @@
+"""The home page: the map's list and filters, rendered by the server (no JavaScript)."""
+
 import pytest
 from django.urls import reverse
 
-from pepites.initiatives.services import create_initiative
+from tests.initiatives.helpers import new_initiative
+
+
+def titles(response) -> list[str]:
+    return [i.title for i in response.context["page"].object_list]
 
 
 @pytest.mark.django_db
-def test_home_lists_the_twenty_centres_and_the_ten_themes(client, reference_data):
+def test_home_lists_published_initiatives_as_cards_newest_first(client, sample_initiatives):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('class="centre-card"') == 20
-    assert html.count('class="theme-card"') == 10
-    assert "Profession Banlieue" in html
-    assert "En préfiguration" in html  # Guadeloupe
-    assert "Immobilier d&#x27;entreprise et lieux d&#x27;activité" in html
-    assert "01 48 09 26 36" in html
     assert '<html lang="fr">' in html
+    assert titles(response) == [
+        "Couveuse du 8e",
+        "Garage solidaire de Meaux",
+        "Épicerie solidaire du Franc-Moisin",
+    ]
+    assert html.count('class="initiative-card"') == 3
+    assert "Brouillon caché" not in html
+    assert "3 initiatives" in html
+    # A card: title, porteur, commune, themes, summary.
+    assert "Association Les Paniers" in html
+    assert "Saint-Denis (93)" in html
+    assert "Économie sociale et solidaire" in html
+    assert "tenue par les habitantes" in html
+    # The map's configuration for the scripts, and the filters as a plain GET form.
+    assert 'id="map-page"' in html and 'id="map-config"' in html
+    assert '<form id="filtres"' in html and 'method="get"' in html
 
 
 @pytest.mark.django_db
-def test_home_counts_only_published_initiatives(client, reference_data):
-    for status in ("publiee", "brouillon"):
-        create_initiative(
-            title=f"Initiative {status}",
-            summary="Résumé.",
-            porteur_name="Association test",
-            commune_code="93066",
-            theme_slugs=["commerce-proximite"],
-            status=status,
-        )
+def test_demonstration_initiatives_wear_the_badge(client, reference_data):
+    new_initiative(title="Fictive", status="publiee", is_demo=True)
+    new_initiative(title="Réelle", status="publiee")
     html = client.get(reverse("home")).content.decode()
-    assert "1 initiative publiée" in html
+    assert html.count("Exemple de démonstration") == 1
 
 
 @pytest.mark.django_db
-def test_home_query_count_does_not_grow_with_centres(
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("thematique=mobilite", ["Garage solidaire de Meaux"]),
+        (
+            "thematique=mobilite&thematique=ess",
+            ["Garage solidaire de Meaux", "Épicerie solidaire du Franc-Moisin"],
+        ),
+        ("region=84", ["Couveuse du 8e"]),
+        ("departement=93", ["Épicerie solidaire du Franc-Moisin"]),
+        ("commune=Saint-Denis+93", ["Épicerie solidaire du Franc-Moisin"]),
+        ("commune=69123", ["Couveuse du 8e"]),  # Lyon includes its arrondissements
+        ("centre=profession-banlieue", ["Épicerie solidaire du Franc-Moisin"]),
+        ("qpv=on", []),  # no QPV placement in this sample
+        ("thematique=mobilite&region=84", []),
+    ],
+)
+def test_filters_work_as_a_plain_form(client, sample_initiatives, query, expected):
+    response = client.get(f"{reverse('home')}?{query}")
+    assert response.status_code == 200
+    assert titles(response) == expected
+
+
+@pytest.mark.django_db
+def test_in_a_qpv_keeps_the_initiatives_placed_in_one(client, sample_initiatives):
+    from pepites.initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=sample_initiatives["garage"].pk).update(qpv_relation="dans")
+    assert titles(client.get(reverse("home") + "?qpv=on")) == ["Garage solidaire de Meaux"]
+
+
+@pytest.mark.django_db
+def test_place_orders_the_list_by_distance(client, sample_initiatives):
+    # 69008: Lyon 8e's postal code, resolved offline from the COG tables.
+    response = client.get(reverse("home") + "?lieu=69008")
+    assert titles(response)[0] == "Couveuse du 8e"
+    assert "Liste ordonnée autour de : Lyon 8e Arrondissement (69)" in response.content.decode()
+    response = client.get(reverse("home") + "?pres=48.96,2.88&lieu=ici")
+    assert titles(response) == [
+        "Garage solidaire de Meaux",
+        "Épicerie solidaire du Franc-Moisin",
+        "Couveuse du 8e",
+    ]
+
+
+@pytest.mark.django_db
+def test_stale_values_in_a_shared_link_are_reported_not_fatal(client, sample_initiatives):
+    response = client.get(reverse("home") + "?thematique=inconnue&commune=Zzyzx&region=84")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Aucune commune ne correspond à « Zzyzx »." in html
+    assert "Sélectionnez un choix valide" in html
+    assert titles(response) == ["Couveuse du 8e"]  # the valid filter still applies
+
+
+@pytest.mark.django_db
+def test_pagination_links_keep_the_filters(client, reference_data):
+    for n in range(25):
+        new_initiative(title=f"Initiative {n:02d}", status="publiee", theme_slugs=["ess"])
+    response = client.get(reverse("home") + "?thematique=ess")
+    html = response.content.decode()
+    assert len(titles(response)) == 20
+    assert "?thematique=ess&amp;page=2" in html
+    second = client.get(reverse("home") + "?thematique=ess&page=2")
+    assert len(titles(second)) == 5
+
+
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow_with_the_list(
     client, reference_data, django_assert_max_num_queries
 ):
-    # 20 centres and 10 themes: a query per item would exceed this bound.
-    with django_assert_max_num_queries(6):
-        client.get(reverse("home"))
+    for n in range(30):
+        new_initiative(title=f"Initiative {n}", status="publiee")
+    client.get(reverse("home"))  # builds the map data file once
+    # 20 cards of 2 themes each: a query per card would exceed this bound.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("home"))
+    assert len(titles(response)) == 20
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pepites.publications.markup import markdown_to_html
 from pepites.publications.models import Issue, Series
 from pepites.publications.pdf import issue_pdf, issue_pdf_filename, portfolio_pdf
 from pepites.publications.selectors import (
@@ -28,6 +27,7 @@ from pepites.publications.subscriptions import (
     subscriber_from_unsubscribe_token,
     unsubscribe,
 )
+from pepites.publications.text import render_body
 from pepites.web.publications.forms import PortfolioForm, SubscribeForm
 
 ISSUES_PER_PAGE = 20
@@ -63,14 +63,14 @@ def series_detail(request: HttpRequest, series: str) -> HttpResponse:
 def issue_page_context(issue: Issue) -> dict:
     """What the issue page shows, for the public page and the editors' preview alike."""
     articles = [
-        {"article": a, "anchor": f"article-{i}", "body": markdown_to_html(a.body)}
+        {"article": a, "anchor": f"article-{i}", "body": render_body(a.body)}
         for i, a in enumerate(issue.articles.all(), start=1)
     ]
     return {
         "issue": issue,
         "series": issue.series,
         "themes": list(issue.themes.all()),
-        "editorial": markdown_to_html(issue.editorial),
+        "editorial": render_body(issue.editorial),
         "articles": articles,
         "cards": featured_cards(issue=issue),
     }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives.demo import load_demo
+from pepites.publications.demo import load_demo_publications
 
 
 class Command(BaseCommand):
@@ -21,6 +22,11 @@ class Command(BaseCommand):
             created = load_demo(only_if_empty=if_empty)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if not (if_empty and created == 0):  # the demo issues feature the demo initiatives
+            issues = load_demo_publications()
+            self.stdout.write(
+                f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
+            )
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."

@@ -170,8 +170,8 @@ function markSelected() {
   }
 }
 
-async function renderList(ids, { append = false } = {}) {
-  const html = await fetchCards(ids);
+async function renderList(ids, { append = false, html = null } = {}) {
+  if (html === null) html = await fetchCards(ids);
   if (append) list.insertAdjacentHTML("beforeend", html);
   else list.innerHTML = html;
   shown = list.children.length;
@@ -280,10 +280,13 @@ async function apply({ fit = false } = {}) {
   if (mine !== filterSeq) return;
   const answer = await ask("filter", { filters });
   if (mine !== filterSeq) return;
+  const html = await fetchCards(answer.pageIds);
+  if (mine !== filterSeq) return;
+  // Count and list change together (the count is announced to screen readers).
   total = answer.total;
+  await renderList(answer.pageIds, { html });
   renderCount();
   renderAround();
-  await renderList(answer.pageIds);
   if (fit && answer.bounds) fitTo(answer.bounds);
   refreshClusters();
   updateUrl();
@@ -456,7 +459,7 @@ function frenchPopupButton() {
   }
 }
 
-async function select(id, { pan = true } = {}) {
+async function select(id, { pan = true, autoPan = true } = {}) {
   const where = await ask("locate", { initiativeId: id });
   if (!where.found) {
     selectedId = null;
@@ -473,7 +476,7 @@ async function select(id, { pan = true } = {}) {
   }
   if (pan) map.setView([where.lat, where.lon], Math.max(map.getZoom(), 15));
   const html = await fetchCards([id]);
-  popup = L.popup({ maxWidth: 320, autoPanPadding: [24, 24] })
+  popup = L.popup({ maxWidth: 320, autoPan, autoPanPadding: [24, 24] })
     .setLatLng([where.lat, where.lon])
     .setContent(`<ul class="plain-list map-popup">${html}</ul>`);
   popup.on("remove", () => {
@@ -515,7 +518,8 @@ async function start() {
     }
   }
   await refreshClusters();
-  if (selectedId) await select(selectedId, { pan: !initialView });
+  // A shared link's view is kept as it was: no panning to show the popup.
+  if (selectedId) await select(selectedId, { pan: !initialView, autoPan: !initialView });
   updateUrl();
 }
 

@@ -4,14 +4,15 @@
 //   page {offset, limit}  expand {clusterId}  locate {initiativeId}
 // Each message carries a `seq`; the answer repeats it, so the page can drop stale answers.
 
-let data = null; // {header, ids, lat, lon, theme, themes, dept, centre, commune, flags, rowOfId}
+let data = null; // {header, ids, lat, lon, theme, themes, centre, commune, flags, rowOfId}
 let features = null; // one small GeoJSON-like object per row with a position
 let current = null; // {order: Int32Array of rows, index: Supercluster, located: number}
 let SuperclusterClass = null;
 
 const WIDTHS = { int32: 4, uint32: 4, uint8: 1, uint16: 2 };
 const FLAG_IN_QPV = 1;
-const CLUSTER_OPTIONS = { radius: 56, maxZoom: 14, minPoints: 2, extent: 512, nodeSize: 64 };
+// extent 256: the radius is in screen pixels of 256-pixel tiles (Leaflet's).
+const CLUSTER_OPTIONS = { radius: 60, maxZoom: 14, minPoints: 2, extent: 256, nodeSize: 64 };
 
 function decodeColumn(bytes, offset, count, kind) {
   const width = WIDTHS[kind];
@@ -86,13 +87,13 @@ function compile(filters) {
     test.push((i) => (data.themes[i] & mask) !== 0);
   }
   if (filters.region || filters.departement) {
-    const allowed = new Uint8Array(256);
-    header.departements.forEach((code, index) => {
-      const regionOk = !filters.region || header.regions[index] === filters.region;
-      const deptOk = !filters.departement || code === filters.departement;
-      allowed[index] = regionOk && deptOk ? 1 : 0;
-    });
-    test.push((i) => allowed[data.dept[i]] === 1);
+    const departementOk = header.departements.map(
+      (code, index) =>
+        (!filters.region || header.regions[index] === filters.region) &&
+        (!filters.departement || code === filters.departement),
+    );
+    const allowed = Uint8Array.from(header.commune_departements, (d) => (departementOk[d] ? 1 : 0));
+    test.push((i) => allowed[data.commune[i]] === 1);
   }
   const communes = filters.communes || [];
   if (filters.communeFilter) {

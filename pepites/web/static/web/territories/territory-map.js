@@ -37,11 +37,15 @@
     return url ? '<a href="' + encodeURI(url) + '">' + escapeText(title) + "</a>" : escapeText(title);
   }
 
+  // Layers are built first and added once the view is set: Leaflet's vector renderer
+  // needs a view before drawing.
+  var layers = [];
   var bounds = null;
   if (data.kind === "qpv") {
     var outline = L.geoJSON(data.outline, {
       style: { color: "#07414b", weight: 3, fillColor: "#0b5d6b", fillOpacity: 0.12 },
-    }).addTo(map);
+    });
+    layers.push(outline);
     bounds = outline.getBounds();
     data.markers.forEach(function (marker) {
       var point = L.circleMarker([marker.lat, marker.lon], {
@@ -51,33 +55,32 @@
         fillColor: colours[marker.relation] || colours.dans,
         fillOpacity: 1,
       }).bindPopup(popup(marker.title, marker.url));
-      point.addTo(map);
+      layers.push(point);
       bounds.extend(point.getLatLng());
     });
   } else {
-    var layer = L.featureGroup().addTo(map);
     var renderer = L.canvas();
     data.points.forEach(function (qpv) {
-      L.circleMarker([qpv.lat, qpv.lon], {
+      var point = L.circleMarker([qpv.lat, qpv.lon], {
         renderer: renderer,
         radius: qpv.total ? 6 : 5,
         color: "#ffffff",
         weight: 1,
         fillColor: qpv.total ? colours.dans : colours.empty,
         fillOpacity: 0.9,
-      })
-        .bindPopup(
-          popup(qpv.name + " (" + qpv.code + ") — " + qpv.total + " initiative(s)", qpv.url)
-        )
-        .addTo(layer);
+      }).bindPopup(
+        popup(qpv.name + " (" + qpv.code + ") — " + qpv.total + " initiative(s)", qpv.url)
+      );
+      layers.push(point);
+      bounds = bounds ? bounds.extend(point.getLatLng()) : L.latLngBounds([point.getLatLng()]);
     });
-    if (data.points.length) {
-      bounds = layer.getBounds();
-    }
   }
   if (bounds && bounds.isValid()) {
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
   } else {
     map.setView([46.6, 2.4], 5);
   }
+  layers.forEach(function (layer) {
+    layer.addTo(map);
+  });
 })();

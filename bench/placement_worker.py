@@ -1,0 +1,54 @@
+"""The Django side of the `placement-db` benchmark, in a subprocess of its own:
+
+    python -m bench.placement_worker place '{"count": N, "seed": 0, "path": "qpv.geojson"}'
+
+The last line printed is `BENCH-RESULT {json}` (see bench/worker.py).
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench.worker import RESULT_MARKER
+
+
+def _place_task(args: dict) -> dict:
+    """Inside Django: generate, import without placement, then time the placement."""
+    from pepites.initiatives.demo import generate_initiatives
+    from pepites.territories.qpv_files import read_qpv_file
+    from pepites.territories.services import import_qpv, place_initiatives
+
+    generate_initiatives(count=args["count"], seed=args.get("seed", 0))
+    started = time.perf_counter()
+    import_qpv(data=read_qpv_file(Path(args["path"])), place=False)
+    import_s = time.perf_counter() - started
+    started = time.perf_counter()
+    first = place_initiatives()
+    place_s = time.perf_counter() - started
+    started = time.perf_counter()
+    second = place_initiatives()
+    rerun_s = time.perf_counter() - started
+    return {
+        "import_s": import_s,
+        "place_s": place_s,
+        "rerun_s": rerun_s,
+        "changed": first.changed,
+        "rerun_changed": second.changed,
+        "by_relation": first.by_relation,
+    }
+
+
+def main() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    task, raw = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
+    result = {"place": _place_task}[task](json.loads(raw))
+    print(RESULT_MARKER + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Writes and reads about the people of the centres: memberships and invitations."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pepites.core.roles import NATIONAL_TEAM_GROUP, forget_roles
+from pepites.network.models import Centre, Invitation, Membership
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": _("Saisissez une adresse électronique valide, ex. prenom.nom@exemple.fr.")}
+        ) from exc
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+@transaction.atomic
+def add_member(
+    *,
+    user: AbstractBaseUser,
+    centre: Centre,
+    role: str = Membership.Role.MEMBER,
+    invited_by: AbstractBaseUser | None = None,
+) -> Membership:
+    """Attach the user to the centre (or change their role there)."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    membership, created = Membership.objects.get_or_create(
+        user=user, centre=centre, defaults={"role": role, "invited_by": invited_by}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership) -> None:
+    membership.delete()
+    forget_roles(membership.user)
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    url: str
+
+
+@transaction.atomic
+def invite_member(
+    *,
+    centre: Centre,
+    email: str,
+    invited_by: AbstractBaseUser | None,
+    role: str = Membership.Role.MEMBER,
+) -> SentInvitation:
+    """Record an invitation and e-mail its link; the link works once, until it expires."""
+    email = _normalise_email(email)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    if Membership.objects.filter(centre=centre, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("%(email)s est déjà membre de ce centre.") % {"email": email}}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        centre=centre,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    url = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "url": url,
+        "inviter": invited_by.get_full_name() or invited_by.email if invited_by else "",
+        "days": settings.INVITATION_VALID_DAYS,
+    }
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Invitation à rejoindre %(centre)s sur Pépites") % {"centre": centre.name},
+            render_to_string("web/accounts/emails/invitation.txt", context),
+            None,
+            [email],
+        )
+    )
+    return SentInvitation(invitation=invitation, url=url)
+
+
+def get_valid_invitation(*, token: str) -> Invitation | None:
+    """The pending invitation of this token, if it has not expired nor been used."""
+    if not token:
+        return None
+    return (
+        Invitation.objects.select_related("centre")
+        .filter(
+            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
+
+
+def existing_account(*, email: str):
+    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> AbstractBaseUser:
+    """Join the centre: an existing account with this address joins it as it is; otherwise
+    an account is made with the password chosen (checked by the password validators)."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    user = existing_account(email=locked.email)
+    if user is None:
+        User = get_user_model()
+        user = User(
+            username=locked.email.lower()[:150],
+            email=locked.email,
+            first_name=first_name.strip()[:150],
+            last_name=last_name.strip()[:150],
+        )
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from exc
+        user.set_password(password)
+        user.save()
+    add_member(user=user, centre=locked.centre, role=locked.role, invited_by=locked.invited_by)
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
+    return user
+
+
+def list_members(*, centre: Centre) -> QuerySet[Membership]:
+    return Membership.objects.filter(centre=centre).select_related("user").order_by("user__email")
+
+
+def pending_invitations(*, centre: Centre) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        centre=centre, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+
+
+def national_team_emails() -> list[str]:
+    User = get_user_model()
+    group = Group.objects.filter(name=NATIONAL_TEAM_GROUP).first()
+    users = User.objects.filter(is_active=True).exclude(email="")
+    if group is None:
+        return []
+    return sorted(set(users.filter(groups=group).values_list("email", flat=True)))
+
+
+def notification_emails(*, centre: Centre | None) -> list[str]:
+    """Who hears of a proposal for this centre: its members, or the national team where
+    no centre covers the territory (or the centre has nobody yet)."""
+    if centre is not None:
+        emails = sorted(
+            set(
+                Membership.objects.filter(centre=centre, user__is_active=True)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+        )
+        if emails:
+            return emails
+    return national_team_emails()

@@ -1,0 +1,194 @@
+"""SQLite search: an FTS5 table of French stems computed in Python (see pepites.search.text).
+
+`search_initiative_fts` (rowid = initiative id) holds the stems of four columns, weighted
+by bm25: title 10, porteur 4, summary 4, body 1 (description, partners, commune).
+`search_lexicon_variant` is the typo index of the words of titles, porteurs and communes:
+each word under itself and under each of its one-letter deletions, so that the words one
+edit away from a query word are found by an indexed lookup of its own deletions.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+
+from pepites.initiatives.models import Initiative, InitiativeStatus
+from pepites.search import backends
+from pepites.search.backends import merge_ranked
+from pepites.search.text import QueryWord, document_terms, lexicon_words
+
+FTS_TABLE = "search_initiative_fts"
+LEXICON_TABLE = "search_lexicon_variant"
+INITIATIVE_TABLE = Initiative._meta.db_table
+BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 1.0)"
+NAME_COLUMNS = "{title porteur}"
+# Stay far below SQLite's limit on bound parameters.
+CHUNK = 500
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def match_expression(words: list[QueryWord]) -> str:
+    """An FTS5 query ANDing the words, each as an OR of its stems.
+
+    The stems hold letters and digits only and are quoted, so no FTS5 operator or
+    column name can come from the user.
+    """
+    return " AND ".join(
+        "(" + " OR ".join(f'"{stem}"' for stem in word.stems) + ")" for word in words
+    )
+
+
+def _matches(
+    expression: str, *, published_only: bool, limit: int, below: int | None = None
+) -> list[tuple[int, float]]:
+    """The newest `limit` matches (id, bm25: lower is better), newest first."""
+    sql = [f"SELECT {FTS_TABLE}.rowid, {BM25} FROM {FTS_TABLE}"]
+    params: list = [expression]
+    if published_only:
+        sql.append(f"JOIN {INITIATIVE_TABLE} AS i ON i.id = {FTS_TABLE}.rowid")
+    sql.append(f"WHERE {FTS_TABLE} MATCH %s")
+    if published_only:
+        sql.append("AND i.status = %s")
+        params.append(InitiativeStatus.PUBLISHED)
+    if below is not None:
+        sql.append(f"AND {FTS_TABLE}.rowid < %s")
+        params.append(below)
+    sql.append(f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s")
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(" ".join(sql), params)
+        return cursor.fetchall()
+
+
+def search(*, words: list[QueryWord], limit: int | None, published_only: bool) -> list[int]:
+    cap = backends.CANDIDATES
+    expression = match_expression(words)
+    matches = _matches(expression, published_only=published_only, limit=cap + 1)
+    capped = len(matches) > cap
+    names: list[tuple[int, float]] = []
+    if capped:
+        matches = matches[:cap]
+        names = _matches(
+            f"{NAME_COLUMNS} : ({expression})", published_only=published_only, limit=cap
+        )
+    ids = merge_ranked(names=names, matches=matches, capped=capped, higher_is_better=False)
+    if capped and (limit is None or limit > len(ids)):
+        # Past the ranked candidates, the other matches follow newest first, unranked.
+        seen = set(ids)
+        rest = _matches(
+            expression,
+            published_only=published_only,
+            limit=-1 if limit is None else limit,
+            below=matches[-1][0],
+        )
+        ids += [pk for pk, _score in rest if pk not in seen]
+    return ids if limit is None else ids[:limit]
+
+
+def _rows(ids: list[int] | None) -> Iterator[tuple]:
+    fields = (
+        "pk",
+        "title",
+        "porteur_name",
+        "summary",
+        "context",
+        "actions",
+        "results",
+        "replication",
+        "partners",
+        "commune__name",
+    )
+    queryset = Initiative.objects.order_by("pk").values_list(*fields)
+    if ids is None:
+        yield from queryset.iterator(chunk_size=2000)
+        return
+    for chunk in _chunks(ids):
+        yield from queryset.filter(pk__in=chunk)
+
+
+def _lexicon_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
+    for word in words:
+        yield word, word
+        for position in range(len(word)):
+            yield word[:position] + word[position + 1 :], word
+
+
+def index(*, ids: list[int] | None) -> int:
+    count = 0
+    lexicon: set[str] = set()
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(f"DELETE FROM {LEXICON_TABLE}")
+        else:
+            remove(ids=ids)
+        batch: list[tuple] = []
+        insert = (
+            f"INSERT INTO {FTS_TABLE} (rowid, title, porteur, summary, body) "
+            "VALUES (%s, %s, %s, %s, %s)"
+        )
+        for pk, title, porteur, summary, *body, commune in _rows(ids):
+            batch.append(
+                (
+                    pk,
+                    document_terms(title),
+                    document_terms(porteur),
+                    document_terms(summary),
+                    document_terms(*body, commune),
+                )
+            )
+            lexicon |= lexicon_words(title, porteur, commune)
+            if len(batch) == 2000:
+                cursor.executemany(insert, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(insert, batch)
+            count += len(batch)
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {LEXICON_TABLE} (variant, word) VALUES (%s, %s)",
+            list(_lexicon_entries(sorted(lexicon))),
+        )
+    return count
+
+
+def remove(*, ids: list[int]) -> int:
+    removed = 0
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_placeholders(len(chunk))})", chunk
+            )
+            removed += cursor.rowcount
+    return removed
+
+
+def known_words(words: list[str]) -> set[str]:
+    if not words:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM {LEXICON_TABLE} "
+            f"WHERE variant IN ({_placeholders(len(words))}) AND word = variant",
+            words,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def lexicon_candidates(word: str) -> list[str]:
+    """Lexicon words sharing `word` or one of its one-letter deletions (≤ 2 edits away)."""
+    keys = sorted({variant for variant, _word in _lexicon_entries([word])})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT word FROM {LEXICON_TABLE} "
+            f"WHERE variant IN ({_placeholders(len(keys))}) LIMIT 200",
+            keys,
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,168 @@
+"""French text normalisation shared by documents and queries, and by both backends.
+
+Folding (lowercase, accents and ligatures removed) and the French Snowball stemmer run in
+Python for SQLite, whose FTS5 has no French stemmer; PostgreSQL stems with its own
+`french` configuration (the same Snowball algorithm) after `unaccent`, and only takes the
+parsed query words from here, so a hostile query never reaches either query language.
+"""
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# Longest query read, and most words kept from it: a pasted page searches its beginning.
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 8
+# No French word is longer; anything longer is noise (or an attack) and is ignored.
+MAX_WORD_LENGTH = 40
+# Shortest word that typo correction looks at (shorter ones have too many neighbours).
+MIN_CORRECTED_LENGTH = 4
+
+_WORD = re.compile(r"[^\W_]+")
+_WORD_END = re.compile(r"[^\W_]+$")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+# PostgreSQL's french.stop (the Snowball list), folded like the text it filters.
+_FRENCH_STOP = """
+au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi
+mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un
+une vos votre vous c d j l à m n s t y été étée étées étés étant étante étants étantes suis es
+est sommes êtes sont serai seras sera serons serez seront serais serait serions seriez
+seraient étais était étions étiez étaient fus fut fûmes fûtes furent sois soit soyons soyez
+soient fusse fusses fût fussions fussiez fussent ayant ayante ayantes ayants eu eue eues eus
+ai as avons avez ont aurai auras aura aurons aurez auront aurais aurait aurions auriez
+auraient avais avait avions aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez
+aient eusse eusses eût eussions eussiez eussent
+"""
+# Frequent words the list above lacks.
+_MORE_STOP = "les a cet cette dont leurs"
+
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents nor ligatures: 'Œuvre Épicerie' -> 'oeuvre epicerie'."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return _COMBINING.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text (letters and digits; everything else separates)."""
+    return _WORD.findall(fold(text))
+
+
+STOPWORDS = frozenset(words(f"{_FRENCH_STOP} {_MORE_STOP}"))
+
+_stemmer = snowballstemmer.stemmer("french")
+_stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it works
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """French Snowball stem of a folded word (cached: a corpus has few distinct words)."""
+    with _stemmer_lock:
+        return _stemmer.stemWord(word)
+
+
+def document_terms(*texts: str) -> str:
+    """What the SQLite index stores for some fields: their stems, separated by spaces."""
+    return " ".join(
+        stem(word)
+        for text in texts
+        for word in words(text)
+        if word not in STOPWORDS and len(word) <= MAX_WORD_LENGTH
+    )
+
+
+def lexicon_words(*texts: str) -> set[str]:
+    """The words of names worth correcting a typo towards."""
+    return {
+        word
+        for text in texts
+        for word in words(text)
+        if MIN_CORRECTED_LENGTH <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()
+    }
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A folded query word and the forms it also matches (singular or plural)."""
+
+    word: str
+    forms: tuple[str, ...]
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(stem(form) for form in self.forms))
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    # The Snowball stemmer keeps the -s after a vowel ('emplois' -> 'emplois' but
+    # 'emploi' -> 'emploi'): also look for the other number.
+    if word.isdigit() or len(word) <= 2:
+        return (word,)
+    if word[-1] in "sx" and len(word) > 3:
+        return (word, word[:-1])
+    return (word, word + "s")
+
+
+def parse_query(query: object) -> list[QueryWord]:
+    """The words of a user's query: never raises, whatever it holds ([] for nothing usable)."""
+    if not isinstance(query, str):
+        return []
+    text = query[:MAX_QUERY_CHARS]
+    if len(query) > MAX_QUERY_CHARS and query[MAX_QUERY_CHARS].isalnum():
+        text = _WORD_END.sub("", text)  # a word cut in two is not searched
+    kept: dict[str, QueryWord] = {}
+    for word in words(text):
+        if word in STOPWORDS or len(word) > MAX_WORD_LENGTH or word in kept:
+            continue
+        kept[word] = QueryWord(word=word, forms=word_forms(word))
+        if len(kept) == MAX_QUERY_WORDS:
+            break
+    return list(kept.values())
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal string alignment distance (a swap of two letters costs 1), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def allowed_typos(word: str) -> int:
+    return 0 if len(word) < MIN_CORRECTED_LENGTH else 1 if len(word) < 8 else 2
+
+
+def best_correction(word: str, candidates: list[str]) -> str | None:
+    """The candidate closest to `word` within its allowed typos (ties: alphabetical)."""
+    limit = allowed_typos(word)
+    if not limit:
+        return None
+    scored = sorted(
+        (edit_distance(word, candidate, limit=limit), candidate)
+        for candidate in candidates
+        if candidate != word
+    )
+    if scored and scored[0][0] <= limit:
+        return scored[0][1]
+    return None

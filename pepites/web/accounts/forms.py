@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pepites.core.authentication import is_login_locked
+from pepites.web.formtools import AccessibleErrorsMixin
+
+
+class EmailLoginForm(AccessibleErrorsMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=gettext_lazy("Adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "Adresse électronique ou mot de passe incorrect. Les majuscules comptent dans le "
+            "mot de passe."
+        ),
+        "inactive": gettext_lazy("Ce compte est désactivé."),
+    }
+
+    def clean(self):
+        identifier = self.cleaned_data.get("username") or ""
+        if identifier and is_login_locked(identifier=identifier, request=self.request):
+            raise forms.ValidationError(
+                _(
+                    "Trop de tentatives de connexion échouées : la connexion à ce compte est "
+                    "suspendue pendant quelques minutes. Vous pouvez aussi réinitialiser votre "
+                    "mot de passe."
+                ),
+                code="locked",
+            )
+        return super().clean()
+
+
+class FrenchPasswordResetForm(AccessibleErrorsMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label=gettext_lazy("Adresse électronique"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": gettext_lazy("Saisissez une adresse électronique valide.")},
+    )
+
+
+class FrenchSetPasswordForm(AccessibleErrorsMixin, SetPasswordForm):
+    pass
+
+
+class InvitationForm(AccessibleErrorsMixin, forms.Form):
+    """Accepting an invitation: a name and a password for a new account."""
+
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=gettext_lazy("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy(
+            "Au moins 8 caractères, pas uniquement des chiffres, ni trop courant, ni trop "
+            "proche de votre nom ou de votre adresse."
+        ),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self):
+        one, two = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if one and two and one != two:
+            raise forms.ValidationError(_("Les deux mots de passe ne sont pas identiques."))
+        return two

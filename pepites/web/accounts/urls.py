@@ -1,0 +1,23 @@
+from django.urls import path
+
+from pepites.web.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("connexion/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path("mot-de-passe/oubli/", views.password_reset, name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+]

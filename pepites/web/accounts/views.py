@@ -1,0 +1,88 @@
+"""Accounts: login by e-mail address, password reset by e-mail, invitations to a centre."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from pepites.network.memberships import accept_invitation, existing_account, get_valid_invitation
+from pepites.web.accounts.forms import (
+    EmailLoginForm,
+    FrenchPasswordResetForm,
+    FrenchSetPasswordForm,
+    InvitationForm,
+)
+from pepites.web.formtools import add_service_errors
+
+login_view = auth_views.LoginView.as_view(
+    template_name="web/accounts/login.html",
+    authentication_form=EmailLoginForm,
+    redirect_authenticated_user=True,
+)
+logout_view = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="web/accounts/password_reset.html",
+    email_template_name="web/accounts/emails/password_reset.txt",
+    subject_template_name="web/accounts/emails/password_reset_subject.txt",
+    form_class=FrenchPasswordResetForm,
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="web/accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="web/accounts/password_reset_confirm.html",
+    form_class=FrenchSetPasswordForm,
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="web/accounts/password_reset_complete.html"
+)
+
+
+@never_cache
+@csrf_protect
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = get_valid_invitation(token=token)
+    if found is None:
+        return render(request, "web/accounts/invitation_invalid.html", status=404)
+    account = existing_account(email=found.email)
+    form = InvitationForm(request.POST or None) if account is None else None
+    if request.method == "POST":
+        if account is not None:
+            accept_invitation(invitation=found)
+            messages.success(
+                request,
+                _("Vous avez rejoint %(centre)s. Connectez-vous avec votre compte habituel.")
+                % {"centre": found.centre.name},
+            )
+            return redirect("accounts:login")
+        if form.is_valid():
+            try:
+                user = accept_invitation(
+                    invitation=found,
+                    password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                login(request, user, backend="pepites.core.authentication.EmailBackend")
+                messages.success(
+                    request,
+                    _("Bienvenue ! Vous êtes membre de %(centre)s.")
+                    % {"centre": found.centre.name},
+                )
+                return redirect("workspace:index")
+    return render(
+        request,
+        "web/accounts/invitation.html",
+        {"invitation": found, "form": form, "account": account},
+    )

@@ -1,0 +1,397 @@
+"""Forms of the centres' workspace: an initiative (create, edit, accept a proposal), the
+decision on a proposal, an invitation."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pepites.core.roles import centres_of, is_national_team
+from pepites.initiatives import permissions
+from pepites.initiatives.images import make_renditions
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeStatus,
+    LocationStatus,
+    PorteurKind,
+    Theme,
+)
+from pepites.network.models import Centre, Membership
+from pepites.network.permissions import can_invite
+from pepites.territories.models import Commune
+from pepites.territories.selectors import search_communes
+from pepites.web.formtools import AccessibleErrorsMixin
+
+_CODE_IN_TEXT = re.compile(r"\(\s*(\d{5}|2[AB]\d{3})\s*\)\s*$", re.IGNORECASE)
+_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+
+
+def commune_text(commune: Commune) -> str:
+    return f"{commune.name} ({commune.code})"
+
+
+class CommuneField(forms.CharField):
+    """A commune typed by name, "Name (INSEE code)" (what the suggestions give) or code."""
+
+    default_error_messages = {"required": gettext_lazy("Indiquez la commune.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("Tapez le nom et choisissez dans la liste, ex. Saint-Denis (93066)."),
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "list": "communes-suggestions",
+                    "data-commune-input": "",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return commune_text(value) if isinstance(value, Commune) else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        match = _CODE_IN_TEXT.search(text) or _CODE.match(text.strip())
+        if match:
+            commune = Commune.objects.filter(code=match.group(1).upper()).first()
+            if commune is None:
+                raise forms.ValidationError(
+                    _(
+                        "Le code %(code)s n'est celui d'aucune commune du Code officiel géographique."
+                    )
+                    % {"code": match.group(1).upper()}
+                )
+            return commune
+        found = search_communes(text=text, limit=6)
+        if not found:
+            raise forms.ValidationError(
+                _(
+                    "Aucune commune ne s'appelle « %(text)s ». Vérifiez l'orthographe ou tapez le code INSEE."
+                )
+                % {"text": text}
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Plusieurs communes correspondent : précisez laquelle, ex. %(choices)s.")
+                % {"choices": ", ".join(commune_text(c) for c in found[:5])}
+            )
+        return found[0]
+
+
+def _textarea(rows: int, markdown: bool = False) -> forms.Textarea:
+    attrs = {"rows": rows}
+    if markdown:
+        attrs["data-markdown"] = ""
+    return forms.Textarea(attrs=attrs)
+
+
+MARKDOWN_HELP = gettext_lazy(
+    "Mise en forme Markdown : **gras**, *italique*, listes commençant par « - », liens "
+    "[texte](https://…). Le HTML n'est pas conservé."
+)
+
+
+class InitiativeForm(AccessibleErrorsMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("Titre"), max_length=200)
+    summary = forms.CharField(
+        label=gettext_lazy("Résumé"),
+        max_length=600,
+        widget=_textarea(3),
+        help_text=gettext_lazy("600 caractères au plus, affichés sur les cartes de la liste."),
+    )
+    context = forms.CharField(
+        label=gettext_lazy("Contexte et enjeu"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(6, True),
+        help_text=MARKDOWN_HELP,
+    )
+    actions = forms.CharField(
+        label=gettext_lazy("Ce qui a été fait"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(6, True),
+        help_text=MARKDOWN_HELP,
+    )
+    results = forms.CharField(
+        label=gettext_lazy("Résultats"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(5, True),
+        help_text=MARKDOWN_HELP,
+    )
+    replication = forms.CharField(
+        label=gettext_lazy("Pour reproduire"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(5, True),
+        help_text=MARKDOWN_HELP,
+    )
+    porteur_name = forms.CharField(label=gettext_lazy("Porteur"), max_length=200)
+    porteur_kind = forms.ChoiceField(
+        label=gettext_lazy("Type de porteur"), choices=PorteurKind.choices
+    )
+    partners = forms.CharField(
+        label=gettext_lazy("Partenaires"), required=False, widget=_textarea(2)
+    )
+    funders = forms.CharField(label=gettext_lazy("Financeurs"), required=False, widget=_textarea(2))
+    target_public = forms.CharField(
+        label=gettext_lazy("Public visé"), required=False, max_length=300
+    )
+    themes = forms.MultipleChoiceField(
+        label=gettext_lazy("Thématiques"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choisissez au moins une thématique.")},
+    )
+    principal_theme = forms.ChoiceField(
+        label=gettext_lazy("Thématique principale"),
+        required=False,
+        help_text=gettext_lazy("Par défaut, la première cochée."),
+    )
+    start_year = forms.IntegerField(
+        label=gettext_lazy("Année de démarrage"), required=False, min_value=1900, max_value=2100
+    )
+    is_running = forms.BooleanField(label=gettext_lazy("Toujours en cours"), required=False)
+    commune = CommuneField(label=gettext_lazy("Commune"))
+    address = forms.CharField(label=gettext_lazy("Adresse"), required=False, max_length=300)
+    latitude = forms.FloatField(
+        label=gettext_lazy("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.FloatField(
+        label=gettext_lazy("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    location_status = forms.ChoiceField(
+        choices=LocationStatus.choices, required=False, widget=forms.HiddenInput
+    )
+    centre = forms.ChoiceField(label=gettext_lazy("Centre référent"), required=False)
+    contact_name = forms.CharField(
+        label=gettext_lazy("Nom du contact"), required=False, max_length=150
+    )
+    contact_email = forms.EmailField(label=gettext_lazy("Courriel du contact"), required=False)
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Téléphone du contact"), required=False, max_length=30
+    )
+    contact_consent = forms.BooleanField(
+        label=gettext_lazy("La personne a accepté que son contact soit publié"), required=False
+    )
+    status = forms.ChoiceField(label=gettext_lazy("État"))
+    checked = forms.BooleanField(
+        label=gettext_lazy("J'ai vérifié ces informations aujourd'hui"), required=False
+    )
+    image = forms.FileField(
+        label=gettext_lazy("Ajouter une image"),
+        required=False,
+        help_text=gettext_lazy(
+            "JPEG, PNG, WebP ou GIF. Les métadonnées (position GPS…) sont retirées."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    image_alt = forms.CharField(
+        label=gettext_lazy("Texte alternatif de l'image"),
+        required=False,
+        max_length=250,
+        help_text=gettext_lazy("Ce que montre l'image, pour qui ne la voit pas."),
+    )
+    image_credits = forms.CharField(
+        label=gettext_lazy("Crédits de l'image"), required=False, max_length=200
+    )
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    TEXT_FIELDS = (
+        "title",
+        "summary",
+        "context",
+        "actions",
+        "results",
+        "replication",
+        "porteur_name",
+        "porteur_kind",
+        "partners",
+        "funders",
+        "target_public",
+        "start_year",
+        "is_running",
+        "address",
+        "latitude",
+        "longitude",
+        "location_status",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_consent",
+    )
+
+    def __init__(self, *args, user, initiative: Initiative | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.initiative = initiative
+        self.renditions = None
+        themes = list(Theme.objects.order_by("position", "label"))
+        self.fields["themes"].choices = [(t.slug, t.label) for t in themes]
+        self.fields["principal_theme"].choices = [("", _("— la première cochée —"))] + [
+            (t.slug, t.label) for t in themes
+        ]
+        national = is_national_team(user)
+        centres = list(Centre.objects.order_by("name")) if national else list(centres_of(user))
+        choices = [(c.slug, c.name) for c in centres]
+        if national:
+            choices.insert(0, ("", _("Aucun : équipe nationale")))
+        elif initiative is not None and initiative.centre and initiative.centre not in centres:
+            choices.insert(0, (initiative.centre.slug, initiative.centre.name))
+        self.fields["centre"].choices = choices
+        if initiative is None and not national and len(centres) == 1:
+            self.fields["centre"].initial = centres[0].slug
+        statuses = [(InitiativeStatus.DRAFT, InitiativeStatus.DRAFT.label)]
+        probe = initiative or Initiative(centre=centres[0] if len(centres) == 1 else None)
+        if national or permissions.can_publish_initiative(user, probe) or initiative is None:
+            statuses.append((InitiativeStatus.PUBLISHED, InitiativeStatus.PUBLISHED.label))
+        if initiative is not None and permissions.can_archive_initiative(user, initiative):
+            statuses.append((InitiativeStatus.ARCHIVED, InitiativeStatus.ARCHIVED.label))
+        if initiative is not None and initiative.status == InitiativeStatus.PROPOSED:
+            statuses.insert(1, (InitiativeStatus.PROPOSED, InitiativeStatus.PROPOSED.label))
+        self.fields["status"].choices = statuses
+
+    @classmethod
+    def initial_for(cls, initiative: Initiative) -> dict:
+        initial = {name: getattr(initiative, name) for name in cls.TEXT_FIELDS}
+        initial.update(
+            themes=list(initiative.themes.values_list("slug", flat=True)),
+            principal_theme=initiative.principal_theme.slug,
+            commune=initiative.commune,
+            centre=initiative.centre.slug if initiative.centre else "",
+            status=initiative.status,
+            expected_version=initiative.version,
+        )
+        return initial
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload:
+            from django.core.exceptions import ValidationError
+
+            try:
+                self.renditions = make_renditions(upload)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["image"]) from None
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        themes = cleaned.get("themes") or []
+        principal = cleaned.get("principal_theme")
+        if principal and themes and principal not in themes:
+            self.add_error(
+                "principal_theme",
+                _("La thématique principale doit faire partie des thématiques cochées."),
+            )
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error(
+                "longitude" if cleaned.get("longitude") is None else "latitude",
+                _("Indiquez la latitude et la longitude, ou aucune des deux."),
+            )
+        if self.renditions is not None and not (cleaned.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Décrivez ce que montre l'image (texte alternatif)."))
+        has_contact = (
+            cleaned.get("contact_name")
+            or cleaned.get("contact_email")
+            or cleaned.get("contact_phone")
+        )
+        if has_contact and not cleaned.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Un contact n'est enregistré qu'avec l'accord de la personne à sa publication."),
+            )
+        if self.initiative is not None and cleaned.get("expected_version") is None:
+            self.add_error(None, _("Version de la fiche manquante : rechargez la page."))
+        return cleaned
+
+    def chosen_centre(self) -> Centre | None:
+        slug = self.cleaned_data.get("centre") or ""
+        return Centre.objects.filter(slug=slug).first() if slug else None
+
+    def field_values(self) -> dict:
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in self.TEXT_FIELDS}
+        for name in self.TEXT_FIELDS:
+            if values[name] is None and name not in ("start_year", "latitude", "longitude"):
+                values[name] = ""
+        values["is_running"] = bool(data.get("is_running"))
+        values["contact_consent"] = bool(data.get("contact_consent"))
+        if values["latitude"] is not None and not values["location_status"]:
+            values["location_status"] = LocationStatus.MANUAL
+        if values["latitude"] is None:
+            values["location_status"] = LocationStatus.UNKNOWN
+        values["status"] = data["status"]
+        if data.get("checked"):
+            values["last_checked_at"] = timezone.now()
+        return values
+
+    def create_kwargs(self) -> dict:
+        values = self.field_values()
+        centre = self.chosen_centre()
+        return {
+            **values,
+            "commune_code": self.cleaned_data["commune"].code,
+            "theme_slugs": self.cleaned_data["themes"],
+            "principal_theme_slug": self.cleaned_data.get("principal_theme") or None,
+            "centre_slug": centre.slug if centre else "",
+        }
+
+    def update_kwargs(self) -> dict:
+        values = self.field_values()
+        return {
+            **values,
+            "commune_code": self.cleaned_data["commune"].code,
+            "theme_slugs": self.cleaned_data["themes"],
+            "principal_theme_slug": self.cleaned_data.get("principal_theme") or None,
+        }
+
+
+class RejectForm(AccessibleErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motif du refus (envoyé à l'auteur)"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": gettext_lazy("Indiquez le motif du refus : il est envoyé à l'auteur.")
+        },
+    )
+
+
+class InviteForm(AccessibleErrorsMixin, forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Adresse électronique de la personne"),
+        error_messages={"invalid": gettext_lazy("Saisissez une adresse électronique valide.")},
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=Membership.Role.choices)
+
+    def __init__(self, *args, user, centre: Centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in Membership.Role.choices
+            if can_invite(user, centre, role=value)
+        ]
