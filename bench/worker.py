@@ -91,7 +91,30 @@ def stress_setup(args: dict) -> dict:
     return {"pks": pks, "total": Initiative.objects.count()}
 
 
-TASKS = {"prepare": prepare, "generate": generate, "stress_setup": stress_setup}
+def mapdata(_args: dict) -> dict:
+    """Build and store the map's data file of the database as it is; sizes and timings."""
+    from pepites.initiatives import mapdata as module
+
+    version = module.data_signature()
+    build_s, built = _timed(lambda: module.build(version=version))
+    store_s, data = _timed(lambda: module.store(built))
+    return {
+        "published": built.count,
+        "raw": len(built.raw),
+        "gzip": data.path("gzip").stat().st_size,
+        "br": data.path("br").stat().st_size,
+        "build_s": build_s,
+        "store_s": store_s,
+        "version": version,
+    }
+
+
+TASKS = {
+    "prepare": prepare,
+    "generate": generate,
+    "stress_setup": stress_setup,
+    "mapdata": mapdata,
+}
 
 
 def main() -> None:

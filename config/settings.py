@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "corsheaders",
+    # django-ninja's own static files serve the API's documentation (no CDN).
+    "ninja",
     "rules",
     "simple_history",
     "pepites.core",
@@ -76,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before CommonMiddleware's redirects, so that every answer of /api/ carries the headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -282,6 +288,14 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Serve uploaded media from Django itself (the embedded instance); a national deployment
 # serves them from its object storage or its web server instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Open data: any site may read the API and the open data files (CORS), never write: the
+# writes need a personal token, sent in a header that only a GET-free preflight would allow.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/|donnees/|flux/)"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+# Files uploaded to the workspace's import, kept two days with the state of their job.
+IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 if MAP_TILES not in {"ign", "osmfr"}:
     raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 

@@ -3,12 +3,17 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from pepites.api.api import api
+from pepites.api.api import not_found as api_not_found
+
 admin.site.site_header = "Pépites — administration"
 admin.site.site_title = "Pépites"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("", include("pepites.web.urls")),
 ]
 if settings.SERVE_MEDIA:

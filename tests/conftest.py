@@ -113,7 +113,13 @@ PASSWORD = "Pepites-mot-de-passe-42"
 
 
 @pytest.fixture
-def people(reference_data):
+def fast_passwords(settings):
+    """Django's default hasher is slow on purpose; tests that make accounts need not be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(reference_data, fast_passwords):
     """One account per role: `member` and `manager` of Profession Banlieue (Seine-Saint-Denis),
     `other_member` of Labo Cités (Auvergne-Rhône-Alpes), `national` (national team), `admin`
     (superuser, staff), `outsider` (an account with no centre). Password: PASSWORD."""

@@ -138,8 +138,10 @@ def _display(record, name: str, labels: dict[str, dict]) -> str:
     from django.utils import formats
 
     if name == "themes":
-        ids = sorted(record.themes.values_list("theme_id", flat=True))
-        return ", ".join(labels["themes"].get(pk, f"#{pk}") for pk in ids)
+        ids = labels["record_themes"].get(record.history_id)
+        if ids is None:
+            ids = sorted(record.themes.values_list("theme_id", flat=True))
+        return ", ".join(labels["themes"].get(pk, f"#{pk}") for pk in sorted(ids))
     field = record._meta.get_field(name)
     if name in ("commune", "principal_theme", "centre"):
         value = getattr(record, field.attname)
@@ -162,6 +164,14 @@ def _labels(records: list) -> dict[str, dict]:
     from pepites.territories.models import Commune
 
     communes = {r.commune_id for r in records}
+    # The themes of every version in one query (the historical m2m cannot be prefetched).
+    record_themes: dict[int, list[int]] = {r.history_id: [] for r in records}
+    if records:
+        through = type(records[0]).themes.model
+        for history_id, theme_id in through.objects.filter(
+            history_id__in=list(record_themes)
+        ).values_list("history_id", "theme_id"):
+            record_themes[history_id].append(theme_id)
     centres = {r.centre_id for r in records if r.centre_id}
     return {
         "themes": dict(Theme.objects.values_list("pk", "label")),
@@ -171,6 +181,7 @@ def _labels(records: list) -> dict[str, dict]:
             for code, name in Commune.objects.filter(code__in=communes).values_list("code", "name")
         },
         "centre": dict(Centre.objects.filter(pk__in=centres).values_list("pk", "name")),
+        "record_themes": record_themes,
     }
 
 
@@ -192,9 +203,7 @@ def diff_records(old, new, *, labels: dict[str, dict] | None = None) -> list[Fie
 def list_versions(*, initiative) -> list[Version]:
     """Every version, newest first, each with what changed since the one before."""
     records = list(
-        initiative.history.select_related("history_user")
-        .prefetch_related("themes")
-        .order_by("history_date", "history_id")
+        initiative.history.select_related("history_user").order_by("history_date", "history_id")
     )
     labels = _labels(records)
     versions = []

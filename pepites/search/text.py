@@ -43,7 +43,6 @@ aient eusse eusses eût eussions eussiez eussent
 _MORE_STOP = "les a cet cette dont leurs"
 
 
-
 def fold(text: str) -> str:
     """Lowercase without accents nor ligatures: 'Œuvre Épicerie' -> 'oeuvre epicerie'."""
     text = text.lower()

@@ -309,14 +309,14 @@ GPKG_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 def _read_geopackage(path: Path) -> QpvFile:
     """A GeoPackage is an SQLite file: read its one feature table with the standard library."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise ImportFileError(
-            _("GeoPackage illisible : ce n'est pas une base SQLite."), path=str(path)
-        ) from exc
-    try:
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ImportFileError(
+                _("GeoPackage illisible : ce n'est pas une base SQLite."), path=str(path)
+            ) from exc
         try:
             layers = connection.execute(
                 "SELECT c.table_name, g.column_name, g.srs_id, s.organization, "

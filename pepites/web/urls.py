@@ -1,7 +1,11 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from pepites.web import feeds
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
+from pepites.web.embed import views as embed_views
+from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
 from pepites.web.network import views as network_views
@@ -35,5 +39,31 @@ urlpatterns = [
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),
     path("communes/suggestions", workspace_tools.commune_suggestions, name="commune_suggestions"),
     path("compte/", include("pepites.web.accounts.urls")),
+    path("espace/import/", include("pepites.web.imports.urls")),
+    path("espace/api/", include("pepites.web.apitokens.urls")),
     path("espace/", include("pepites.web.workspace.urls")),
+    # Open data: files, schema, embeddable map, feeds, discovery.
+    path("donnees/", exports_views.open_data, name="open_data"),
+    path("donnees/schema.json", exports_views.schema, name="open_data_schema"),
+    path("donnees/datapackage.json", exports_views.datapackage, name="open_data_datapackage"),
+    path("donnees/initiatives.<str:fmt>", exports_views.export_file, name="open_data_export"),
+    path("embed/", embed_views.embed, name="embed"),
+    path("flux/initiatives.atom", feeds.InitiativesFeed(), name="feed_initiatives"),
+    path("flux/thematiques/<slug:slug>.atom", feeds.ThemeFeed(), name="feed_theme"),
+    path("flux/centres/<slug:slug>.atom", feeds.CentreFeed(), name="feed_centre"),
+    path("flux/departements/<str:code>.atom", feeds.DepartementFeed(), name="feed_departement"),
+    path("flux/regions/<str:code>.atom", feeds.RegionFeed(), name="feed_region"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": feeds.SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": feeds.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", feeds.robots_txt, name="robots_txt"),
 ]

@@ -11,18 +11,36 @@ TILE_HOSTS = ("data.geopf.fr", "tile.openstreetmap.fr")
 
 SAMPLES = [
     # title, commune, themes, (lat, lon), demo
-    ("Épicerie solidaire du Franc-Moisin", "93066", ["commerce-proximite", "ess"], (48.9277, 2.3652), False),
+    (
+        "Épicerie solidaire du Franc-Moisin",
+        "93066",
+        ["commerce-proximite", "ess"],
+        (48.9277, 2.3652),
+        False,
+    ),
     ("Garage solidaire de Meaux", "77288", ["mobilite"], (48.96, 2.88), False),
     ("Couveuse du 8e arrondissement", "69388", ["entrepreneuriat"], (45.735, 4.87), False),
     ("Recrutements au pied des immeubles", "59350", ["emploi-insertion"], (50.63, 3.06), True),
-    ("Fabrique numérique de Montreuil", "93048", ["numerique", "formation-qualification"], (48.86, 2.44), False),
+    (
+        "Fabrique numérique de Montreuil",
+        "93048",
+        ["numerique", "formation-qualification"],
+        (48.86, 2.44),
+        False,
+    ),
     ("Ressourcerie des Quartiers Nord", "13055", ["ess"], (43.35, 5.38), False),
     ("Hôtel d'entreprises de Bordeaux", "33063", ["immobilier-entreprise"], (44.85, -0.57), False),
     ("Club d'entreprises engagé", "31555", ["entreprises-quartiers"], (43.6, 1.44), True),
     ("Boutiques à l'essai de Nantes", "44109", ["commerce-proximite"], (47.21, -1.55), False),
     ("Chantier d'insertion de Rennes", "35238", ["emploi-insertion"], (48.11, -1.68), False),
     ("Conciergerie solidaire de Strasbourg", "67482", ["innovation-sociale"], (48.57, 7.75), False),
-    ("Auto-école associative de Cergy", "95127", ["mobilite", "formation-qualification"], (49.04, 2.06), False),
+    (
+        "Auto-école associative de Cergy",
+        "95127",
+        ["mobilite", "formation-qualification"],
+        (49.04, 2.06),
+        False,
+    ),
 ]
 
 

@@ -88,9 +88,7 @@ def test_a_copied_address_restores_the_same_view(live_server, page, browser):
     before = page.evaluate("new URL(location.href).searchParams.get('carte')")
     page.locator("#carte").focus()
     page.keyboard.press("Minus")
-    page.wait_for_function(
-        f"new URL(location.href).searchParams.get('carte') !== '{before}'"
-    )
+    page.wait_for_function(f"new URL(location.href).searchParams.get('carte') !== '{before}'")
     shared = page.url
     query = parse_qs(urlparse(shared).query)
     assert query["thematique"] == ["ess"]
@@ -99,10 +97,12 @@ def test_a_copied_address_restores_the_same_view(live_server, page, browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     context.route(
         "**/*",
-        lambda route: route.continue_()
-        if urlparse(route.request.url).hostname == "localhost"
-        or urlparse(route.request.url).hostname == "127.0.0.1"
-        else route.abort(),
+        lambda route: (
+            route.continue_()
+            if urlparse(route.request.url).hostname == "localhost"
+            or urlparse(route.request.url).hostname == "127.0.0.1"
+            else route.abort()
+        ),
     )
     other = context.new_page()
     try:

@@ -2,8 +2,6 @@
 PDF rendered to PNG pages for a reviewer, and an issue composed and published without
 JavaScript-only controls."""
 
-import subprocess
-
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -67,7 +65,9 @@ def test_demo_issue_page_and_pdf_for_review(
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "publications-list.png"), full_page=True)
 
-    page.get_by_role("link", name="Des locaux pour entreprendre au pied des immeubles").click()
+    page.get_by_role(
+        "link", name="Des locaux pour entreprendre au pied des immeubles", exact=True
+    ).click()
     page.wait_for_url("**/publications/eco-des-quartiers/1/")
     assert page.get_by_text("Les textes et les initiatives de ce numéro sont fictifs.").is_visible()
     assert page.locator(".featured-card").count() == 2
@@ -80,7 +80,7 @@ def test_demo_issue_page_and_pdf_for_review(
 
     # The PDF, as a visitor downloads it, rendered to PNG pages for a reviewer.
     link = page.get_by_role("link", name="Télécharger le numéro en PDF")
-    response = page.request.get(link.get_attribute("href"))
+    response = page.request.get(live_server.url + link.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     pdf_path = artifacts_dir / "publication-demo-issue.pdf"
     pdf_path.write_bytes(response.body())
@@ -94,7 +94,6 @@ def test_demo_issue_page_and_pdf_for_review(
     card_page = next(
         i for i, t in enumerate(texts) if "Initiatives à la une" in t and "Porteur" in t
     )
-    subprocess.run(["true"], check=True)
     [sharp] = render_pages(
         pdf_path,
         artifacts_dir / "publication-demo-qr",

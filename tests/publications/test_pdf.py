@@ -181,3 +181,19 @@ def test_the_renderer_reads_no_file_and_no_network():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+
+
+def test_the_command_builds_the_pdfs_of_published_issues(issue):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Aucun numéro publié"):
+        call_command("publications_pdf", stdout=StringIO())
+    with pytest.raises(CommandError, match="--number demande aussi --series"):
+        call_command("publications_pdf", "--number", "1", stdout=StringIO())
+    publish_issue(issue=issue, generate_pdf=False)
+    out = StringIO()
+    call_command("publications_pdf", "--series", "eco-des-quartiers", "--number", "1", stdout=out)
+    name = out.getvalue().strip().rsplit(" : ", 1)[1]
+    assert default_storage.exists(name)

@@ -215,3 +215,16 @@ def test_the_planning_shows_the_year_by_theme_and_month(client, two_published, s
     )
     other_year = client.get(reverse("publications:edition_index") + "?annee=2024").content.decode()
     assert "n° 1" not in other_year.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_the_initiative_page_lists_its_issues(client, issue, initiatives):
+    """Once the initiative page includes web/publications/includes/featured_in.html."""
+    from django.template.loader import get_template
+
+    source = get_template("web/initiatives/detail.html").template.source
+    if "web/publications/includes/featured_in.html" not in source:
+        pytest.skip("la page d'une initiative n'inclut pas encore featured_in.html")
+    publish(issue)
+    live = reverse("initiative_detail", kwargs={"slug": initiatives["boutique"].slug})
+    html = client.get(live).content.decode()
+    assert 'href="/publications/eco-des-quartiers/1/"' in html

@@ -303,6 +303,9 @@ def _parse(raw: RawRow, ctx: _Context) -> _Row:
 def _resolve(row: _Row, ctx: _Context, forced_centre) -> None:
     v = row.values
     fields = row.fields
+    if "[[" in v.get("summary", "") or "{{" in v.get("summary", ""):
+        v["summary"], found_links = values.umap_markup(v["summary"])
+        v.setdefault("links", found_links)
     for key in DIRECT_FIELDS:
         if key in v:
             fields[key] = v[key]
@@ -455,6 +458,9 @@ def _resolve_place(row: _Row, ctx: _Context) -> None:
                 _("Le point (%(lat)s, %(lon)s) est hors de France.")
                 % {"lat": latitude, "lon": longitude},
             )
+    place_keys = {"commune_code", "commune_name", "postcode", "departement"}
+    if any(p.field in {str(FIELDS_BY_KEY[k].label) for k in place_keys} for p in row.report.errors):
+        return  # a bad postal code or INSEE code: guessing from the rest would mislead
     departement = ""
     if "departement" in v:
         try:
@@ -785,7 +791,7 @@ def _geocode(rows: list[_Row], ctx: _Context) -> None:
     client = _geocoder(ctx) if with_address else None
     results = {}
     if client is not None:
-        from pepites.territories.geocoding import BatchAddress
+        from pepites.territories.geocoding import STATUS_LABELS, BatchAddress
 
         _progress(ctx.options, "geocode", 0, len(with_address))
         results = client.search_batch(
@@ -815,7 +821,10 @@ def _geocode(rows: list[_Row], ctx: _Context) -> None:
             if row.report.action == UPDATE:
                 row.report.changes.append(_("position sur la carte"))
         if result.needs_review:
-            ctx.problem(row, "address", str(result.message or result.status), WARNING)
+            message = str(STATUS_LABELS[result.status])
+            if result.message:
+                message += f" ({result.message})"
+            ctx.problem(row, "address", message, WARNING)
         if result.located and result.citycode and result.citycode != row.commune.code:
             ctx.problem(
                 row,

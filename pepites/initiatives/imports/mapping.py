@@ -461,7 +461,7 @@ def _strip_details(text: Any) -> str:
 def _build_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for f in FIELDS:
-        for variant in (f.name, f.key, str(f.label), *f.synonyms):
+        for variant in (f.name, str(f.label), *f.synonyms):
             index.setdefault(normalise_header(variant), f.key)
     for name in READ_ONLY_COLUMNS:
         index.setdefault(normalise_header(name), "")
@@ -962,6 +962,26 @@ def links(value: Any) -> list[tuple[str, str]]:
                 % {"value": line[:100]}
             )
     return list(dict.fromkeys(found))
+
+
+_UMAP_MARKUP = re.compile(r"\{\{[^}]*\}\}|\*\*|(?<!\w)_{1,2}(?=\w)|(?<=\w)_{1,2}(?!\w)")
+
+
+def umap_markup(value: str) -> tuple[str, list[tuple[str, str]]]:
+    """uMap's description syntax: [[url|label]] links taken out (the label stays in the
+    text), {{image}} and **bold** marks removed."""
+    found: list[tuple[str, str]] = []
+
+    def link(match: re.Match) -> str:
+        try:
+            found.append((url(match.group(1)), (match.group(2) or "").strip()))
+        except ValueProblem:
+            return match.group(0)
+        return (match.group(2) or "").strip()
+
+    cleaned = _UMAP_LINK.sub(link, value)
+    cleaned = _UMAP_MARKUP.sub("", cleaned)
+    return text(cleaned), found
 
 
 def split_list(value: Any) -> list[str]:

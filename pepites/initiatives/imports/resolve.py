@@ -176,7 +176,7 @@ class ThemeIndex:
     def choices(self) -> str:
         return ", ".join(f"« {t.label} »" for t in self.themes)
 
-    def match_term(self, term: str) -> str | None:
+    def match_term(self, term: str, *, fuzzy: bool = True) -> str | None:
         key = _key(term)
         if not key:
             return None
@@ -187,25 +187,31 @@ class ThemeIndex:
             owners = {self.by_word[w] for w in words if w in self.by_word}
             if len(owners) == 1:
                 return owners.pop()
+        if not fuzzy:
+            return None
         close = difflib.get_close_matches(key, list(self.by_key), n=1, cutoff=0.85)
         return self.by_key[close[0]] if close else None
 
     def match(self, value: str) -> tuple[list[str], list[str]]:
         """(slugs in the order written, terms that match no theme). Terms are separated by
-        ";", "|", "/" or new lines, and by commas when the whole part is no theme."""
+        ";", "|", "/" or new lines, and by commas unless a whole label holds them."""
         slugs: list[str] = []
         unknown: list[str] = []
         for part in re.split(r"[;|/\n]+", value):
             if not _key(part):
                 continue
-            slug = self.match_term(part)
+            slug = self.match_term(part, fuzzy=False)
             if slug:
                 slugs.append(slug)
                 continue
-            for term in part.split(","):
-                if not _key(term):
+            terms = [term for term in part.split(",") if _key(term)]
+            found = [self.match_term(term) for term in terms]
+            if len(terms) > 1 and not all(found):
+                whole = self.match_term(part)  # a label with commas, slightly misspelt
+                if whole:
+                    slugs.append(whole)
                     continue
-                slug = self.match_term(term)
+            for term, slug in zip(terms, found, strict=True):
                 if slug:
                     slugs.append(slug)
                 else:

@@ -1,0 +1,254 @@
+"""The shapes of what the API reads and writes (OpenAPI 3 schemas, through Pydantic)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _clean(value: str) -> str:
+    """No NUL character nor lone surrogate: the databases refuse them."""
+    if "\x00" in value:
+        raise ValueError("caractère nul interdit")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("caractère Unicode invalide") from exc
+    return value
+
+
+CleanStr = Annotated[str, AfterValidator(_clean)]
+# Literal types keep the OpenAPI enums visible; tests check they follow the models' choices.
+Status = Literal["brouillon", "proposee", "publiee", "archivee"]
+Kind = Literal[
+    "association",
+    "entreprise",
+    "cooperative",
+    "collectivite",
+    "bailleur",
+    "etablissement_public",
+    "autre",
+]
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+# --- Reference data -----------------------------------------------------------------------
+
+
+class ThemeOut(Schema):
+    slug: str
+    label: str
+    description: str
+    colour: str
+    icon: str
+    published_count: int
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class DepartementOut(Schema):
+    code: str
+    name: str
+    region: str
+
+
+class CommuneOut(Schema):
+    code: str
+    name: str
+    departement: str
+    region: str
+    parent: str | None
+    population: int | None
+    postal_codes: list[str]
+
+
+class CommunePage(Page):
+    results: list[CommuneOut]
+
+
+class CentreOut(Schema):
+    slug: str
+    name: str
+    former_name: str
+    territory_label: str
+    status: str
+    departements: list[str]
+    email: str
+    phones: list[str]
+    website: str
+    description: str
+    published_count: int
+    url: str
+
+
+class QpvOut(Schema):
+    code: str
+    name: str
+    generation: str
+    departement: str
+    region: str
+    communes_label: str
+    latitude: float
+    longitude: float
+    area_m2: float
+    url: str
+
+
+class QpvPage(Page):
+    results: list[QpvOut]
+
+
+class QpvDetailOut(QpvOut):
+    communes: list[dict[str, str]]
+    outline: dict[str, Any]
+
+
+# --- Initiatives --------------------------------------------------------------------------
+
+
+class PorteurOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+
+
+class PlaceOut(Schema):
+    commune_code: str
+    commune_name: str
+    departement: str
+    region: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    qpv_relation: str
+    qpv_codes: list[str]
+
+
+class CentreRef(Schema):
+    slug: str
+    name: str
+
+
+class ContactOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
+class LinkOut(Schema):
+    url: str
+    label: str
+
+
+class InitiativeOut(Schema):
+    uid: UUID
+    slug: str
+    url: str
+    title: str
+    summary: str
+    context: str
+    actions: str
+    results: str
+    replication: str
+    porteur: PorteurOut
+    partners: str
+    funders: str
+    target_public: str
+    principal_theme: str
+    themes: list[str]
+    start_year: int | None
+    is_running: bool
+    place: PlaceOut
+    centre: CentreRef | None
+    contact: ContactOut | None
+    links: list[LinkOut]
+    status: str
+    is_demo: bool
+    published_at: datetime | None
+    updated_at: datetime
+    version: int
+
+
+class InitiativePage(Page):
+    results: list[InitiativeOut]
+
+
+class LinkIn(Schema):
+    url: CleanStr = Field(..., max_length=500)
+    label: CleanStr = Field("", max_length=150)
+
+
+class InitiativeFields(Schema):
+    """What both a creation and an update may set."""
+
+    context: CleanStr | None = None
+    actions: CleanStr | None = None
+    results: CleanStr | None = None
+    replication: CleanStr | None = None
+    porteur_kind: Kind | None = None
+    partners: CleanStr | None = None
+    funders: CleanStr | None = None
+    target_public: CleanStr | None = Field(None, max_length=300)
+    start_year: int | None = Field(None, ge=1900, le=2100)
+    is_running: bool | None = None
+    address: CleanStr | None = Field(None, max_length=300)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    contact_name: CleanStr | None = Field(None, max_length=150)
+    contact_email: CleanStr | None = Field(None, max_length=254)
+    contact_phone: CleanStr | None = Field(None, max_length=30)
+    contact_consent: bool | None = None
+    status: Status | None = None
+
+
+class InitiativeCreate(InitiativeFields):
+    title: CleanStr = Field(..., min_length=1, max_length=200)
+    summary: CleanStr = Field(..., min_length=1, max_length=600)
+    porteur_name: CleanStr = Field(..., min_length=1, max_length=200)
+    commune_code: CleanStr = Field(..., min_length=5, max_length=5)
+    theme_slugs: list[CleanStr] = Field(..., min_length=1, max_length=10)
+    principal_theme_slug: CleanStr | None = Field(None, max_length=80)
+    centre_slug: CleanStr | None = Field(
+        None, max_length=80, description="Vide : le centre qui couvre la commune."
+    )
+    links: list[LinkIn] = Field([], max_length=20)
+
+
+class InitiativeUpdate(InitiativeFields):
+    version: int = Field(..., ge=1, description="La version lue (verrou optimiste).")
+    title: CleanStr | None = Field(None, min_length=1, max_length=200)
+    summary: CleanStr | None = Field(None, min_length=1, max_length=600)
+    porteur_name: CleanStr | None = Field(None, min_length=1, max_length=200)
+    commune_code: CleanStr | None = Field(None, min_length=5, max_length=5)
+    theme_slugs: list[CleanStr] | None = Field(None, min_length=1, max_length=10)
+    principal_theme_slug: CleanStr | None = Field(None, max_length=80)
+
+
+class FeatureOut(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any]
+
+
+class FeatureCollectionOut(Schema):
+    type: Literal["FeatureCollection"]
+    name: str
+    licence: dict[str, str]
+    date: str
+    features: list[FeatureOut]

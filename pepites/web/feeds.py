@@ -1,0 +1,261 @@
+"""Atom feeds of newly published initiatives: all of them, or those of a theme, a centre,
+a département or a région; and the discovery files (sitemap.xml, robots.txt)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pepites.initiatives.models import Initiative, Theme
+from pepites.initiatives.selectors import published_initiatives
+from pepites.network.models import Centre
+from pepites.territories.models import Departement, Region
+from pepites.territories.selectors import current_qpvs
+
+FEED_SIZE = 50
+
+
+class InitiativesFeed(Feed):
+    """The newest publications first; entries identified by the initiative's uid."""
+
+    feed_type = Atom1Feed
+    author_name = "Pépites"
+
+    def get_object(self, request: HttpRequest, *args, **kwargs):
+        return None
+
+    def title(self, obj) -> str:
+        return _("Pépites — nouvelles initiatives")
+
+    def subtitle(self, obj) -> str:
+        return _(
+            "Les initiatives économiques dans et pour les quartiers prioritaires, repérées par "
+            "les centres de ressources politique de la ville."
+        )
+
+    def link(self, obj) -> str:
+        return reverse("home")
+
+    def feed_url(self, obj) -> str:
+        return settings.SITE_URL + self.path(obj)
+
+    def path(self, obj) -> str:
+        return reverse("feed_initiatives")
+
+    def filter(self, queryset: QuerySet[Initiative], obj) -> QuerySet[Initiative]:
+        return queryset
+
+    def items(self, obj) -> list[Initiative]:
+        queryset = self.filter(published_initiatives(), obj)
+        return list(
+            queryset.select_related("commune", "centre", "principal_theme")
+            .prefetch_related("themes")
+            .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Initiative) -> str:
+        return f"{item.title} — {item.commune.name}"
+
+    def item_description(self, item: Initiative) -> str:
+        return item.summary
+
+    def item_link(self, item: Initiative) -> str:
+        return reverse("initiative_detail", kwargs={"slug": item.slug})
+
+    def item_guid(self, item: Initiative) -> str:
+        return f"urn:uuid:{item.uid}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Initiative):
+        return item.published_at
+
+    def item_updateddate(self, item: Initiative):
+        return item.updated_at
+
+    def item_author_name(self, item: Initiative) -> str:
+        return item.centre.name if item.centre else _("Équipe nationale")
+
+    def item_categories(self, item: Initiative) -> list[str]:
+        return [theme.label for theme in item.themes.all()]
+
+    def item_copyright(self, item: Initiative) -> str:
+        return _("Licence Ouverte 2.0")
+
+
+class ThemeFeed(InitiativesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Theme:
+        theme = Theme.objects.filter(slug=slug).first()
+        if theme is None:
+            raise Http404(_("Cette thématique n'existe pas."))
+        return theme
+
+    def title(self, obj: Theme) -> str:
+        return _("Pépites — nouvelles initiatives : %(theme)s") % {"theme": obj.label}
+
+    def link(self, obj: Theme) -> str:
+        return reverse("theme_detail", kwargs={"slug": obj.slug})
+
+    def path(self, obj: Theme) -> str:
+        return reverse("feed_theme", kwargs={"slug": obj.slug})
+
+    def filter(self, queryset, obj: Theme):
+        return queryset.filter(themes=obj).distinct()
+
+
+class CentreFeed(InitiativesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Centre:
+        centre = Centre.objects.filter(slug=slug).first()
+        if centre is None:
+            raise Http404(_("Ce centre n'existe pas."))
+        return centre
+
+    def title(self, obj: Centre) -> str:
+        return _("Pépites — nouvelles initiatives suivies par %(centre)s") % {"centre": obj.name}
+
+    def link(self, obj: Centre) -> str:
+        return reverse("centre_detail", kwargs={"slug": obj.slug})
+
+    def path(self, obj: Centre) -> str:
+        return reverse("feed_centre", kwargs={"slug": obj.slug})
+
+    def filter(self, queryset, obj: Centre):
+        return queryset.filter(centre=obj)
+
+
+class DepartementFeed(InitiativesFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Departement:
+        departement = Departement.objects.filter(code=code.upper()).first()
+        if departement is None:
+            raise Http404(_("Ce département n'existe pas."))
+        return departement
+
+    def title(self, obj: Departement) -> str:
+        return _("Pépites — nouvelles initiatives : %(name)s (%(code)s)") % {
+            "name": obj.name,
+            "code": obj.code,
+        }
+
+    def link(self, obj: Departement) -> str:
+        return reverse("home") + f"?departement={obj.code}"
+
+    def path(self, obj: Departement) -> str:
+        return reverse("feed_departement", kwargs={"code": obj.code})
+
+    def filter(self, queryset, obj: Departement):
+        return queryset.filter(commune__departement=obj)
+
+
+class RegionFeed(InitiativesFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Region:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise Http404(_("Cette région n'existe pas."))
+        return region
+
+    def title(self, obj: Region) -> str:
+        return _("Pépites — nouvelles initiatives : %(name)s") % {"name": obj.name}
+
+    def link(self, obj: Region) -> str:
+        return reverse("home") + f"?region={obj.code}"
+
+    def path(self, obj: Region) -> str:
+        return reverse("feed_region", kwargs={"code": obj.code})
+
+    def filter(self, queryset, obj: Region):
+        return queryset.filter(commune__region=obj)
+
+
+# --- Sitemap and robots.txt -----------------------------------------------------------------
+
+
+class _SiteUrlSitemap(Sitemap):
+    """Addresses on SITE_URL, whatever host the request came through."""
+
+    limit = 10_000
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class PagesSitemap(_SiteUrlSitemap):
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return ["home", "theme_list", "centre_list", "open_data"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class InitiativesSitemap(_SiteUrlSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return published_initiatives().only("slug", "updated_at").order_by("pk")
+
+    def location(self, item: Initiative) -> str:
+        return reverse("initiative_detail", kwargs={"slug": item.slug})
+
+    def lastmod(self, item: Initiative):
+        return item.updated_at
+
+
+class ThemesSitemap(_SiteUrlSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Theme.objects.order_by("position", "slug")
+
+    def location(self, item: Theme) -> str:
+        return reverse("theme_detail", kwargs={"slug": item.slug})
+
+
+class CentresSitemap(_SiteUrlSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Centre.objects.order_by("slug")
+
+    def location(self, item: Centre) -> str:
+        return reverse("centre_detail", kwargs={"slug": item.slug})
+
+
+class QpvSitemap(_SiteUrlSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return current_qpvs().only("code").order_by("code")
+
+    def location(self, item) -> str:
+        return reverse("qpv_detail", kwargs={"code": item.code})
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "initiatives": InitiativesSitemap,
+    "thematiques": ThemesSitemap,
+    "centres": CentresSitemap,
+    "quartiers": QpvSitemap,
+}
+
+ROBOTS_DISALLOW = ("/admin/", "/espace/", "/api/", "/embed/", "/carte/", "/recherche/")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap_index')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
