@@ -17,8 +17,8 @@ from ninja import Field, Query, Router, Schema
 from pepites.api.auth import token_auth
 from pepites.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from pepites.api.schemas import (
+    FEATURE_COLLECTION_SCHEMA,
     CleanStr,
-    FeatureCollectionOut,
     InitiativeCreate,
     InitiativeOut,
     InitiativePage,
@@ -204,13 +204,7 @@ def list_initiatives(
         "responses": {
             "200": {
                 "description": "FeatureCollection (WGS 84) ; licence et date en tête.",
-                "content": {
-                    "application/geo+json": {
-                        "schema": FeatureCollectionOut.model_json_schema(
-                            ref_template="#/components/schemas/{model}"
-                        )
-                    }
-                },
+                "content": {"application/geo+json": {"schema": FEATURE_COLLECTION_SCHEMA}},
             }
         }
     },

@@ -239,16 +239,48 @@ class InitiativeUpdate(InitiativeFields):
     principal_theme_slug: CleanStr | None = Field(None, max_length=80)
 
 
-class FeatureOut(Schema):
-    type: Literal["Feature"]
-    id: str
-    geometry: dict[str, Any] | None
-    properties: dict[str, Any]
-
-
-class FeatureCollectionOut(Schema):
-    type: Literal["FeatureCollection"]
-    name: str
-    licence: dict[str, str]
-    date: str
-    features: list[FeatureOut]
+# The GeoJSON answer is streamed (it may hold every initiative): described here by hand.
+FEATURE_COLLECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "licence", "date", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "name": {"type": "string"},
+        "title": {"type": "string"},
+        "licence": {"type": "object"},
+        "date": {"type": "string", "format": "date-time"},
+        "source": {"type": "string"},
+        "schema": {"type": "string"},
+        "filters": {"type": "object"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "id", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "string"},
+                    "geometry": {
+                        "oneOf": [
+                            {
+                                "type": "object",
+                                "required": ["type", "coordinates"],
+                                "properties": {
+                                    "type": {"type": "string", "enum": ["Point"]},
+                                    "coordinates": {
+                                        "type": "array",
+                                        "items": {"type": "number"},
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                    },
+                                },
+                            },
+                            {"type": "null"},
+                        ]
+                    },
+                    "properties": {"type": "object"},
+                },
+            },
+        },
+    },
+}

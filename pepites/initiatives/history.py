@@ -134,6 +134,12 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # every piece of text is escaped above
 
 
+def _initiative_field(name: str):
+    from pepites.initiatives.models import Initiative  # this module is imported by the models
+
+    return Initiative._meta.get_field(name)
+
+
 def _display(record, name: str, labels: dict[str, dict]) -> str:
     from django.utils import formats
 
@@ -142,7 +148,7 @@ def _display(record, name: str, labels: dict[str, dict]) -> str:
         if ids is None:
             ids = sorted(record.themes.values_list("theme_id", flat=True))
         return ", ".join(labels["themes"].get(pk, f"#{pk}") for pk in sorted(ids))
-    field = record._meta.get_field(name)
+    field = _initiative_field(name)
     if name in ("commune", "principal_theme", "centre"):
         value = getattr(record, field.attname)
         return labels[name].get(value, "" if value is None else str(value))
@@ -194,7 +200,7 @@ def diff_records(old, new, *, labels: dict[str, dict] | None = None) -> list[Fie
         before = _display(old, name, labels) if old is not None else ""
         if before == after:
             continue
-        label = str(new._meta.get_field(name).verbose_name)
+        label = str(_initiative_field(name).verbose_name)
         html = inline_diff(before, after) if name in LONG_TEXT_FIELDS else escape(after)
         changes.append(FieldDiff(name=name, label=label, old=before, new=after, html=html))
     return changes

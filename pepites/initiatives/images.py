@@ -93,6 +93,7 @@ def make_renditions(upload) -> Renditions:
         image.mode == "P" and "transparency" in image.info
     )
     image = image.convert("RGBA" if has_alpha else "RGB")
+    image.info.clear()  # Pillow would carry a JPEG comment or PNG text over to the copies
     extension = "png" if has_alpha else "jpg"
     stem = secrets.token_hex(8)
     files = {}

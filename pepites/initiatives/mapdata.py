@@ -50,7 +50,7 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Max
 
 from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
 from pepites.initiatives.selectors import LIST_ORDER, published_initiatives
@@ -245,18 +245,18 @@ def decode(raw: bytes) -> dict:
 def data_signature() -> str:
     """A short hash that changes whenever anything the blob holds may have changed.
 
-    Cheap aggregates rather than a change log: the count, the latest modification, the sum
-    of the optimistic-locking versions (moves on every save, and on deletions), the latest
-    QPV placement (written without a version bump), and the themes and centres themselves.
+    Indexed aggregates rather than a change log: the count and the highest key (creations,
+    deletions), the latest modification (every save), the latest QPV placement (written
+    without touching the modification date), and the themes and centres themselves.
     """
-    totals = Initiative.objects.aggregate(
-        n=Count("pk"),
-        last_pk=Max("pk"),
-        updated=Max("updated_at"),
-        versions=Sum("version"),
-        placed=Max("qpv_placed_at"),
-        published=Max("published_at"),
-    )
+    # One aggregate a query: SQLite answers a lone MAX from its index, not several.
+    initiatives = Initiative.objects.order_by()
+    totals = {
+        "n": initiatives.count(),
+        "last_pk": initiatives.aggregate(m=Max("pk"))["m"],
+        "updated": initiatives.aggregate(m=Max("updated_at"))["m"],
+        "placed": initiatives.aggregate(m=Max("qpv_placed_at"))["m"],
+    }
     themes = list(Theme.objects.order_by("pk").values_list("pk", "slug"))
     centres = list(Centre.objects.order_by("pk").values_list("pk", "slug"))
     text = repr((FORMAT, sorted(totals.items()), themes, centres))
@@ -391,41 +391,56 @@ def ensure_built(*, version: str, folder: Path | None = None) -> MapData:
 
 
 class _Current:
-    """The files of the data version last read from the database by this process, and when."""
+    """The data version last read from the database by this process, when, and its files."""
 
     lock = threading.Lock()
-    data: MapData | None = None
+    version: str | None = None
     checked: float = float("-inf")
+    data: MapData | None = None
 
 
-def current_mapdata(*, outside_request: bool = False) -> MapData:
-    """The built files of the current data version.
+def _fresh() -> bool:
+    return time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS
 
-    The version is re-read from the database at most every MAPDATA_VERSION_SECONDS (and
-    at once after a write through the services), so serving the file usually costs no
-    query at all. `outside_request`: for the WSGI fast path, which runs outside Django's
-    request cycle, database connections are checked before and closed after, as Django
-    does around a request.
-    """
-    data = _Current.data
-    if data is not None and time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS:
-        return data
+
+def current_version(*, outside_request: bool = False) -> str:
+    """The current data version, re-read from the database at most every
+    MAPDATA_VERSION_SECONDS (and at once after a write through the services): most calls
+    cost no query at all. `outside_request`: for the WSGI fast path, which runs outside
+    Django's request cycle, database connections are checked before and closed after, as
+    Django does around a request."""
+    version = _Current.version
+    if version is not None and _fresh():
+        return version
     with _Current.lock:
-        data = _Current.data
-        if (
-            data is not None
-            and time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS
-        ):
-            return data
+        if _Current.version is not None and _fresh():
+            return _Current.version
         if outside_request:
             close_old_connections()
         try:
-            data = ensure_built(version=data_signature())
+            _Current.version = data_signature()
         finally:
             if outside_request:
                 close_old_connections()
-        _Current.data, _Current.checked = data, time.monotonic()
+        _Current.checked = time.monotonic()
+        return _Current.version
+
+
+def current_mapdata(*, outside_request: bool = False) -> MapData:
+    """The built files of the current data version (built now if they are missing)."""
+    version = current_version(outside_request=outside_request)
+    data = _Current.data
+    if data is not None and data.version == version:
         return data
+    if outside_request:
+        close_old_connections()
+    try:
+        data = ensure_built(version=version)
+    finally:
+        if outside_request:
+            close_old_connections()
+    _Current.data = data
+    return data
 
 
 def data_changed() -> None:
@@ -440,6 +455,6 @@ def _forget() -> None:
 
 
 def forget_current() -> None:
-    """Drop this process's memory of the files too (tests, a changed MAPDATA_DIR)."""
+    """Drop this process's memory of the version and files (tests, a new MAPDATA_DIR)."""
     with _Current.lock:
-        _Current.data, _Current.checked = None, float("-inf")
+        _Current.version, _Current.data, _Current.checked = None, None, float("-inf")

@@ -220,6 +220,11 @@ class Initiative(models.Model):
             models.Index(fields=["status", "principal_theme"], name="initiative_status_theme"),
             models.Index(fields=["status", "centre"], name="initiative_status_centre"),
             models.Index(fields=["status", "qpv_relation"], name="initiative_status_qpv"),
+            # The public list's order (newest publications first), and the cheap maxima
+            # that tell the map's data file is out of date (pepites/initiatives/mapdata.py).
+            models.Index(fields=["status", "published_at", "id"], name="initiative_list_order"),
+            models.Index(fields=["updated_at"], name="initiative_updated_at"),
+            models.Index(fields=["qpv_placed_at"], name="initiative_qpv_placed_at"),
         ]
         constraints = [
             models.CheckConstraint(

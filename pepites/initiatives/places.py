@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
 from pepites.initiatives.mapdata import read_departement_centres
-from pepites.initiatives.selectors import published_initiatives
+from pepites.initiatives.selectors import communes_and_arrondissements, published_initiatives
 from pepites.territories.models import Commune
 from pepites.territories.selectors import search_communes
 
@@ -74,7 +74,7 @@ def commune_points(communes: list[Commune]) -> list[Place]:
     # Published ones only: a draft's place is not public, not even averaged.
     located = published_initiatives().filter(latitude__isnull=False, longitude__isnull=False)
     rows = (
-        located.filter(Q(commune_id__in=codes) | Q(commune__parent_id__in=codes))
+        located.filter(commune_id__in=communes_and_arrondissements(codes))
         .values("commune_id", "commune__parent_id")
         .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("pk"))
     )

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 
 from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
+from pepites.territories.models import Commune
 
 
 def published_initiatives() -> QuerySet[Initiative]:
@@ -46,7 +47,8 @@ def get_published_initiative(*, slug: str) -> Initiative | None:
 # The list's default order, shared by the SQL list and the map's data file (whose rows come
 # in this order), so that the page rendered by the server and the one the browser builds
 # agree: newest publications first, then the most recent records.
-LIST_ORDER = (F("published_at").desc(nulls_last=True), "-pk")
+# (Index "initiative_list_order"; publishing always stamps published_at.)
+LIST_ORDER = ("-published_at", "-pk")
 
 
 def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -84,7 +86,8 @@ class InitiativeResults:
         if not isinstance(item, slice):
             raise TypeError("InitiativeResults only supports slices")
         if self.ranked_ids is None:
-            return list(with_card_data(self.queryset)[item])
+            # Keys first, then the cards: the sort carries narrow rows, not whole ones.
+            return cards_for_ids(ids=list(self.queryset.values_list("pk", flat=True)[item]))
         return cards_for_ids(ids=self.ranked_ids[item])
 
     def ids(self) -> list[int]:
@@ -97,6 +100,12 @@ def cards_for_ids(*, ids: list[int]) -> list[Initiative]:
     """Published initiatives with their card data, in the order of `ids` (unknown skipped)."""
     found = {i.pk: i for i in with_card_data(published_initiatives().filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
+
+
+def communes_and_arrondissements(codes: Iterable[str]) -> list[str]:
+    """The codes given and those of their arrondissements municipaux (Paris, Lyon…)."""
+    codes = list(codes)
+    return codes + list(Commune.objects.filter(parent_id__in=codes).values_list("code", flat=True))
 
 
 def _distance_order(queryset: QuerySet[Initiative], near: Near) -> QuerySet[Initiative]:
@@ -112,7 +121,7 @@ def _distance_order(queryset: QuerySet[Initiative], near: Near) -> QuerySet[Init
 
 
 def _search_ids(query: str) -> list[int]:
-    from pepites.search import search_initiative_ids
+    from pepites.search.selectors import search_initiative_ids
 
     return search_initiative_ids(query=query, limit=None, published_only=True)
 
@@ -142,14 +151,19 @@ def filter_published_initiatives(
                 "initiative_id"
             )
         )
+    # Territories through the communes' codes: the initiatives' commune index does the rest.
     if region:
-        queryset = queryset.filter(commune__region_id=region)
+        queryset = queryset.filter(
+            commune_id__in=Commune.objects.filter(region_id=region).values("code")
+        )
     if departement:
-        queryset = queryset.filter(commune__departement_id=departement)
+        queryset = queryset.filter(
+            commune_id__in=Commune.objects.filter(departement_id=departement).values("code")
+        )
     codes = [commune] if isinstance(commune, str) else list(commune)
     codes = [code for code in codes if code]
     if codes:
-        queryset = queryset.filter(Q(commune_id__in=codes) | Q(commune__parent_id__in=codes))
+        queryset = queryset.filter(commune_id__in=communes_and_arrondissements(codes))
     if centre:
         queryset = queryset.filter(centre__slug=centre)
     if in_qpv:
@@ -178,3 +192,24 @@ def filter_published_initiatives(
 
         ranked.sort(key=distance)  # stable: equal distances keep the search's ranking
     return InitiativeResults(queryset, ranked_ids=ranked)
+
+
+def published_counts_by_theme() -> dict[int, int]:
+    """Theme pk → number of published initiatives (cache it: it reads every link)."""
+    return dict(
+        Initiative.themes.through.objects.filter(initiative__status=InitiativeStatus.PUBLISHED)
+        .values_list("theme_id")
+        .annotate(n=Count("initiative_id"))
+        .values_list("theme_id", "n")
+    )
+
+
+def published_counts_by_centre() -> dict[int, int]:
+    """Centre pk → number of published initiatives it refers."""
+    return dict(
+        published_initiatives()
+        .filter(centre__isnull=False)
+        .values_list("centre_id")
+        .annotate(n=Count("pk"))
+        .values_list("centre_id", "n")
+    )

@@ -77,6 +77,7 @@ class IssueAdminForm(forms.ModelForm):
 class IssueAdmin(admin.ModelAdmin):
     form = IssueAdminForm
     list_display = ["__str__", "status", "planned_date", "published_at", "is_demo"]
+    list_select_related = ["series"]
     list_filter = ["series", "status", "themes", "is_demo"]
     search_fields = ["title", "editorial"]
     filter_horizontal = ["themes", "editors"]

@@ -149,7 +149,10 @@ def edit_distance(a: str, b: str, *, limit: int) -> int:
 
 
 def allowed_typos(word: str) -> int:
-    return 0 if len(word) < MIN_CORRECTED_LENGTH else 1 if len(word) < 8 else 2
+    """Edits a word may be away from its correction: none for short words and numbers."""
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
+        return 0
+    return 1 if len(word) < 8 else 2
 
 
 def best_correction(word: str, candidates: list[str]) -> str | None:

@@ -227,6 +227,9 @@ def search_communes(*, text: str, limit: int = 10) -> list[Commune]:
     communes = Commune.objects.select_related("departement")
     if _POSTCODE.match(text):
         found = list(communes.filter(postal_code_set__code=text).distinct())
+        # "69008" is Lyon 8e, not Lyon: an arrondissement found hides its city.
+        parents = {c.parent_id for c in found if c.parent_id}
+        found = [c for c in found if c.code not in parents]
         if found:
             return sorted(found, key=_by_population)[:limit]
     if _INSEE.match(text):

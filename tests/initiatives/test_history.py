@@ -63,7 +63,7 @@ def test_restore_brings_back_the_old_text_as_a_new_version(people):
         expected_version=1,
         summary="Texte abîmé.",
         commune_code="93048",
-        theme_slugs=["insertion-emploi"],
+        theme_slugs=["emploi-insertion"],
     )
     restore_initiative_version(
         initiative=initiative,

@@ -3,8 +3,6 @@ an issue with content."""
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch
 
 from pepites.core.roles import NATIONAL_TEAM_GROUP
 from pepites.publications.services import (
@@ -14,16 +12,6 @@ from pepites.publications.services import (
     create_series,
 )
 from tests.initiatives.helpers import new_initiative
-
-
-@pytest.fixture(autouse=True)
-def login_url(settings):
-    """The sign-in pages belong to the accounts work: until they are installed, anonymous
-    visitors are sent to the admin's sign-in page."""
-    try:
-        resolve_url(settings.LOGIN_URL)
-    except NoReverseMatch:
-        settings.LOGIN_URL = "/admin/login/"
 
 
 @pytest.fixture

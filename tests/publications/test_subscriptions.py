@@ -159,3 +159,15 @@ def test_notifications_go_in_batches(issue, client, monkeypatch):
     assert len(connections) == 3  # 2 + 2 + 1
     assert sorted(m.to[0] for m in mail.outbox) == [f"abonne{n}@example.org" for n in range(5)]
     assert len({links(m)[-1] for m in mail.outbox}) == 5  # a personal unsubscribe link each
+
+
+def test_subscription_requests_are_limited_per_connection(client, series, monkeypatch):
+    from pepites.web.publications import views
+
+    monkeypatch.setattr(views, "SUBSCRIBE_LIMIT", 2)
+    for n in range(2):
+        assert subscribe_by_form(client, f"a{n}@example.org").status_code == 200
+    response = subscribe_by_form(client, "a3@example.org")
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == 2

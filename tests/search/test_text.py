@@ -66,5 +66,6 @@ def test_edit_distance(a, b, distance):
 def test_best_correction_needs_a_long_enough_word():
     assert best_correction("epiceire", ["epicerie", "epice"]) == "epicerie"
     assert best_correction("epi", ["epic"]) is None
+    assert best_correction("2024", ["2023"]) is None
     assert best_correction("garage", ["epicerie"]) is None
     assert best_correction("rues", ["ruse", "rude", "rue"]) == "rue"  # ties: alphabetical

@@ -443,8 +443,10 @@ def fold(text: Any) -> str:
     return text.encode("ascii", "ignore").decode("ascii").lower()
 
 
-def normalise_header(text: Any) -> str:
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(text))  # streetAddress → street Address
+def normalise_header(text: Any, *, split_camel_case: bool = False) -> str:
+    text = str(text)
+    if split_camel_case:
+        text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)  # streetAddress → street Address
     text = fold(text)
     text = re.sub(r"\((?:s|e|es|x|nes)\)", "", text)  # Thématique(s), Porteur(e)
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
@@ -486,10 +488,11 @@ def match_header(header: Any) -> tuple[str | None, str]:
     how is "exact", "approx" or ""."""
     if header is None:
         return None, ""
-    for candidate in (header, _strip_details(header)):
-        key = HEADER_INDEX.get(normalise_header(candidate))
-        if key is not None:
-            return key, "exact"
+    for split in (False, True):
+        for candidate in (header, _strip_details(header)):
+            key = HEADER_INDEX.get(normalise_header(candidate, split_camel_case=split))
+            if key is not None:
+                return key, "exact"
     normalised = normalise_header(_strip_details(header))
     if len(normalised) < 4:
         return None, ""
@@ -705,7 +708,7 @@ def map_columns(
 
 
 def text(value: Any) -> str:
-    """A cell as text: numbers without a useless ".0", dates in French, spaces tidied."""
+    """A cell as text: numbers without a useless ".0", dates in French, line ends unified."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -722,10 +725,12 @@ def text(value: Any) -> str:
         )
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [" ".join(line.split()) for line in value.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters and lone surrogates out (spreadsheets and JSON leave some); spaces
+    # kept as written, so that an export re-imports to the very same text.
+    return "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs"}
+    ).strip()
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")

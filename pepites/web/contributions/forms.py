@@ -84,10 +84,10 @@ class AntiSpamForm(AccessibleErrorsMixin, forms.Form):
                 code="honeypot",
             )
         try:
-            issued = signing.loads(
-                self.data.get("form_token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
-            )["t"]
-        except (signing.BadSignature, KeyError, TypeError):
+            issued = float(signing.loads(self.data.get("form_token", ""), salt=TOKEN_SALT)["t"])
+            if time.time() - issued > TOKEN_MAX_AGE:
+                raise signing.BadSignature("expired")
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
             self._renew_token()
             raise forms.ValidationError(
                 _(
@@ -95,7 +95,7 @@ class AntiSpamForm(AccessibleErrorsMixin, forms.Form):
                 ),
                 code="expired",
             ) from None
-        if time.time() - float(issued) < settings.PROPOSAL_MIN_FILL_SECONDS:
+        if time.time() - issued < settings.PROPOSAL_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _(
                     "Le formulaire a été envoyé trop vite pour avoir été rempli par une "

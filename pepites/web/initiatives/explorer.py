@@ -3,17 +3,26 @@ server, and the configuration the browser's scripts read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.mapdata import current_mapdata
+from pepites.initiatives.mapdata import current_mapdata, current_version
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import InitiativeResults
 
 PAGE_SIZE = 20
+
+
+def per_data_version(name: str, compute: Callable[[], dict]) -> dict:
+    """A figure computed once per version of the published data (counts that read every
+    initiative), shared by the processes through the cache."""
+    return cache.get_or_set(f"pepites:{name}:{current_version()}", compute, timeout=24 * 3600)
 
 
 def paginate(request: HttpRequest, results: InitiativeResults) -> Page:

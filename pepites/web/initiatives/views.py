@@ -14,15 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from pepites.initiatives.models import Theme
 from pepites.initiatives.places import find_place
 from pepites.initiatives.selectors import (
     cards_for_ids,
     filter_published_initiatives,
     get_published_initiative,
-    list_themes,
+    published_counts_by_theme,
 )
 from pepites.territories.selectors import qpv_names
-from pepites.web.initiatives.explorer import map_page_config, page_query, paginate
+from pepites.web.initiatives.explorer import (
+    map_page_config,
+    page_query,
+    paginate,
+    per_data_version,
+)
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
@@ -103,12 +109,20 @@ def initiative_url(initiative) -> str:
 # --- Themes ---------------------------------------------------------------------------------
 
 
+def themes_with_counts() -> list[Theme]:
+    counts = per_data_version("theme-counts", published_counts_by_theme)
+    themes = list(Theme.objects.order_by("position", "label"))
+    for theme in themes:
+        theme.published_count = counts.get(theme.pk, 0)
+    return themes
+
+
 def theme_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/initiatives/theme_list.html", {"themes": list_themes()})
+    return render(request, "web/initiatives/theme_list.html", {"themes": themes_with_counts()})
 
 
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    themes = list(list_themes())
+    themes = themes_with_counts()
     theme = next((t for t in themes if t.slug == slug), None)
     if theme is None:
         raise Http404(_("Cette thématique n'existe pas."))

@@ -11,9 +11,18 @@ from django.utils.translation import gettext as _
 
 from pepites.initiatives.mapdata import read_departement_centres
 from pepites.initiatives.models import Theme
-from pepites.initiatives.selectors import filter_published_initiatives
-from pepites.network.selectors import coverage_by_departement, get_centre, list_centres
-from pepites.web.initiatives.explorer import map_page_config, page_query, paginate
+from pepites.initiatives.selectors import (
+    filter_published_initiatives,
+    published_counts_by_centre,
+)
+from pepites.network.models import Centre
+from pepites.network.selectors import coverage_by_departement, get_centre
+from pepites.web.initiatives.explorer import (
+    map_page_config,
+    page_query,
+    paginate,
+    per_data_version,
+)
 
 
 def centre_colours(count: int) -> list[str]:
@@ -27,7 +36,10 @@ def centre_colours(count: int) -> list[str]:
 
 
 def centre_list(request: HttpRequest) -> HttpResponse:
-    centres = list(list_centres())
+    counts = per_data_version("centre-counts", published_counts_by_centre)
+    centres = list(Centre.objects.prefetch_related("departements").order_by("name"))
+    for centre in centres:
+        centre.published_count = counts.get(centre.pk, 0)
     colours = dict(zip((c.pk for c in centres), centre_colours(len(centres)), strict=True))
     for centre in centres:
         centre.colour = colours[centre.pk]

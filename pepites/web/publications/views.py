@@ -1,12 +1,16 @@
 """Public pages of the publications: list, issue, PDF, portfolio, subscription."""
 
+from datetime import timedelta
+
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pepites.core import ratelimit
 from pepites.publications.models import Issue, Series
 from pepites.publications.pdf import issue_pdf, issue_pdf_filename, portfolio_pdf
 from pepites.publications.selectors import (
@@ -31,6 +35,9 @@ from pepites.publications.text import render_body
 from pepites.web.publications.forms import PortfolioForm, SubscribeForm
 
 ISSUES_PER_PAGE = 20
+# Subscription requests per client address and hour: each one may send an e-mail.
+SUBSCRIBE_LIMIT = 10
+SUBSCRIBE_WINDOW = timedelta(hours=1)
 
 
 @require_GET
@@ -162,6 +169,20 @@ def subscribe_view(request: HttpRequest, series: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_robot():
             return render(request, "web/publications/subscribe_done.html", {"series": series_obj})
+        key = f"publications-subscribe:{ratelimit.hashed(ratelimit.client_ip(request))}"
+        if not ratelimit.consume(keys=[key], limit=SUBSCRIBE_LIMIT, window=SUBSCRIBE_WINDOW):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes d'abonnement depuis votre connexion : réessayez dans une heure."
+                ),
+            )
+            return render(
+                request,
+                "web/publications/subscribe.html",
+                {"series": series_obj, "form": form},
+                status=429,
+            )
         if form.is_valid():
             subscribe(series=series_obj, email=form.cleaned_data["email"])
             # The same answer whether the address was new, pending or already subscribed.

@@ -1,0 +1,105 @@
+"""The Django side of the `search` benchmark, in a subprocess of its own:
+
+    python -m bench.search_worker measure '{"count": N, "seed": 0, "queries": [...]}'
+
+The last line printed is `BENCH-RESULT {json}` (see bench/worker.py).
+"""
+
+import json
+import os
+import random
+import sys
+import time
+
+from bench.worker import RESULT_MARKER
+
+WARMUP_ROUNDS = 3
+
+
+def _index_bytes() -> int | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_total_relation_size('search_document')"
+                " + pg_total_relation_size('search_lexicon')"
+            )
+            return cursor.fetchone()[0]
+        try:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search\\_%' ESCAPE '\\'"
+            )
+        except Exception:  # SQLite built without the dbstat table
+            return None
+        return cursor.fetchone()[0]
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _measure(args: dict) -> dict:
+    from pepites.initiatives.demo import generate_initiatives
+    from pepites.initiatives.models import Initiative
+    from pepites.search.selectors import search_initiative_ids
+    from pepites.search.services import index_initiatives
+
+    started = time.perf_counter()
+    generate_initiatives(count=args["count"], seed=args["seed"])
+    generate_s = time.perf_counter() - started
+    started = time.perf_counter()
+    indexed = index_initiatives()
+    rebuild_s = time.perf_counter() - started
+    _analyze()
+
+    queries: list[str] = args["queries"]
+    limit = args["limit"]
+    matches = {q: len(search_initiative_ids(query=q, limit=None)) for q in queries}
+    pks = list(Initiative.objects.values_list("pk", flat=True))
+    rng = random.Random(args["seed"])
+
+    def lookup() -> None:
+        Initiative.objects.filter(pk=rng.choice(pks)).values_list("title", flat=True).first()
+
+    samples: dict[str, list[float]] = {q: [] for q in queries}
+    baseline: list[float] = []
+    # Rounds interleave the queries and the primary-key lookups: both see the same noise.
+    for round_number in range(WARMUP_ROUNDS + args["rounds"]):
+        for query in queries:
+            started = time.perf_counter()
+            search_initiative_ids(query=query, limit=limit)
+            elapsed = time.perf_counter() - started
+            started = time.perf_counter()
+            lookup()
+            lookup_elapsed = time.perf_counter() - started
+            if round_number >= WARMUP_ROUNDS:
+                samples[query].append(elapsed)
+                baseline.append(lookup_elapsed)
+    return {
+        "generate_s": generate_s,
+        "rebuild_s": rebuild_s,
+        "indexed": indexed,
+        "index_bytes": _index_bytes(),
+        "matches": matches,
+        "samples": samples,
+        "baseline": baseline,
+    }
+
+
+def main() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    task, raw = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
+    result = {"measure": _measure}[task](json.loads(raw))
+    print(RESULT_MARKER + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
