@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class ThemeAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
 class InitiativeLinkInline(admin.TabularInline):
     model = InitiativeLink
     extra = 1
+    # Django 6's default, stated now (Django 5.2 warns without it).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class InitiativeQpvInline(admin.TabularInline):

@@ -52,9 +52,21 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", text)
 
 
+def _raw_words(text: str) -> list[str]:
+    """Lowercase words before folding (composed first, so an accent never splits a word)."""
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=200_000)
+def _folded(raw_word: str) -> tuple[str, ...]:
+    return (raw_word,) if raw_word.isascii() else tuple(_WORD.findall(fold(raw_word)))
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text (letters and digits; everything else separates)."""
-    return _WORD.findall(fold(text))
+    return [word for raw in _raw_words(text) for word in _folded(raw)]
 
 
 STOPWORDS = frozenset(words(f"{_FRENCH_STOP} {_MORE_STOP}"))
@@ -70,14 +82,18 @@ def stem(word: str) -> str:
         return _stemmer.stemWord(word)
 
 
-def document_terms(*texts: str) -> str:
-    """What the SQLite index stores for some fields: their stems, separated by spaces."""
-    return " ".join(
+@lru_cache(maxsize=200_000)
+def _terms(raw_word: str) -> tuple[str, ...]:
+    return tuple(
         stem(word)
-        for text in texts
-        for word in words(text)
+        for word in _folded(raw_word)
         if word not in STOPWORDS and len(word) <= MAX_WORD_LENGTH
     )
+
+
+def document_terms(*texts: str) -> str:
+    """What the SQLite index stores for some fields: their stems, separated by spaces."""
+    return " ".join(term for text in texts for raw in _raw_words(text) for term in _terms(raw))
 
 
 def lexicon_words(*texts: str) -> set[str]:

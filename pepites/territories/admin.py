@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pepites.territories.models import Commune, Departement, Region
+from pepites.territories.models import Commune, Departement, Qpv, QpvCommune, Region
 
 
 @admin.register(Region)
@@ -26,3 +26,33 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["departement"]
     raw_id_fields = ["parent"]
     show_full_result_count = False
+
+
+class QpvCommuneInline(admin.TabularInline):
+    model = QpvCommune
+    extra = 0
+    fields = ["commune_code", "position"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Qpv)
+class QpvAdmin(admin.ModelAdmin):
+    """Read-only: the outlines come from the ANCT's file (pepites import_qpv)."""
+
+    list_display = ["code", "name", "generation", "departement", "communes_label", "updated_at"]
+    search_fields = ["code", "name", "communes_label"]
+    list_filter = ["generation", "region"]
+    list_select_related = ["departement"]
+    inlines = [QpvCommuneInline]
+    exclude = ["outline"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

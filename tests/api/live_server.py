@@ -84,6 +84,15 @@ def load_data() -> None:
     folder = Path(os.environ["PEPITES_VAR_DIR"])
     import_qpv(data=read_qpv_file(write_geojson(folder / "qpv.geojson")))
     load_demo()
+    # A national-team account's token, so that the writes are exercised too.
+    from django.contrib.auth.models import Group, User
+
+    from pepites.api.tokens import create_token
+    from pepites.core.roles import NATIONAL_TEAM_GROUP
+
+    user = User.objects.create_user("api-fuzz", "api-fuzz@example.org")
+    user.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
+    (folder / "token.txt").write_text(create_token(user=user, name="schemathesis").raw)
 
 
 @contextmanager

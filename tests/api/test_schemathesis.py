@@ -46,6 +46,8 @@ def test_the_api_conforms_to_its_schema(tmp_path: Path):
                 "--generation-database",
                 "none",
                 "--no-color",
+                "--header",
+                f"Authorization: Bearer {(tmp_path / 'token.txt').read_text()}",
                 "--report",
                 "junit",
                 "--report-dir",
@@ -58,6 +60,7 @@ def test_the_api_conforms_to_its_schema(tmp_path: Path):
             check=False,
         )
         server_log = (tmp_path / "gunicorn.log").read_text()
+    (tmp_path / "schemathesis.txt").write_text(result.stdout + result.stderr)
     assert result.returncode == 0, (
         result.stdout[-8000:] + result.stderr[-3000:] + server_log[-3000:]
     )

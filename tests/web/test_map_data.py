@@ -2,6 +2,7 @@
 changes. The same answers come from the Django view and from the WSGI fast path."""
 
 import gzip
+from wsgiref.util import FileWrapper
 
 import brotli
 import pytest
@@ -16,8 +17,8 @@ from tests.initiatives.helpers import new_initiative
 
 def fetch(client, **headers):
     response = client.get(reverse("map_data"), **headers)
+    # Reading the streamed file to its end closes it (the test client's wrapper).
     body = b"".join(response.streaming_content) if response.status_code == 200 else b""
-    response.close()
     return response, body
 
 
@@ -113,14 +114,28 @@ def test_a_write_through_the_services_changes_the_version_at_once(client, sample
 def test_a_write_outside_the_services_is_seen_within_the_version_delay(
     client, sample_initiatives, settings
 ):
+    from django.utils import timezone
+
     from pepites.initiatives.models import Initiative
 
     first, _ = fetch(client, HTTP_ACCEPT_ENCODING="gzip")
-    Initiative.objects.filter(pk=sample_initiatives["draft"].pk).update(status="publiee")
+    # A bulk write that dates itself, as every writer outside the services must.
+    Initiative.objects.filter(pk=sample_initiatives["draft"].pk).update(
+        status="publiee", updated_at=timezone.now()
+    )
     settings.MAPDATA_VERSION_SECONDS = 0  # instead of waiting for the delay to pass
     second, body = fetch(client, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert len(mapdata.decode(gzip.decompress(body))["columns"]["id"]) == 4
+    # The QPV placement writes without a modification date, but dates its placement.
+    Initiative.objects.filter(pk=sample_initiatives["garage"].pk).update(
+        qpv_relation="dans", qpv_placed_at=timezone.now()
+    )
+    third, body = fetch(client, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=second["ETag"])
+    assert third.status_code == 200
+    data = mapdata.decode(gzip.decompress(body))["columns"]
+    garage = data["id"].index(sample_initiatives["garage"].pk)
+    assert data["flags"][garage] == mapdata.FLAG_IN_QPV
 
 
 @pytest.mark.django_db
@@ -159,14 +174,17 @@ def test_the_wsgi_fast_path_answers_like_the_view(client, sample_initiatives):
             **headers,
         }
         if file_wrapper:
-            environ["wsgi.file_wrapper"] = lambda handle, size: iter(lambda: handle.read(size), b"")
+            environ["wsgi.file_wrapper"] = FileWrapper
         seen = {}
 
         def start_response(status, response_headers):
             seen["status"], seen["headers"] = status, dict(response_headers)
 
         fallback = MapDataFastPath(lambda environ, start: [b"django"])
-        body = b"".join(fallback(environ, start_response))
+        answer = fallback(environ, start_response)
+        body = b"".join(answer)
+        if hasattr(answer, "close"):
+            answer.close()  # as a WSGI server does
         return seen["status"], seen["headers"], body
 
     with override_settings(MAPDATA_VERSION_SECONDS=60):

@@ -83,25 +83,6 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def initiative_correction(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = get_published_initiative(slug=slug)
-    if initiative is None:
-        raise Http404(_("Aucune initiative publiée ne porte cette adresse."))
-    centre = initiative.centre
-    mailto = ""
-    if centre and centre.email:
-        subject = _("Correction proposée : %(title)s") % {"title": initiative.title}
-        body = _(
-            "Bonjour,\n\nJe propose une correction pour l'initiative « %(title)s » (%(url)s) :\n\n"
-        ) % {"title": initiative.title, "url": absolute(initiative_url(initiative))}
-        mailto = f"mailto:{centre.email}?subject={quote(subject)}&body={quote(body)}"
-    return render(
-        request,
-        "web/initiatives/correction.html",
-        {"initiative": initiative, "centre": centre, "mailto": mailto},
-    )
-
-
 def initiative_url(initiative) -> str:
     return reverse("initiative_detail", kwargs={"slug": initiative.slug})
 

@@ -301,10 +301,12 @@ function fitTo(bounds) {
 const TERRITORY_FIELDS = new Set(["region", "departement", "commune", "centre"]);
 
 function clearPlace() {
-  field("pres").value = "";
+  if (field("pres")) field("pres").value = "";
   const choices = form.querySelector("[data-place-choices]");
-  choices.hidden = true;
-  choices.replaceChildren();
+  if (choices) {
+    choices.hidden = true;
+    choices.replaceChildren();
+  }
 }
 
 function choosePlace(place) {
@@ -369,9 +371,12 @@ function debounce(fn, delay) {
   };
 }
 
+// Every control below is optional: the embeddable map (web/embed/) has fewer of them.
+const lieuText = () => (field("lieu") ? field("lieu").value.trim() : "");
+
 if (form) {
   const onWords = debounce(() => apply(), 350);
-  let placeText = field("lieu").value.trim();
+  let placeText = lieuText();
   form.addEventListener("input", (event) => {
     if (event.target.name === "q") onWords();
   });
@@ -379,28 +384,29 @@ if (form) {
     const name = event.target.name;
     if (name === "q" || name === "pres") return;
     if (name === "lieu") {
-      if (field("lieu").value.trim() !== placeText) {
-        placeText = field("lieu").value.trim();
+      if (lieuText() !== placeText) {
+        placeText = lieuText();
         resolvePlace();
       }
       return;
     }
-    if (name === "commune" && !event.target.value.trim()) {
-      form.querySelector("[data-commune-message]").textContent = "";
+    const communeMessage = form.querySelector("[data-commune-message]");
+    if (name === "commune" && !event.target.value.trim() && communeMessage) {
+      communeMessage.textContent = "";
     }
     apply({ fit: TERRITORY_FIELDS.has(name) });
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (field("lieu").value.trim() !== placeText) {
-      placeText = field("lieu").value.trim();
+    if (lieuText() !== placeText) {
+      placeText = lieuText();
       resolvePlace();
     } else {
       apply();
     }
   });
   const reset = form.querySelector("[data-reset]");
-  reset.addEventListener("click", (event) => {
+  reset?.addEventListener("click", (event) => {
     event.preventDefault();
     for (const element of form.elements) {
       if (element.type === "checkbox") element.checked = false;
@@ -414,7 +420,7 @@ if (form) {
     apply();
   });
   const geolocate = form.querySelector("[data-geolocate]");
-  if (navigator.geolocation) {
+  if (geolocate && navigator.geolocation) {
     geolocate.hidden = false;
     geolocate.addEventListener("click", () => {
       const placeMessage = form.querySelector("[data-place-message]");
@@ -437,7 +443,7 @@ if (form) {
     });
   }
   const copy = form.querySelector("[data-copy-link]");
-  if (navigator.clipboard) {
+  if (copy && navigator.clipboard) {
     copy.hidden = false;
     copy.addEventListener("click", async () => {
       updateUrl();

@@ -63,6 +63,10 @@
       lat.value = latitude.toFixed(6);
       lon.value = longitude.toFixed(6);
       if (status) status.value = how;
+      moveMarker(latitude, longitude);
+    }
+
+    function moveMarker(latitude, longitude) {
       if (map) {
         const point = [latitude, longitude];
         if (!marker) {
@@ -93,13 +97,17 @@
       if (!Number.isNaN(la) && !Number.isNaN(lo)) {
         setPoint(la, lo, status ? status.value : "");
       }
-      [lat, lon].forEach((input) =>
-        input.addEventListener("change", () => {
-          const a = parseFloat(lat.value);
-          const o = parseFloat(lon.value);
-          if (!Number.isNaN(a) && !Number.isNaN(o)) setPoint(a, o, "manual");
-        })
-      );
+      // While typing, not on "change": a change event fired by the click on "Enregistrer"
+      // would move the map under the pointer and the click would be lost.
+      const follow = debounce(() => {
+        const a = parseFloat(lat.value);
+        const o = parseFloat(lon.value);
+        if (!Number.isNaN(a) && !Number.isNaN(o) && Math.abs(a) <= 90 && Math.abs(o) <= 180) {
+          moveMarker(a, o);
+          if (status) status.value = "manual";
+        }
+      }, 300);
+      [lat, lon].forEach((input) => input.addEventListener("input", follow));
     }
 
     if (button && address) {
