@@ -10,7 +10,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bench import loading, maps, placement, search, stress  # noqa: F401  (registers the benchmarks)
+from bench import (  # noqa: F401  (registers the benchmarks)
+    loading,
+    maps,
+    opendata,
+    placement,
+    search,
+    stress,
+)
 from bench.common import Context
 from bench.registry import BENCHMARKS, Benchmark, Options, Row, check_rows, register
 

@@ -43,6 +43,10 @@ SCRUBBED_ENV = (
     "DJANGO_SETTINGS_MODULE",
     "PEPITES_BIND",
     "PEPITES_ACCESS_LOG",
+    # A cache shared with another instance (CI's Redis) would mix its entries with the
+    # throwaway database's: the benchmarks use the default cache, local to each process.
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import tempfile
@@ -55,6 +56,10 @@ def prepared(ctx: Context, size: int) -> tuple[Database, Path, dict]:
         result = run_worker(
             "generate", {"count": size, "seed": ctx.options.seed}, django_env(db, var_dir)
         )
+        # Statistics for the query planner, as after any bulk load (without them SQLite
+        # picks the status index over the commune one for a département's count).
+        with sqlite3.connect(db.path) as connection:
+            connection.execute("ANALYZE")
         _prepared[key] = (db, var_dir, result)
     return _prepared[key]
 

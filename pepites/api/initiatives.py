@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from pepites.api.auth import token_auth
 from pepites.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
@@ -284,7 +284,7 @@ def create(request: HttpRequest, payload: InitiativeCreate):
         history_user=user,
         history_reason=HISTORY_REASON,
     )
-    return 201, _reloaded(initiative)
+    return Status(201, _reloaded(initiative))
 
 
 @router.patch(

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 

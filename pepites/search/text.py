@@ -22,8 +22,8 @@ MAX_WORD_LENGTH = 40
 # Shortest word that typo correction looks at (shorter ones have too many neighbours).
 MIN_CORRECTED_LENGTH = 4
 
-_WORD = re.compile(r"[^\W_]+")
-_WORD_END = re.compile(r"[^\W_]+$")
+_WORD = re.compile(r"\w+")  # on text without "_": letters and digits
+_WORD_END = re.compile(r"\w+$")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
@@ -56,7 +56,7 @@ def _raw_words(text: str) -> list[str]:
     """Lowercase words before folding (composed first, so an accent never splits a word)."""
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _WORD.findall(text.lower())
+    return _WORD.findall(text.lower().replace("_", " "))
 
 
 @lru_cache(maxsize=200_000)
@@ -77,14 +77,19 @@ _stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it work
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """French Snowball stem of a folded word (cached: a corpus has few distinct words)."""
+    """French Snowball stem of a folded word (cached: a corpus has few distinct words).
+
+    Words with digits are kept whole, as PostgreSQL's parser does.
+    """
+    if not word.isalpha():
+        return word
     with _stemmer_lock:
         return _stemmer.stemWord(word)
 
 
 @lru_cache(maxsize=200_000)
-def _terms(raw_word: str) -> tuple[str, ...]:
-    return tuple(
+def _terms(raw_word: str) -> str:
+    return " ".join(
         stem(word)
         for word in _folded(raw_word)
         if word not in STOPWORDS and len(word) <= MAX_WORD_LENGTH
@@ -92,8 +97,11 @@ def _terms(raw_word: str) -> tuple[str, ...]:
 
 
 def document_terms(*texts: str) -> str:
-    """What the SQLite index stores for some fields: their stems, separated by spaces."""
-    return " ".join(term for text in texts for raw in _raw_words(text) for term in _terms(raw))
+    """What the SQLite index stores for some fields: their stems, separated by spaces.
+
+    (A stopword leaves an empty string, hence a double space: the index ignores it.)
+    """
+    return " ".join(map(_terms, _raw_words(" ".join(texts))))
 
 
 def lexicon_words(*texts: str) -> set[str]:

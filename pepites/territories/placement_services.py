@@ -101,12 +101,13 @@ def _write_placements(
     ).values_list("initiative_id", "qpv_code", "relation", "distance_m"):
         stored_links[pk].add((code, relation, distance or 0))
     updates, relinked, new_links = [], [], []
+    placed_at = connection.ops.adapt_datetimefield_value(now)  # raw SQL below
     for row, placement in zip(rows, placements, strict=True):
         pk, *_point, relation, nearest, distance = row
         fields = _placement_fields(placement)
         links = _links(placement)
         if fields != (relation, nearest, distance) or links != stored_links[pk]:
-            updates.append((*fields, now, pk))
+            updates.append((*fields, placed_at, pk))
         if links != stored_links[pk]:
             relinked.append(pk)
             new_links += [
@@ -120,11 +121,11 @@ def _write_placements(
             Initiative._meta.get_field(name).column
             for name in ("qpv_relation", "nearest_qpv_code", "nearest_qpv_distance_m")
         ]
-        placed_at = Initiative._meta.get_field("qpv_placed_at").column
+        placed_at_column = Initiative._meta.get_field("qpv_placed_at").column
         pk_column = Initiative._meta.pk.column
         quote = connection.ops.quote_name
         sql = "UPDATE {} SET {} = %s, {} = %s, {} = %s, {} = %s WHERE {} = %s".format(
-            quote(table), *(quote(c) for c in [*columns, placed_at, pk_column])
+            quote(table), *(quote(c) for c in [*columns, placed_at_column, pk_column])
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, updates)

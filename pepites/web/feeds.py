@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.syndication.views import Feed
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -250,6 +252,22 @@ SITEMAPS = {
     "centres": CentresSitemap,
     "quartiers": QpvSitemap,
 }
+
+
+@require_GET
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
+    """The index of the sitemaps, with SITE_URL addresses (Django's own uses the request's
+    host, which behind a proxy may not be the public one)."""
+    items = []
+    for section, sitemap_class in SITEMAPS.items():
+        location = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        pages = sitemap_class().paginator.num_pages
+        items.append(SitemapIndexItem(location, None))
+        items += [SitemapIndexItem(f"{location}?p={page}", None) for page in range(2, pages + 1)]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )
+
 
 ROBOTS_DISALLOW = ("/admin/", "/espace/", "/api/", "/embed/", "/carte/", "/recherche/")
 

@@ -53,12 +53,7 @@ urlpatterns = [
     path("flux/centres/<slug:slug>.atom", feeds.CentreFeed(), name="feed_centre"),
     path("flux/departements/<str:code>.atom", feeds.DepartementFeed(), name="feed_departement"),
     path("flux/regions/<str:code>.atom", feeds.RegionFeed(), name="feed_region"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": feeds.SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap_index",
-    ),
+    path("sitemap.xml", feeds.sitemap_index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

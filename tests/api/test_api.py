@@ -28,6 +28,8 @@ def published(reference_data):
             title="Couveuse du 8e",
             commune_code="69388",
             theme_slugs=["entrepreneuriat"],
+            latitude=45.735,
+            longitude=4.87,
             status="publiee",
         ),
         "draft": new_initiative(title="Brouillon", commune_code="93066"),

@@ -40,9 +40,13 @@ def dangers(html: str) -> list[str]:
         for name, value in attrs.items():
             if name.startswith("on") or name == "style":
                 problems.append(f"{tag}@{name}")
-            if name == "href" and not (value or "").startswith(("https://", "http://", "mailto:")):
-                if ":" in (value or ""):
-                    problems.append(f"href={value}")
+            href = value or ""
+            if (
+                name == "href"
+                and ":" in href
+                and not href.startswith(("https:", "http:", "mailto:"))
+            ):
+                problems.append(f"href={value}")
     return problems
 
 

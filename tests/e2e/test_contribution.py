@@ -56,7 +56,7 @@ def search_available() -> bool:
 def test_a_proposal_from_a_visitor_to_the_public_map(
     live_server, page, browser, network, artifacts_dir
 ):
-    member, _other = network
+    _member, _other = network
     errors = watch_console(page)
     base = live_server.url
 

@@ -281,6 +281,6 @@ def test_likely_duplicates(people):
     assert same_porteur in found
     assert same_commune in found and found[same_commune].reasons == ["même commune"]
     assert far not in found
-    assert list(found)[0] == same_title  # best first
+    assert next(iter(found)) == same_title  # best first
     near = likely_duplicates(title="Rien à voir", latitude=48.9365, longitude=2.3580)
     assert [d.initiative for d in near] == [nearby]

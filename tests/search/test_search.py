@@ -162,15 +162,20 @@ def test_synthetic_initiatives_are_indexed(reference_data):
     )
 
 
-def test_very_common_words_are_capped_with_title_matches_first(reference_data, monkeypatch):
-    monkeypatch.setattr(backends, "CANDIDATES", 3)
+def test_past_the_ranking_window_title_matches_come_first_then_the_newest(
+    reference_data, monkeypatch
+):
+    monkeypatch.setattr(backends, "EXACT_RANKING", 3)
     oldest_title = published("Le quartier en fête")
+    porteur = published("Projet", porteur_name="Régie de quartier")
     others = [published(f"Projet {n}", summary="Dans le quartier.") for n in range(6)]
-    ids = found("quartiers")
-    assert ids[0] == oldest_title.pk
-    assert sorted(ids) == sorted([oldest_title.pk, *(o.pk for o in others)])
-    assert len(found("quartier", limit=2)) == 2
-    assert found("quartier", limit=5)[0] == oldest_title.pk
+    drafts = [new_initiative(**PLAIN, title=f"Quartier {n}") for n in range(8)]
+    newest_first = [o.pk for o in reversed(others)]
+    assert found("quartiers") == [porteur.pk, oldest_title.pk, *newest_first]
+    assert found("quartier", limit=3) == [porteur.pk, oldest_title.pk, newest_first[0]]
+    assert found("quartier", limit=1) == [porteur.pk]
+    assert found("quartier", published_only=False, limit=3) == [d.pk for d in drafts[:-4:-1]]
+    assert len(found("quartier", published_only=False)) == 16
 
 
 def test_typos_in_names_are_corrected(reference_data):

@@ -27,7 +27,8 @@ def test_plurals_share_a_stem(a, b):
 
 
 def test_document_terms_drop_stopwords():
-    assert document_terms("L'épicerie des Tilleuls", "et du quartier") == "epicer tilleul quarti"
+    terms = document_terms("L'épicerie des Tilleuls", "et du quartier")
+    assert terms.split() == ["epicer", "tilleul", "quarti"]
 
 
 def test_parse_query_keeps_distinct_words_and_their_forms():

@@ -228,7 +228,7 @@ class FakeBan:
                     result_status="ok",
                 )
             else:
-                row.update({c: "" for c in columns}, result_status="not-found")
+                row.update(dict.fromkeys(columns, ""), result_status="not-found")
             writer.writerow(row)
         return out.getvalue().encode("utf-8")
 

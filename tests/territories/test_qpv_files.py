@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import numpy as np
+import pyogrio.raw
 import pytest
 import shapefile
 import shapely
@@ -150,9 +151,6 @@ def test_shapefile_without_prj_needs_the_crs(tmp_path):
 
 def write_geopackage(path, samples, epsg):
     """A GeoPackage written by GDAL itself (pyogrio's bundled GDAL), in `epsg`."""
-    pyogrio = pytest.importorskip("pyogrio")
-    import pyogrio.raw
-
     properties = [s["properties"] for s in samples]
     names = list(properties[0])
     pyogrio.raw.write(

@@ -145,7 +145,7 @@ def test_moderation_actions(client, people, setup, role):
 
 @pytest.mark.parametrize("role", ["member", "other_member", "national", "admin"])
 def test_the_admin_applies_the_same_rules(client, people, setup, role):
-    initiative, proposal = setup
+    initiative, _proposal = setup
     user = getattr(people, role)
     user.is_staff = True
     user.save()

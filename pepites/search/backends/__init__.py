@@ -1,15 +1,21 @@
-"""One search backend per database vendor, chosen from the connection in use."""
+"""One search backend per database vendor, chosen from the connection in use.
+
+Every backend ranks the same way, with work bounded whatever the query:
+
+- a probe reads the ids of at most EXACT_RANKING + 1 matches (no ranking, no sort);
+- up to EXACT_RANKING matches, all of them are ranked by relevance (FTS5's bm25 on
+  SQLite, ts_rank_cd on PostgreSQL; title above porteur and summary above the rest);
+- past that (a very common word: ranking tens of thousands of rows costs hundreds of
+  milliseconds and says little), the matches in a title or porteur name come first, then
+  the others, newest first in each group, read only as far as the limit asks.
+"""
 
 from types import ModuleType
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-# How many of the newest matches are ranked when a query matches more than that: ranking
-# tens of thousands of rows for a very common word costs hundreds of milliseconds, and the
-# ranking of a word that every initiative holds says little anyway. Title and porteur
-# matches are collected the same way and come first. Below the cap, ranking is exact.
-CANDIDATES = 1000
+EXACT_RANKING = 200
 
 
 def backend() -> ModuleType:
@@ -24,24 +30,13 @@ def backend() -> ModuleType:
     raise ImproperlyConfigured(f"Search is not available on {connection.vendor}.")
 
 
-def merge_ranked(
-    *,
-    names: list[tuple[int, float]],
-    matches: list[tuple[int, float]],
-    capped: bool,
-    higher_is_better: bool,
-) -> list[int]:
-    """Order candidates (id, score): best score first, the newest first among equals.
-
-    When the matches were capped, the name matches (title, porteur) come first.
-    """
+def by_score(scores: list[tuple[int, float]], *, higher_is_better: bool) -> list[int]:
+    """Ids by score, the newest first among equals."""
     sign = -1 if higher_is_better else 1
+    return [pk for pk, _score in sorted(scores, key=lambda row: (sign * row[1], -row[0]))]
 
-    def ranked(rows: list[tuple[int, float]]) -> list[int]:
-        return [pk for pk, _score in sorted(rows, key=lambda row: (sign * row[1], -row[0]))]
 
-    if not capped:
-        return ranked(matches)
-    first = ranked(names)
-    seen = set(first)
-    return first + [pk for pk in ranked(matches) if pk not in seen]
+def names_first(names: list[int], newest: list[int], limit: int | None) -> list[int]:
+    seen = set(names)
+    ids = names + [pk for pk in newest if pk not in seen]
+    return ids if limit is None else ids[:limit]

@@ -9,9 +9,9 @@ words of titles, porteurs and communes with a trigram index, for typo correction
 
 from django.db import connection
 
-from pepites.initiatives.models import Initiative, InitiativeStatus
+from pepites.initiatives.models import Initiative
 from pepites.search import backends
-from pepites.search.backends import merge_ranked
+from pepites.search.backends import by_score, names_first
 from pepites.search.text import QueryWord
 from pepites.territories.models import Commune
 
@@ -20,16 +20,18 @@ LEXICON_TABLE = "search_lexicon"
 INITIATIVE_TABLE = Initiative._meta.db_table
 COMMUNE_TABLE = Commune._meta.db_table
 # Weights of D, C, B, A: a title word counts ten times a word of the description.
-RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', c.document, to_tsquery('french', %s), 1)"
+RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', document, to_tsquery('french', %s), 1)"
 
 DOCUMENT_SELECT = f"""
 SELECT i.id,
-       setweight(to_tsvector('french', unaccent(i.title)), 'A')
-       || setweight(to_tsvector('french', unaccent(i.porteur_name || ' ' || i.summary)), 'B')
-       || setweight(to_tsvector('french', unaccent(concat_ws(' ', i.context, i.actions,
-                    i.results, i.replication, i.partners, c.name))), 'C'),
-       to_tsvector('french', unaccent(i.title || ' ' || i.porteur_name))
-FROM {INITIATIVE_TABLE} AS i JOIN {COMMUNE_TABLE} AS c ON c.code = i.commune_id
+       setweight(v.title, 'A') || setweight(v.porteur || v.summary, 'B') || setweight(v.rest, 'C'),
+       v.title || v.porteur
+FROM {INITIATIVE_TABLE} AS i JOIN {COMMUNE_TABLE} AS c ON c.code = i.commune_id,
+     LATERAL (SELECT to_tsvector('french', unaccent(i.title)) AS title,
+                     to_tsvector('french', unaccent(i.porteur_name)) AS porteur,
+                     to_tsvector('french', unaccent(i.summary)) AS summary,
+                     to_tsvector('french', unaccent(concat_ws(' ', i.context, i.actions,
+                         i.results, i.replication, i.partners, c.name))) AS rest) AS v
 """
 LEXICON_SELECT = f"""
 SELECT DISTINCT word
@@ -49,85 +51,78 @@ def tsquery_text(words: list[QueryWord]) -> str:
     return " & ".join("(" + " | ".join(word.forms) + ")" for word in words)
 
 
-def _matches(
-    query: str, *, column: str, published_only: bool, limit: int | None, below: int | None = None
-) -> list[tuple[int, float]]:
-    """The newest `limit` matches (id, rank: higher is better), newest first."""
-    where = [f"d.{column} @@ to_tsquery('french', %s)"]
-    params: list = [query]
-    if published_only:
-        where.append("i.status = %s")
-        params.append(InitiativeStatus.PUBLISHED)
-    if below is not None:
-        where.append("d.initiative_id < %s")
-        params.append(below)
-    join = f"JOIN {INITIATIVE_TABLE} AS i ON i.id = d.initiative_id" if published_only else ""
-    # The rank is computed outside the LIMIT, on the candidates only.
-    sql = f"""
-        SELECT c.initiative_id, {RANK if limit is not None else "0"}
-        FROM (SELECT d.initiative_id, d.document FROM {DOCUMENT_TABLE} AS d {join}
-              WHERE {" AND ".join(where)}
-              ORDER BY d.initiative_id DESC LIMIT %s) AS c
-        ORDER BY c.initiative_id DESC
-    """
-    params.append(limit)
-    if limit is not None:
-        params.insert(0, query)
+def _ids(sql: str, params: list) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [row[0] for row in cursor.fetchall()]
 
 
-def search(*, words: list[QueryWord], limit: int | None, published_only: bool) -> list[int]:
-    cap = backends.CANDIDATES
+def _newest(column: str, query: str, limit: int | None) -> list[int]:
+    return _ids(
+        f"SELECT initiative_id FROM {DOCUMENT_TABLE} "
+        f"WHERE {column} @@ to_tsquery('french', %s) ORDER BY initiative_id DESC LIMIT %s",
+        [query, limit],
+    )
+
+
+def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
+    """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
     query = tsquery_text(words)
-    matches = _matches(query, column="document", published_only=published_only, limit=cap + 1)
-    capped = len(matches) > cap
-    names: list[tuple[int, float]] = []
-    if capped:
-        matches = matches[:cap]
-        names = _matches(query, column="names", published_only=published_only, limit=cap)
-    ids = merge_ranked(names=names, matches=matches, capped=capped, higher_is_better=True)
-    if capped and (limit is None or limit > len(ids)):
-        # Past the ranked candidates, the other matches follow newest first, unranked.
-        seen = set(ids)
-        rest = _matches(
-            query,
-            column="document",
-            published_only=published_only,
-            limit=None,
-            below=matches[-1][0],
-        )
-        ids += [pk for pk, _rank in rest if pk not in seen]
-    return ids if limit is None else ids[:limit]
+    # No ORDER BY: the scan stops at the limit instead of reading every match.
+    probe = _ids(
+        f"SELECT initiative_id FROM {DOCUMENT_TABLE} "
+        "WHERE document @@ to_tsquery('french', %s) LIMIT %s",
+        [query, backends.EXACT_RANKING + 1],
+    )
+    if len(probe) <= backends.EXACT_RANKING:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT initiative_id, {RANK} FROM {DOCUMENT_TABLE} WHERE initiative_id = ANY(%s)",
+                [query, probe],
+            )
+            ids = by_score(cursor.fetchall(), higher_is_better=True)
+        return ids if limit is None else ids[:limit]
+    names = _newest("names", query, limit)
+    return names_first(names, _newest("document", query, limit), limit)
+
+
+# From this many initiatives on, the GIN indexes are dropped and built again after the
+# insert: building one is several times faster than inserting into it row by row. Other
+# transactions wait for the search table meanwhile (a bulk load is not an everyday write).
+BULK = 5_000
+GIN_INDEXES = {  # as created by migration 0001
+    "search_document_document": "document",
+    "search_document_names": "names",
+}
 
 
 def index(*, ids: list[int] | None) -> int:
-    upsert = (
-        "ON CONFLICT (initiative_id) DO UPDATE "
-        "SET document = EXCLUDED.document, names = EXCLUDED.names"
-    )
+    bulk = ids is None or len(ids) >= BULK
     with connection.cursor() as cursor:
         if ids is None:
-            cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")
-            cursor.execute(f"DELETE FROM {LEXICON_TABLE}")
-            cursor.execute(
-                f"INSERT INTO {DOCUMENT_TABLE} (initiative_id, document, names) {DOCUMENT_SELECT}"
-            )
-            count = cursor.rowcount
-            cursor.execute(f"INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT}")
-            return count
-        remove(ids=ids)  # also drops the initiatives that no longer exist
+            cursor.execute(f"TRUNCATE {DOCUMENT_TABLE}, {LEXICON_TABLE}")
+        else:
+            remove(ids=ids)  # also drops the initiatives that no longer exist
+        if bulk:
+            for name in GIN_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        where = "" if ids is None else "WHERE i.id = ANY(%s)"
+        params = [] if ids is None else [ids]
         cursor.execute(
             f"INSERT INTO {DOCUMENT_TABLE} (initiative_id, document, names) "
-            f"{DOCUMENT_SELECT} WHERE i.id = ANY(%s) {upsert}",
-            [ids],
+            f"{DOCUMENT_SELECT} {where} "
+            "ON CONFLICT (initiative_id) DO UPDATE "
+            "SET document = EXCLUDED.document, names = EXCLUDED.names",
+            params,
         )
         count = cursor.rowcount
+        if bulk:
+            for name, column in GIN_INDEXES.items():
+                cursor.execute(f"CREATE INDEX {name} ON {DOCUMENT_TABLE} USING gin ({column})")
         cursor.execute(
-            f"INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT} AND i.id = ANY(%s) "
-            "ON CONFLICT DO NOTHING",
-            [ids],
+            f"INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT} "
+            f"{'' if ids is None else 'AND i.id = ANY(%s)'} ON CONFLICT DO NOTHING",
+            params,
         )
         return count
 

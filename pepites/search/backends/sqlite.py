@@ -11,14 +11,13 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
-from pepites.initiatives.models import Initiative, InitiativeStatus
+from pepites.initiatives.models import Initiative
 from pepites.search import backends
-from pepites.search.backends import merge_ranked
+from pepites.search.backends import by_score, names_first
 from pepites.search.text import QueryWord, document_terms, lexicon_words
 
 FTS_TABLE = "search_initiative_fts"
 LEXICON_TABLE = "search_lexicon_variant"
-INITIATIVE_TABLE = Initiative._meta.db_table
 BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 1.0)"
 NAME_COLUMNS = "{title porteur}"
 # Stay far below SQLite's limit on bound parameters.
@@ -45,51 +44,31 @@ def match_expression(words: list[QueryWord]) -> str:
     )
 
 
-def _matches(
-    expression: str, *, published_only: bool, limit: int, below: int | None = None
-) -> list[tuple[int, float]]:
-    """The newest `limit` matches (id, bm25: lower is better), newest first."""
-    sql = [f"SELECT {FTS_TABLE}.rowid, {BM25} FROM {FTS_TABLE}"]
-    params: list = [expression]
-    if published_only:
-        sql.append(f"JOIN {INITIATIVE_TABLE} AS i ON i.id = {FTS_TABLE}.rowid")
-    sql.append(f"WHERE {FTS_TABLE} MATCH %s")
-    if published_only:
-        sql.append("AND i.status = %s")
-        params.append(InitiativeStatus.PUBLISHED)
-    if below is not None:
-        sql.append(f"AND {FTS_TABLE}.rowid < %s")
-        params.append(below)
-    sql.append(f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s")
-    params.append(limit)
+def _newest(expression: str, limit: int | None) -> list[int]:
+    """Ids of the newest matches, newest first (FTS5 reads its index in rowid order)."""
     with connection.cursor() as cursor:
-        cursor.execute(" ".join(sql), params)
-        return cursor.fetchall()
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s",
+            [expression, -1 if limit is None else limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
-def search(*, words: list[QueryWord], limit: int | None, published_only: bool) -> list[int]:
-    cap = backends.CANDIDATES
+def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
+    """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
     expression = match_expression(words)
-    matches = _matches(expression, published_only=published_only, limit=cap + 1)
-    capped = len(matches) > cap
-    names: list[tuple[int, float]] = []
-    if capped:
-        matches = matches[:cap]
-        names = _matches(
-            f"{NAME_COLUMNS} : ({expression})", published_only=published_only, limit=cap
-        )
-    ids = merge_ranked(names=names, matches=matches, capped=capped, higher_is_better=False)
-    if capped and (limit is None or limit > len(ids)):
-        # Past the ranked candidates, the other matches follow newest first, unranked.
-        seen = set(ids)
-        rest = _matches(
-            expression,
-            published_only=published_only,
-            limit=-1 if limit is None else limit,
-            below=matches[-1][0],
-        )
-        ids += [pk for pk, _score in rest if pk not in seen]
-    return ids if limit is None else ids[:limit]
+    probe = _newest(expression, backends.EXACT_RANKING + 1)
+    if len(probe) <= backends.EXACT_RANKING:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [expression],
+            )
+            ids = by_score(cursor.fetchall(), higher_is_better=False)
+        return ids if limit is None else ids[:limit]
+    names = _newest(f"{NAME_COLUMNS} : ({expression})", limit)
+    return names_first(names, _newest(expression, limit), limit)
 
 
 def _rows(ids: list[int] | None) -> Iterator[tuple]:

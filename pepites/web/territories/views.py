@@ -6,7 +6,7 @@ import re
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pepites.initiatives.models import QpvRelation
@@ -25,11 +25,7 @@ CSV_TABLES = ("qpv", "departements", "regions")
 
 
 def initiative_url(initiative) -> str:
-    """The initiative's public page, once the initiatives pages exist."""
-    try:
-        return reverse("initiative_detail", kwargs={"slug": initiative.slug})
-    except NoReverseMatch:
-        return ""
+    return reverse("initiative_detail", kwargs={"slug": initiative.slug})
 
 
 def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:

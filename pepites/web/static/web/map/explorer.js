@@ -295,7 +295,7 @@ async function apply({ fit = false } = {}) {
 function fitTo(bounds) {
   const [[s, w], [n, e]] = bounds;
   if (s === n && w === e) map.setView([s, w], 13);
-  else map.fitBounds(bounds, { maxZoom: 13, padding: [24, 24] });
+  else map.fitBounds(bounds, { maxZoom: 12, padding: [48, 48] });
 }
 
 const TERRITORY_FIELDS = new Set(["region", "departement", "commune", "centre"]);

@@ -5,7 +5,7 @@ const L = window.L;
 const element = document.querySelector("[data-small-map]");
 const point = JSON.parse(document.getElementById("initiative-point").textContent);
 const map = L.map(element, { zoomControl: false, scrollWheelZoom: false, preferCanvas: true });
-element.setAttribute("role", "img");
+element.setAttribute("role", "region");
 element.setAttribute("aria-label", point.label);
 L.control.zoom({ zoomInTitle: "+", zoomOutTitle: "−" }).addTo(map);
 map.setView([point.lat, point.lon], 14);

@@ -1,0 +1,136 @@
+"""`import` and `export`: the open data tools at the sizes the issue names, time and peak
+memory (each step in a process of its own, its ru_maxrss)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from bench.common import PYTHON, REPO_DIR, Context, django_env, run_worker
+from bench.registry import Row, register
+from bench.worker import RESULT_MARKER
+
+IMPORT_ROWS = 10_000
+EXPORT_ROWS = 100_000
+MB = 1024 * 1024
+
+
+def _size(target: int):
+    # The real run uses the issue's sizes; the smoke test (tiny --sizes) stays tiny.
+    return lambda options: target if max(options.sizes) >= target else max(options.sizes)
+
+
+def _worker(task: str, args: dict, env: dict[str, str], *, timeout: float = 7200) -> dict:
+    process = subprocess.run(
+        [PYTHON, "-m", "bench.opendata_worker", task, json.dumps(args)],
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    results = [
+        line[len(RESULT_MARKER) :]
+        for line in process.stdout.splitlines()
+        if line.startswith(RESULT_MARKER)
+    ]
+    if process.returncode != 0 or not results:
+        raise RuntimeError(
+            f"bench.opendata_worker {task} failed (exit {process.returncode}):\n"
+            f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
+        )
+    return json.loads(results[-1])
+
+
+@register(
+    "import",
+    title="Importing a centre's spreadsheet",
+    description=(
+        "A CSV made by the benchmark like the centres' files (Windows-1252, semicolons, "
+        "French headers, decimal commas, month/year dates, communes by name and postal "
+        "code, theme labels, a multi-line description), with coordinates so that nothing "
+        "is geocoded. `check` is the preview (`--dry-run`: read, map, resolve, validate, "
+        "nothing written); `import` writes every row through `create_initiative` in one "
+        "transaction; `re-import` reads the same file again (every row recognised, "
+        "nothing written). Peak memory is the process's maximum resident set, `above "
+        "start` its growth during the step."
+    ),
+    sized=False,
+    fixed_size=_size(IMPORT_ROWS),
+)
+def run_import(size: int, workdir: Path, ctx: Context) -> list[Row]:
+    rows = []
+    path = workdir / "centre.csv"
+    for vendor in ctx.vendors():
+        with ctx.database(vendor, workdir, f"import-{vendor}") as db:
+            env = django_env(db, workdir / f"var-{vendor}")
+            made = _worker(
+                "make_import_file", {"rows": size, "path": str(path), "seed": ctx.options.seed}, env
+            )
+            for step, arguments in (
+                ("check", {"dry_run": True}),
+                ("import", {}),
+                ("re-import", {}),
+            ):
+                ctx.log(f"{vendor}: {step} of {size:,} rows")
+                result = _worker("import_file", {"path": str(path), **arguments}, env)
+                if result["errors"]:
+                    ctx.note(f"{vendor} {step}: {result['errors']}")
+                rows.append(
+                    {
+                        "database": vendor,
+                        "size": size,
+                        "step": step,
+                        "seconds": result["seconds"],
+                        "rows/s": size / result["seconds"],
+                        "peak memory (MB)": result["peak_mb"],
+                        "above start (MB)": result["peak_mb"] - result["baseline_mb"],
+                        "created": result["counts"]["create"] if step != "check" else 0,
+                        "unchanged": result["counts"]["unchanged"],
+                    }
+                )
+            ctx.note(f"File: {size:,} rows, {made['bytes'] / MB:.1f} MB.")
+    return rows
+
+
+@register(
+    "export",
+    title="Exporting every published initiative",
+    description=(
+        "N synthetic initiatives (`generate_initiatives`, about 95 % published) exported "
+        "by `pepites.initiatives.exports` to a file, as the /donnees/ views do: CSV and "
+        "GeoJSON streamed by chunks of 2,000 rows, XLSX through openpyxl's write-only "
+        "mode. Each format runs in its own process: peak memory is its own."
+    ),
+    sized=False,
+    fixed_size=_size(EXPORT_ROWS),
+)
+def run_export(size: int, workdir: Path, ctx: Context) -> list[Row]:
+    rows = []
+    for vendor in ctx.vendors():
+        with ctx.database(vendor, workdir, f"export-{vendor}") as db:
+            env = django_env(db, workdir / f"var-{vendor}")
+            ctx.log(f"{vendor}: generating {size:,} initiatives")
+            run_worker("generate", {"count": size, "seed": ctx.options.seed}, env)
+            for fmt in ("csv", "geojson", "xlsx"):
+                ctx.log(f"{vendor}: export {fmt}")
+                path = workdir / f"export.{fmt}"
+                result = _worker("export_file", {"format": fmt, "path": str(path)}, env)
+                rows.append(
+                    {
+                        "database": vendor,
+                        "size": size,
+                        "format": fmt,
+                        "exported": result["rows"],
+                        "seconds": result["seconds"],
+                        "rows/s": result["rows"] / result["seconds"],
+                        "file (MB)": path.stat().st_size / MB,
+                        "peak memory (MB)": result["peak_mb"],
+                        "above start (MB)": result["peak_mb"] - result["baseline_mb"],
+                    }
+                )
+                os.remove(path)
+    return rows
