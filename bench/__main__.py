@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import BENCHMARKS, Context, Options, run_benchmark, sizes_of
-from bench.common import log, machine_summary, remove_tree
+from bench.common import load_average, log, machine_summary, remove_tree
 from bench.report import DOCUMENT, section, write_document
 
 
@@ -112,18 +112,18 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or list(BENCHMARKS)
     root = Path(tempfile.mkdtemp(prefix="pepites-bench-"))
     ctx = Context(options, root)
-    machine = machine_summary()
     sections: dict[str, str] = {}
     missed: list[str] = []
     try:
         for name in names:
             benchmark = BENCHMARKS[name]
+            load_at_start = load_average()
             rows = run_benchmark(name, ctx)
             text = section(
                 benchmark,
                 rows,
                 when=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-                machine=machine,
+                machine=machine_summary(load_at_start),
                 sizes=sizes_of(benchmark, options),
                 notes=ctx.notes[name],
                 targets=ctx.targets[name],

@@ -214,12 +214,17 @@ def git_revision() -> str:
     return f"{head} + local changes" if dirty else head
 
 
-def machine_summary() -> str:
+def load_average() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def machine_summary(load_at_start: float) -> str:
+    """The machine, its 1-minute load average at the start and now, and the code measured."""
     import django
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
-        f"{os.cpu_count()} CPUs, load average {load:.2f} at start · "
+        f"{os.cpu_count()} CPUs, load average {load_at_start:.2f} at start and "
+        f"{load_average():.2f} at end · "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"Django {django.get_version()} · commit {git_revision()}"
     )

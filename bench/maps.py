@@ -258,7 +258,11 @@ def wrk(url: str, headers: dict[str, str]) -> float:
 
 def _check(url: str, headers: dict[str, str], status: int) -> tuple[httpx.Response, bytes]:
     """The response and its bytes as sent (not decompressed)."""
-    with httpx.Client() as client, client.stream("GET", url, headers=headers) as response:
+    # Long timeout: the first request of a version builds the file (seconds at 100,000).
+    with (
+        httpx.Client(timeout=600) as client,
+        client.stream("GET", url, headers=headers) as response,
+    ):
         body = b"".join(response.iter_raw())
         if response.status_code != status:
             raise RuntimeError(f"{url}: HTTP {response.status_code}, expected {status}")
@@ -329,7 +333,10 @@ def run_mapserve(size: int, workdir: Path, ctx: Context) -> list[Row]:
         blob.write_bytes(body)
         nginx_url = stack.enter_context(nginx(workdir / "nginx", blob))
         servers = {
-            "nginx (static file)": (nginx_url, httpx.get(nginx_url + DATA_PATH).headers["ETag"]),
+            "nginx (static file)": (
+                nginx_url,
+                httpx.get(nginx_url + DATA_PATH, timeout=60).headers["ETag"],
+            ),
             "gunicorn (make run)": (base_url, etag),
         }
         if (BIN_DIR / "granian").exists():

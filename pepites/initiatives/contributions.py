@@ -286,7 +286,7 @@ def submit_proposal(
 
 def _lock_pending(proposal: Proposal) -> Proposal:
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("initiative", "centre", "commune")
         .get(pk=proposal.pk)
     )

@@ -288,10 +288,9 @@ def build(*, version: str | None = None) -> Built:
         themes = list(Theme.objects.order_by("position", "pk").values_list("pk", "slug"))
         centres = list(Centre.objects.order_by("slug").values_list("pk", "slug"))
         departement_regions = dict(Departement.objects.values_list("code", "region_id"))
+        # The arrondissements municipaux (a few dozen): encode() keeps those in use.
         commune_parents = dict(
-            Commune.objects.filter(
-                parent__isnull=False, code__in={row[4] for row in rows}
-            ).values_list("code", "parent_id")
+            Commune.objects.filter(parent__isnull=False).values_list("code", "parent_id")
         )
         return encode(
             version=version,

@@ -110,7 +110,7 @@ def lexicon_words(*texts: str) -> set[str]:
         word
         for text in texts
         for word in words(text)
-        if MIN_CORRECTED_LENGTH <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()
+        if MIN_CORRECTED_LENGTH <= len(word) <= MAX_WORD_LENGTH and word.isalpha()
     }
 
 

@@ -986,7 +986,7 @@ def umap_markup(value: str) -> tuple[str, list[tuple[str, str]]]:
 
     cleaned = _UMAP_LINK.sub(link, value)
     cleaned = _UMAP_MARKUP.sub("", cleaned)
-    return text(cleaned), found
+    return text("\n".join(line.strip() for line in cleaned.split("\n"))), found
 
 
 def split_list(value: Any) -> list[str]:

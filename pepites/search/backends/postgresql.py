@@ -1,10 +1,10 @@
 """PostgreSQL search: French text search on unaccented text, pg_trgm for typos.
 
 `search_document` holds, per initiative, a weighted tsvector built with
-`to_tsvector('french', unaccent(...))` (title A, porteur and summary B, the rest C) and a
-second one of the title and porteur alone (the candidates that come first when a query
-matches too much to rank everything); both have a GIN index. `search_lexicon` holds the
-words of titles, porteurs and communes with a trigram index, for typo correction.
+`to_tsvector('french', unaccent(...))`: title A, porteur and summary B, the rest C.
+`search_name` holds the title and porteur alone, narrow, for the matches that come first
+past the ranking window. `search_lexicon` holds the words of titles, porteurs and
+communes with a trigram index, for typo correction. GIN indexes on all three.
 """
 
 from django.db import connection
@@ -16,30 +16,45 @@ from pepites.search.text import QueryWord
 from pepites.territories.models import Commune
 
 DOCUMENT_TABLE = "search_document"
+NAME_TABLE = "search_name"
 LEXICON_TABLE = "search_lexicon"
 INITIATIVE_TABLE = Initiative._meta.db_table
 COMMUNE_TABLE = Commune._meta.db_table
-# Weights of D, C, B, A: a title word counts ten times a word of the description.
+# Weights of D, C, B, A: a title word counts ten times a word of the description; the
+# rank is divided by 1 + log(length), as bm25 does for long documents.
 RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', document, to_tsquery('french', %s), 1)"
+# Past this many title and porteur matches, the newest are read by walking the ids down.
+NAME_PROBE = 1000
 
+_VECTORS = """
+     LATERAL (SELECT to_tsvector('french', unaccent(i.title)) AS title,
+                     to_tsvector('french', unaccent(i.porteur_name)) AS porteur) AS n
+"""
 DOCUMENT_SELECT = f"""
 SELECT i.id,
-       setweight(v.title, 'A') || setweight(v.porteur || v.summary, 'B') || setweight(v.rest, 'C'),
-       v.title || v.porteur
-FROM {INITIATIVE_TABLE} AS i JOIN {COMMUNE_TABLE} AS c ON c.code = i.commune_id,
-     LATERAL (SELECT to_tsvector('french', unaccent(i.title)) AS title,
-                     to_tsvector('french', unaccent(i.porteur_name)) AS porteur,
-                     to_tsvector('french', unaccent(i.summary)) AS summary,
-                     to_tsvector('french', unaccent(concat_ws(' ', i.context, i.actions,
-                         i.results, i.replication, i.partners, c.name))) AS rest) AS v
+       setweight(n.title, 'A')
+       || setweight(n.porteur || to_tsvector('french', unaccent(i.summary)), 'B')
+       || setweight(to_tsvector('french', unaccent(concat_ws(' ', i.context, i.actions,
+                    i.results, i.replication, i.partners, c.name))), 'C') AS document,
+       n.title || n.porteur AS names
+FROM {INITIATIVE_TABLE} AS i JOIN {COMMUNE_TABLE} AS c ON c.code = i.commune_id, {_VECTORS}
 """
 LEXICON_SELECT = f"""
 SELECT DISTINCT word
 FROM {INITIATIVE_TABLE} AS i JOIN {COMMUNE_TABLE} AS c ON c.code = i.commune_id,
      regexp_split_to_table(lower(unaccent(i.title || ' ' || i.porteur_name || ' ' || c.name)),
                            '[^[:alnum:]]+') AS word
-WHERE length(word) BETWEEN 4 AND 40 AND word !~ '^[0-9]+$'
+WHERE length(word) BETWEEN 4 AND 40 AND word !~ '[0-9]'
 """
+# A bulk load drops the GIN indexes and builds them again after the insert: building one is
+# several times faster than inserting into it row by row. Other transactions wait for the
+# search tables meanwhile (a bulk load is not an everyday write).
+BULK = 5_000
+GIN_INDEXES = {  # as created by migration 0001
+    "search_document_gin": f"{DOCUMENT_TABLE} USING gin (document)",
+    "search_name_gin": f"{NAME_TABLE} USING gin (names)",
+    "search_lexicon_trigram": f"{LEXICON_TABLE} USING gin (word gin_trgm_ops)",
+}
 
 
 def tsquery_text(words: list[QueryWord]) -> str:
@@ -57,23 +72,35 @@ def _ids(sql: str, params: list) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _newest(column: str, query: str, limit: int | None) -> list[int]:
+def _some(table: str, column: str, query: str, limit: int | None) -> list[int]:
+    """Matching ids in no particular order: the scan stops at the limit."""
     return _ids(
-        f"SELECT initiative_id FROM {DOCUMENT_TABLE} "
-        f"WHERE {column} @@ to_tsquery('french', %s) ORDER BY initiative_id DESC LIMIT %s",
+        f"SELECT initiative_id FROM {table} WHERE {column} @@ to_tsquery('french', %s) LIMIT %s",
         [query, limit],
     )
+
+
+def _newest(table: str, column: str, query: str, limit: int | None) -> list[int]:
+    return _ids(
+        f"SELECT initiative_id FROM {table} WHERE {column} @@ to_tsquery('french', %s) "
+        "ORDER BY initiative_id DESC LIMIT %s",
+        [query, limit],
+    )
+
+
+def _newest_names(query: str, limit: int | None) -> list[int]:
+    # A probe first: walking the ids down is quick only when names match often.
+    probe = _some(NAME_TABLE, "names", query, NAME_PROBE + 1)
+    if len(probe) <= NAME_PROBE:
+        probe.sort(reverse=True)
+        return probe if limit is None else probe[:limit]
+    return _newest(NAME_TABLE, "names", query, limit)
 
 
 def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
     """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
     query = tsquery_text(words)
-    # No ORDER BY: the scan stops at the limit instead of reading every match.
-    probe = _ids(
-        f"SELECT initiative_id FROM {DOCUMENT_TABLE} "
-        "WHERE document @@ to_tsquery('french', %s) LIMIT %s",
-        [query, backends.EXACT_RANKING + 1],
-    )
+    probe = _some(DOCUMENT_TABLE, "document", query, backends.EXACT_RANKING + 1)
     if len(probe) <= backends.EXACT_RANKING:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -82,53 +109,47 @@ def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
             )
             ids = by_score(cursor.fetchall(), higher_is_better=True)
         return ids if limit is None else ids[:limit]
-    names = _newest("names", query, limit)
-    return names_first(names, _newest("document", query, limit), limit)
-
-
-# From this many initiatives on, the GIN indexes are dropped and built again after the
-# insert: building one is several times faster than inserting into it row by row. Other
-# transactions wait for the search table meanwhile (a bulk load is not an everyday write).
-BULK = 5_000
-GIN_INDEXES = {  # as created by migration 0001
-    "search_document_document": "document",
-    "search_document_names": "names",
-}
+    names = _newest_names(query, limit)
+    return names_first(names, _newest(DOCUMENT_TABLE, "document", query, limit), limit)
 
 
 def index(*, ids: list[int] | None) -> int:
     bulk = ids is None or len(ids) >= BULK
+    where = "" if ids is None else "WHERE i.id = ANY(%s)"
+    params = [] if ids is None else [ids]
     with connection.cursor() as cursor:
         if ids is None:
-            cursor.execute(f"TRUNCATE {DOCUMENT_TABLE}, {LEXICON_TABLE}")
+            cursor.execute(f"TRUNCATE {DOCUMENT_TABLE}, {NAME_TABLE}, {LEXICON_TABLE}")
         else:
             remove(ids=ids)  # also drops the initiatives that no longer exist
         if bulk:
             for name in GIN_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        where = "" if ids is None else "WHERE i.id = ANY(%s)"
-        params = [] if ids is None else [ids]
+        # The vectors are computed once for both tables.
         cursor.execute(
-            f"INSERT INTO {DOCUMENT_TABLE} (initiative_id, document, names) "
-            f"{DOCUMENT_SELECT} {where} "
-            "ON CONFLICT (initiative_id) DO UPDATE "
-            "SET document = EXCLUDED.document, names = EXCLUDED.names",
+            f"WITH vectors AS ({DOCUMENT_SELECT} {where}), "
+            f"documents AS (INSERT INTO {DOCUMENT_TABLE} (initiative_id, document) "
+            "SELECT id, document FROM vectors) "
+            f"INSERT INTO {NAME_TABLE} (initiative_id, names) SELECT id, names FROM vectors",
             params,
         )
         count = cursor.rowcount
-        if bulk:
-            for name, column in GIN_INDEXES.items():
-                cursor.execute(f"CREATE INDEX {name} ON {DOCUMENT_TABLE} USING gin ({column})")
         cursor.execute(
             f"INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT} "
             f"{'' if ids is None else 'AND i.id = ANY(%s)'} ON CONFLICT DO NOTHING",
             params,
         )
+        if bulk:
+            for name, definition in GIN_INDEXES.items():
+                cursor.execute(f"CREATE INDEX {name} ON {definition} WITH (fastupdate = off)")
+            # Fresh statistics, or the planner guesses and may scan a whole table.
+            cursor.execute(f"ANALYZE {DOCUMENT_TABLE}, {NAME_TABLE}, {LEXICON_TABLE}")
         return count
 
 
 def remove(*, ids: list[int]) -> int:
     with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {NAME_TABLE} WHERE initiative_id = ANY(%s)", [ids])
         cursor.execute(f"DELETE FROM {DOCUMENT_TABLE} WHERE initiative_id = ANY(%s)", [ids])
         return cursor.rowcount
 

@@ -1,7 +1,10 @@
 """SQLite search: an FTS5 table of French stems computed in Python (see pepites.search.text).
 
 `search_initiative_fts` (rowid = initiative id) holds the stems of four columns, weighted
-by bm25: title 10, porteur 4, summary 4, body 1 (description, partners, commune).
+by bm25: title 10, porteur 4, summary 4, body 1 (description, partners, commune);
+`search_initiative_names` the title and porteur stems alone, for the matches that come
+first past the ranking window (a column filter on the first table would walk the long
+lists of the description's words).
 `search_lexicon_variant` is the typo index of the words of titles, porteurs and communes:
 each word under itself and under each of its one-letter deletions, so that the words one
 edit away from a query word are found by an indexed lookup of its own deletions.
@@ -17,9 +20,9 @@ from pepites.search.backends import by_score, names_first
 from pepites.search.text import QueryWord, document_terms, lexicon_words
 
 FTS_TABLE = "search_initiative_fts"
+NAMES_TABLE = "search_initiative_names"
 LEXICON_TABLE = "search_lexicon_variant"
 BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 1.0)"
-NAME_COLUMNS = "{title porteur}"
 # Stay far below SQLite's limit on bound parameters.
 CHUNK = 500
 
@@ -44,12 +47,11 @@ def match_expression(words: list[QueryWord]) -> str:
     )
 
 
-def _newest(expression: str, limit: int | None) -> list[int]:
+def _newest(table: str, expression: str, limit: int | None) -> list[int]:
     """Ids of the newest matches, newest first (FTS5 reads its index in rowid order)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            "ORDER BY rowid DESC LIMIT %s",
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
             [expression, -1 if limit is None else limit],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -58,7 +60,7 @@ def _newest(expression: str, limit: int | None) -> list[int]:
 def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
     """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
     expression = match_expression(words)
-    probe = _newest(expression, backends.EXACT_RANKING + 1)
+    probe = _newest(FTS_TABLE, expression, backends.EXACT_RANKING + 1)
     if len(probe) <= backends.EXACT_RANKING:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -67,8 +69,8 @@ def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
             )
             ids = by_score(cursor.fetchall(), higher_is_better=False)
         return ids if limit is None else ids[:limit]
-    names = _newest(f"{NAME_COLUMNS} : ({expression})", limit)
-    return names_first(names, _newest(expression, limit), limit)
+    names = _newest(NAMES_TABLE, expression, limit)
+    return names_first(names, _newest(FTS_TABLE, expression, limit), limit)
 
 
 def _rows(ids: list[int] | None) -> Iterator[tuple]:
@@ -102,35 +104,41 @@ def _lexicon_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
 def index(*, ids: list[int] | None) -> int:
     count = 0
     lexicon: set[str] = set()
+    documents: list[tuple] = []
+    names: list[tuple] = []
+    insert_documents = (
+        f"INSERT INTO {FTS_TABLE} (rowid, title, porteur, summary, body) "
+        "VALUES (%s, %s, %s, %s, %s)"
+    )
+    insert_names = f"INSERT INTO {NAMES_TABLE} (rowid, names) VALUES (%s, %s)"
     with connection.cursor() as cursor:
         if ids is None:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
-            cursor.execute(f"DELETE FROM {LEXICON_TABLE}")
+            for table in (FTS_TABLE, NAMES_TABLE, LEXICON_TABLE):
+                cursor.execute(f"DELETE FROM {table}")
         else:
-            remove(ids=ids)
-        batch: list[tuple] = []
-        insert = (
-            f"INSERT INTO {FTS_TABLE} (rowid, title, porteur, summary, body) "
-            "VALUES (%s, %s, %s, %s, %s)"
-        )
+            remove(ids=ids)  # also drops the initiatives that no longer exist
         for pk, title, porteur, summary, *body, commune in _rows(ids):
-            batch.append(
+            title_terms, porteur_terms = document_terms(title), document_terms(porteur)
+            documents.append(
                 (
                     pk,
-                    document_terms(title),
-                    document_terms(porteur),
+                    title_terms,
+                    porteur_terms,
                     document_terms(summary),
                     document_terms(*body, commune),
                 )
             )
+            names.append((pk, f"{title_terms} {porteur_terms}"))
             lexicon |= lexicon_words(title, porteur, commune)
-            if len(batch) == 2000:
-                cursor.executemany(insert, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(insert, batch)
-            count += len(batch)
+            if len(documents) == 2000:
+                cursor.executemany(insert_documents, documents)
+                cursor.executemany(insert_names, names)
+                count += len(documents)
+                documents, names = [], []
+        if documents:
+            cursor.executemany(insert_documents, documents)
+            cursor.executemany(insert_names, names)
+            count += len(documents)
         cursor.executemany(
             f"INSERT OR IGNORE INTO {LEXICON_TABLE} (variant, word) VALUES (%s, %s)",
             list(_lexicon_entries(sorted(lexicon))),
@@ -142,9 +150,9 @@ def remove(*, ids: list[int]) -> int:
     removed = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_placeholders(len(chunk))})", chunk
-            )
+            where = f"WHERE rowid IN ({_placeholders(len(chunk))})"
+            cursor.execute(f"DELETE FROM {NAMES_TABLE} {where}", chunk)
+            cursor.execute(f"DELETE FROM {FTS_TABLE} {where}", chunk)
             removed += cursor.rowcount
     return removed
 
