@@ -94,8 +94,9 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
         "3 warm-up rounds, interleaved with as many primary-key lookups "
         "(`Initiative.objects.filter(pk=...).values_list('title').first()`, random ids) "
         "on the same connection: `× PK lookup` divides a query's percentile by the "
-        "lookups' same percentile. `matches` counts every match (limit=None); at most "
-        "1,000 of them are ranked (see pepites/search/backends/__init__.py)."
+        "lookups' same percentile. `matches` counts every match (limit=None); up to 200 "
+        "matches are ranked by relevance, past that title and porteur matches come first, "
+        "newest first (see pepites/search/backends/__init__.py)."
     ),
     finalize=_targets,
 )

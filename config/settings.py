@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before CommonMiddleware's redirects, so that every answer of /api/ carries the headers.
     "corsheaders.middleware.CorsMiddleware",
+    "pepites.api.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

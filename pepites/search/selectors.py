@@ -6,8 +6,8 @@ from pepites.initiatives.models import Initiative, InitiativeStatus
 from pepites.search.backends import backend
 from pepites.search.text import QueryWord, allowed_typos, best_correction, parse_query, word_forms
 
-# Past this many ids, the published ones are read whole rather than looked up.
-PUBLISHED_LOOKUP_CHUNK = 500
+# Past this many ids, the existing (published) ones are read whole rather than looked up.
+LOOKUP_MAX = 500
 
 
 def search_initiative_ids(
@@ -35,34 +35,33 @@ def search_initiative_ids(
 def _search(
     engine: ModuleType, words: list[QueryWord], limit: int | None, published_only: bool
 ) -> list[int]:
-    if not published_only:
-        return engine.ranked_ids(words=words, limit=limit)
     if limit is None:
-        return _published(engine.ranked_ids(words=words, limit=None))
-    # The index does not know the states: ask for a few more than the limit, and more
-    # again in the rare case where drafts took their place.
+        return _kept(engine.ranked_ids(words=words, limit=None), published_only)
+    # The index knows neither states nor deletions: ask for a few more than the limit, and
+    # more again in the rare case where drafts took their places.
     fetch = limit + limit // 4 + 10
     while True:
         ids = engine.ranked_ids(words=words, limit=fetch)
-        found = _published(ids)
+        found = _kept(ids, published_only)
         if len(found) >= limit or len(ids) < fetch:
             return found[:limit]
         fetch *= 4
 
 
-def _published(ids: list[int]) -> list[int]:
-    """The published ones among `ids`, in the same order."""
-    published = InitiativeStatus.PUBLISHED
-    if len(ids) > PUBLISHED_LOOKUP_CHUNK:
-        keep = set(
-            Initiative.objects.filter(status=published).values_list("pk", flat=True).iterator()
-        )
+def _kept(ids: list[int], published_only: bool) -> list[int]:
+    """The ids of initiatives that exist (and are published), in the same order."""
+    initiatives = Initiative.objects.all()
+    if len(ids) > LOOKUP_MAX:
+        if published_only:
+            initiatives = initiatives.filter(status=InitiativeStatus.PUBLISHED)
+        keep = set(initiatives.values_list("pk", flat=True).iterator())
     else:
-        # By primary key, status read from the row (an index on status would be slower).
+        # By primary key, the state read from the row (through an index on the state,
+        # SQLite would read every published initiative).
         keep = {
             pk
-            for pk, status in Initiative.objects.filter(pk__in=ids).values_list("pk", "status")
-            if status == published
+            for pk, status in initiatives.filter(pk__in=ids).values_list("pk", "status")
+            if status == InitiativeStatus.PUBLISHED or not published_only
         }
     return [pk for pk in ids if pk in keep]
 
@@ -88,8 +87,12 @@ def search_initiatives(*, query: str, limit: int = 50) -> list[Initiative]:
     """The published initiatives matching `query`, most relevant first."""
     ids = search_initiative_ids(query=query, limit=limit)
     found = (
-        Initiative.objects.filter(pk__in=ids, status=InitiativeStatus.PUBLISHED)
+        Initiative.objects.filter(pk__in=ids)
         .select_related("commune", "principal_theme", "centre")
         .in_bulk()
     )
-    return [found[pk] for pk in ids if pk in found]
+    return [
+        found[pk]
+        for pk in ids
+        if pk in found and found[pk].status == InitiativeStatus.PUBLISHED  # (saved meanwhile)
+    ]

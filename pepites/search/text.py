@@ -123,7 +123,7 @@ class QueryWord:
 
     @property
     def stems(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(stem(form) for form in self.forms))
+        return tuple(dict.fromkeys(filter(None, map(stem, self.forms))))
 
 
 def word_forms(word: str) -> tuple[str, ...]:

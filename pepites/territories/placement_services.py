@@ -107,7 +107,7 @@ def _write_placements(
         fields = _placement_fields(placement)
         links = _links(placement)
         if fields != (relation, nearest, distance) or links != stored_links[pk]:
-            updates.append((*fields, placed_at, pk))
+            updates.append((pk, *fields))
         if links != stored_links[pk]:
             relinked.append(pk)
             new_links += [
@@ -115,26 +115,42 @@ def _write_placements(
                 for code, rel, d in sorted(links)
             ]
     if updates:
-        # Derived data only: no version bump, no "modifiée le" (the content did not change).
-        table = Initiative._meta.db_table
-        columns = [
-            Initiative._meta.get_field(name).column
-            for name in ("qpv_relation", "nearest_qpv_code", "nearest_qpv_distance_m")
-        ]
-        placed_at_column = Initiative._meta.get_field("qpv_placed_at").column
-        pk_column = Initiative._meta.pk.column
-        quote = connection.ops.quote_name
-        sql = "UPDATE {} SET {} = %s, {} = %s, {} = %s, {} = %s WHERE {} = %s".format(
-            quote(table), *(quote(c) for c in [*columns, placed_at_column, pk_column])
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, updates)
+        _update_placements(updates, placed_at)
     if relinked:
         InitiativeQpv.objects.filter(
             initiative_id__in=relinked, relation__in=COMPUTED_QPV_RELATIONS
         ).delete()
         InitiativeQpv.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
     return len(updates)
+
+
+UPDATE_BATCH = 500
+
+
+def _update_placements(updates: list[tuple], placed_at) -> None:
+    """One UPDATE … FROM (VALUES …) per batch of rows, the same SQL on SQLite (3.33+) and
+    PostgreSQL; raw SQL because these are derived fields: no version bump, no "modifiée le".
+    """
+    meta = Initiative._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    relation, nearest, distance, placed = (
+        quote(meta.get_field(name).column)
+        for name in ("qpv_relation", "nearest_qpv_code", "nearest_qpv_distance_m", "qpv_placed_at")
+    )
+    pk = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(updates), UPDATE_BATCH):
+            batch = updates[start : start + UPDATE_BATCH]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+            # VALUES columns are named column1… on both databases; the cast types the
+            # distance when a whole batch of it is NULL.
+            cursor.execute(
+                f"UPDATE {table} SET {relation} = v.column2, {nearest} = v.column3, "
+                f"{distance} = CAST(v.column4 AS INTEGER), {placed} = %s "
+                f"FROM (VALUES {values}) AS v WHERE {table}.{pk} = v.column1",
+                [placed_at, *(value for row in batch for value in row)],
+            )
 
 
 PLACEMENT_FIELDS = (

@@ -3,7 +3,6 @@ initiatives against the outlines is in placement_services.py (re-exported here).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -165,19 +164,9 @@ QPV_FIELDS = [
 ]
 
 
-def _rounded(value):
-    if isinstance(value, float):
-        return round(value, COORDINATE_DECIMALS)
-    return [_rounded(v) for v in value]
-
-
 def outline_geojson(geometry: BaseGeometry) -> str:
-    """The stored text of an outline: compact GeoJSON, coordinates to about 1 cm."""
-    mapping = shapely.geometry.mapping(geometry)
-    return json.dumps(
-        {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
-        separators=(",", ":"),
-    )
+    """The stored text of an outline: compact GeoJSON (coordinates already rounded)."""
+    return shapely.to_geojson(geometry)
 
 
 def _qpv_values(feature: QpvFeature, region_code: str) -> dict:

@@ -143,6 +143,9 @@ def test_errors_have_one_shape(client, published):
     assert_error(client.get("/api/v1/initiatives?pres=nord"), 400, "invalid", "pres")
     assert_error(client.get("/api/v1/nulle/part"), 404, "not_found")
     assert_error(client.get("/api/v1/initiatives?q=%00"), 422, "invalid_request", "q")
+    wrong_method = client.delete("/api/v1/initiatives")
+    assert_error(wrong_method, 405, "method_not_allowed")
+    assert "GET" in wrong_method["Allow"]
 
 
 def test_cors_is_open_for_reading_only(client, published):

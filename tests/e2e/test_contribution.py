@@ -100,6 +100,7 @@ def test_a_proposal_from_a_visitor_to_the_public_map(
     member_page.get_by_label("Latitude").fill("48.9277")
     member_page.get_by_label("Longitude").fill("2.3652")
     member_page.screenshot(path=str(artifacts_dir / "contribution-review.png"), full_page=True)
+    assert axe_violations(member_page) == []
     member_page.get_by_role("button", name="Accepter la proposition").click()
     member_page.wait_for_url(base + "/espace/propositions/")
     assert "Proposition acceptée" in member_page.locator(".messages").inner_text()

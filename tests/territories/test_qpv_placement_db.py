@@ -80,6 +80,15 @@ def test_moving_it_places_it_again_without_touching_its_version(qpvs):
     assert stored.qpv_relation == "hors"
     assert stored.nearest_qpv_distance_m == pytest.approx(1_000, abs=1)
     assert links(stored) == []
+    update_initiative(
+        initiative=stored, expected_version=stored.version, latitude=None, longitude=None
+    )
+    stored = Initiative.objects.get(pk=initiative.pk)
+    assert (stored.qpv_relation, stored.nearest_qpv_code, stored.nearest_qpv_distance_m) == (
+        "",
+        "",
+        None,
+    )
 
 
 def test_without_coordinates_the_relation_is_not_computed(qpvs):

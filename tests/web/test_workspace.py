@@ -345,3 +345,31 @@ def test_invite_a_colleague(client, people, django_capture_on_commit_callbacks):
     assert client.post("/espace/membres/", manager).status_code == 403
     login(client, people.manager)
     assert client.post("/espace/membres/", manager).status_code == 302
+
+
+@pytest.fixture
+def fake_ban(settings):
+    from django.core.cache import cache
+
+    from tests.territories.fake_ban import FakeBan
+
+    cache.clear()  # the geocoder keeps its answers in the cache
+    server = FakeBan().start()
+    settings.GEOCODER_URL = server.url
+    yield server
+    server.stop()
+
+
+def test_the_form_geocodes_an_address_through_the_ban(client, people, fake_ban, settings):
+    login(client, people.member)
+    url = reverse("workspace:geocode")
+    found = client.get(url, {"adresse": "6 rue de la République, Saint-Denis", "commune": "93066"})
+    data = found.json()
+    assert found.status_code == 200 and data["status"] == "found"
+    assert data["latitude"] and data["longitude"]
+    settings.GEOCODER_RETRIES = 0
+    fake_ban.then("/search", status=503)
+    down = client.get(url, {"adresse": "8 rue de la République, Saint-Denis", "commune": "93066"})
+    assert down.status_code == 503 and down.json()["status"] == "unavailable"
+    # Without the geocoder, the point is placed by hand: the form takes it.
+    assert client.get(url, {"adresse": "x"}).status_code == 400

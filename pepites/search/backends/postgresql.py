@@ -7,6 +7,8 @@ past the ranking window. `search_lexicon` holds the words of titles, porteurs an
 communes with a trigram index, for typo correction. GIN indexes on all three.
 """
 
+import json
+
 from django.db import connection
 
 from pepites.initiatives.models import Initiative
@@ -24,7 +26,11 @@ COMMUNE_TABLE = Commune._meta.db_table
 # rank is divided by 1 + log(length), as bm25 does for long documents.
 RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', document, to_tsquery('french', %s), 1)"
 # Past this many title and porteur matches, the newest are read by walking the ids down.
-NAME_PROBE = 1000
+NAME_PROBE = 200
+# Below this many matches (as the planner estimates them), reading them all then sorting
+# is cheaper than walking the ids down past the rows that do not match: the planner's
+# own choice undercounts the cost of testing a long tsvector.
+WALK_DOWN_FROM = 1_000
 
 _VECTORS = """
      LATERAL (SELECT to_tsvector('french', unaccent(i.title)) AS title,
@@ -88,6 +94,29 @@ def _newest(table: str, column: str, query: str, limit: int | None) -> list[int]
     )
 
 
+def _estimated_matches(query: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOCUMENT_TABLE} "
+            "WHERE document @@ to_tsquery('french', %s)",
+            [query],
+        )
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+
+def _newest_documents(query: str, limit: int | None) -> list[int]:
+    if limit is None or _estimated_matches(query) >= WALK_DOWN_FROM:
+        return _newest(DOCUMENT_TABLE, "document", query, limit)
+    # OFFSET 0 keeps the planner from walking the ids down.
+    return _ids(
+        f"SELECT initiative_id FROM (SELECT initiative_id FROM {DOCUMENT_TABLE} "
+        "WHERE document @@ to_tsquery('french', %s) OFFSET 0) AS matches "
+        "ORDER BY initiative_id DESC LIMIT %s",
+        [query, limit],
+    )
+
+
 def _newest_names(query: str, limit: int | None) -> list[int]:
     # A probe first: walking the ids down is quick only when names match often.
     probe = _some(NAME_TABLE, "names", query, NAME_PROBE + 1)
@@ -110,7 +139,7 @@ def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
             ids = by_score(cursor.fetchall(), higher_is_better=True)
         return ids if limit is None else ids[:limit]
     names = _newest_names(query, limit)
-    return names_first(names, _newest(DOCUMENT_TABLE, "document", query, limit), limit)
+    return names_first(names, _newest_documents(query, limit), limit)
 
 
 def index(*, ids: list[int] | None) -> int:

@@ -102,6 +102,7 @@ def _lexicon_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 
 def index(*, ids: list[int] | None) -> int:
+    """(Re)index `ids` (sorted), or everything with None."""
     count = 0
     lexicon: set[str] = set()
     documents: list[tuple] = []
@@ -115,7 +116,7 @@ def index(*, ids: list[int] | None) -> int:
         if ids is None:
             for table in (FTS_TABLE, NAMES_TABLE, LEXICON_TABLE):
                 cursor.execute(f"DELETE FROM {table}")
-        else:
+        elif ids[0] <= _last_indexed():  # (new initiatives: nothing to remove)
             remove(ids=ids)  # also drops the initiatives that no longer exist
         for pk, title, porteur, summary, *body, commune in _rows(ids):
             title_terms, porteur_terms = document_terms(title), document_terms(porteur)
@@ -144,6 +145,13 @@ def index(*, ids: list[int] | None) -> int:
             list(_lexicon_entries(sorted(lexicon))),
         )
     return count
+
+
+def _last_indexed() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} ORDER BY rowid DESC LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def remove(*, ids: list[int]) -> int:

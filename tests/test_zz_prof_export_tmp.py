@@ -1,0 +1,11 @@
+import cProfile, io, pstats, time
+from pepites.initiatives import exports
+from pepites.initiatives.demo import generate_initiatives
+def test_prof(reference_data):
+    generate_initiatives(count=3000, seed=1)
+    def run():
+        buf = io.BytesIO()
+        exports.write_csv(exports.iter_initiatives(exports.export_queryset()), buf)
+    t = time.perf_counter(); run(); print("plain", time.perf_counter() - t)
+    cProfile.runctx("run()", globals(), {"run": run}, "/tmp/odwork/prof2")
+    pstats.Stats("/tmp/odwork/prof2").sort_stats("tottime").print_stats(15)
