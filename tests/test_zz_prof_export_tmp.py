@@ -6,6 +6,5 @@ def test_prof(reference_data):
     def run():
         buf = io.BytesIO()
         exports.write_csv(exports.iter_initiatives(exports.export_queryset()), buf)
-    t = time.perf_counter(); run(); print("plain", time.perf_counter() - t)
-    cProfile.runctx("run()", globals(), {"run": run}, "/tmp/odwork/prof2")
-    pstats.Stats("/tmp/odwork/prof2").sort_stats("tottime").print_stats(15)
+    cProfile.runctx("run()", globals(), {"run": run}, "/tmp/odwork/prof3")
+    pstats.Stats("/tmp/odwork/prof3").sort_stats("cumulative").print_stats(25)

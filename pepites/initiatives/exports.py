@@ -9,7 +9,9 @@ Rows are read in chunks and written as they come: 100,000 initiatives never sit 
 from __future__ import annotations
 
 import csv
+import functools
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -26,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
+    InitiativeLink,
     InitiativeQpv,
     InitiativeStatus,
     PorteurKind,
@@ -61,9 +64,12 @@ class Column:
     read_only: bool = False  # derived from other columns; ignored by the import
 
 
+# Per row, the related data is read once per chunk of rows (see `iter_initiatives`) and
+# kept on the instance: a query set per row and relation would cost more than the rest.
+
+
 def _themes(initiative: Initiative) -> list[Theme]:
-    themes = list(initiative.themes.all())  # prefetched in editorial order
-    return sorted(themes, key=lambda t: t.pk != initiative.principal_theme_id)
+    return initiative.export_themes
 
 
 def _contact(name: str) -> Callable[[Initiative], Any]:
@@ -71,20 +77,23 @@ def _contact(name: str) -> Callable[[Initiative], Any]:
 
 
 def _links(initiative: Initiative) -> str:
-    return "\n".join(f"{link.url} {link.label}".strip() for link in initiative.links.all())
+    return "\n".join(f"{url} {label}".strip() for url, label in initiative.export_links)
 
 
 def _qpv_codes(initiative: Initiative) -> str:
-    codes = [
-        link.qpv_code
-        for link in initiative.qpv_links.all()
-        if link.relation in COMPUTED_QPV_RELATIONS
-    ]
-    return LIST_SEPARATOR.join(sorted(set(codes)))
+    return LIST_SEPARATOR.join(initiative.export_qpv_codes)
+
+
+@functools.cache
+def _page_prefix() -> tuple[str, str]:
+    path = reverse("initiative_detail", kwargs={"slug": "slug-0"})
+    before, after = path.split("slug-0")
+    return before, after
 
 
 def _page_url(initiative: Initiative) -> str:
-    return settings.SITE_URL + reverse("initiative_detail", kwargs={"slug": initiative.slug})
+    before, after = _page_prefix()
+    return f"{settings.SITE_URL}{before}{initiative.slug}{after}"
 
 
 def _utc(value: datetime | None) -> str:
@@ -378,27 +387,56 @@ COLUMN_NAMES = [c.name for c in COLUMNS]
 
 
 def export_queryset(*, filters: dict[str, Any] | None = None) -> QuerySet[Initiative]:
-    """The published initiatives matching the map's filters, with what the columns read."""
+    """The published initiatives matching the map's filters, newest first."""
     results = filter_published_initiatives(**(filters or {}))
     queryset = results.queryset
     if results.ranked_ids is not None:
         queryset = queryset.filter(pk__in=results.ranked_ids)
-    return (
-        queryset.select_related("commune", "centre", "principal_theme")
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
-            "links",
-            Prefetch(
-                "qpv_links",
-                queryset=InitiativeQpv.objects.filter(relation__in=COMPUTED_QPV_RELATIONS),
-            ),
-        )
-        .order_by(*LIST_ORDER)
-    )
+    return queryset.select_related("commune", "centre", "principal_theme").order_by(*LIST_ORDER)
 
 
 def iter_initiatives(queryset: QuerySet[Initiative]) -> Iterator[Initiative]:
-    return queryset.iterator(chunk_size=CHUNK_SIZE)
+    """The initiatives with their themes, links and QPV, read by chunks of CHUNK_SIZE."""
+    themes = {theme.pk: theme for theme in Theme.objects.order_by("position", "label")}
+    chunk: list[Initiative] = []
+    for initiative in queryset.iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(initiative)
+        if len(chunk) >= CHUNK_SIZE:
+            yield from _with_relations(chunk, themes)
+            chunk = []
+    if chunk:
+        yield from _with_relations(chunk, themes)
+
+
+def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[Initiative]:
+    ids = [initiative.pk for initiative in chunk]
+    theme_ids: dict[int, list[int]] = defaultdict(list)
+    for initiative_id, theme_id in Initiative.themes.through.objects.filter(
+        initiative_id__in=ids
+    ).values_list("initiative_id", "theme_id"):
+        theme_ids[initiative_id].append(theme_id)
+    links: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for initiative_id, url, label in (
+        InitiativeLink.objects.filter(initiative_id__in=ids)
+        .order_by("position", "pk")
+        .values_list("initiative_id", "url", "label")
+    ):
+        links[initiative_id].append((url, label))
+    qpv: dict[int, set[str]] = defaultdict(set)
+    for initiative_id, code in InitiativeQpv.objects.filter(
+        initiative_id__in=ids, relation__in=COMPUTED_QPV_RELATIONS
+    ).values_list("initiative_id", "qpv_code"):
+        qpv[initiative_id].add(code)
+    order = {pk: position for position, pk in enumerate(themes)}
+    for initiative in chunk:
+        own = sorted(
+            (themes[pk] for pk in theme_ids[initiative.pk] if pk in themes),
+            key=lambda t: (t.pk != initiative.principal_theme_id, order[t.pk]),
+        )
+        initiative.export_themes = own
+        initiative.export_links = links[initiative.pk]
+        initiative.export_qpv_codes = sorted(qpv[initiative.pk])
+    return chunk
 
 
 def row_values(initiative: Initiative) -> list[Any]:

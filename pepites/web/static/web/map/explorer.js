@@ -44,14 +44,23 @@ worker.onerror = () => {
   showStatus(M.map_failed);
 };
 
-function ask(type, payload = {}) {
+function ask(type, payload = {}, transfer = []) {
   seq += 1;
   const id = seq;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ type, seq: id, ...payload });
+    worker.postMessage({ type, seq: id, ...payload }, transfer);
   });
 }
+
+// Start the slow parts at once, side by side: the clustering library in the worker, and
+// the data file (already requested by the page's <link rel="preload">), which is handed
+// over to the worker without a copy.
+ask("load", { superclusterUrl: config.superclusterUrl }).catch(() => {});
+const dataLoading = fetch(config.dataUrl, { credentials: "same-origin" }).then((response) => {
+  if (!response.ok) throw new Error(`map data: HTTP ${response.status}`);
+  return response.arrayBuffer();
+});
 
 // --- The address bar -----------------------------------------------------------------------
 
@@ -502,12 +511,20 @@ async function select(id, { pan = true, autoPan = true } = {}) {
 async function start() {
   showStatus(M.loading);
   const filters = readFilters();
-  const answer = await ask("init", {
-    dataUrl: config.dataUrl,
-    superclusterUrl: config.superclusterUrl,
-    pageSize: config.pageSize,
-    filters: await workerFilters(filters),
-  });
+  const [buffer, workerFiltersReady] = await Promise.all([dataLoading, workerFilters(filters)]);
+  performance.mark("pepites:data");
+  const answer = await ask(
+    "init",
+    {
+      buffer,
+      superclusterUrl: config.superclusterUrl,
+      pageSize: config.pageSize,
+      filters: workerFiltersReady,
+    },
+    [buffer],
+  );
+  performance.mark("pepites:indexed");
+  mapElement.dataset.timings = JSON.stringify(answer.timings);
   const colours = Object.fromEntries(config.themes.map((t) => [t.slug, t.colour]));
   layer.setColours(answer.themes.map((slug) => colours[slug]));
   ready = true;

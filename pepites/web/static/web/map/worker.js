@@ -237,18 +237,40 @@ let pageSize = 20;
 
 async function init(message) {
   pageSize = message.pageSize || pageSize;
-  const [response] = await Promise.all([
-    fetch(message.dataUrl, { credentials: "same-origin" }),
-    import(message.superclusterUrl),
+  const timings = {};
+  let started = performance.now();
+  const [buffer] = await Promise.all([
+    message.buffer || fetchData(message.dataUrl),
+    loadSupercluster(message.superclusterUrl),
   ]);
-  if (!response.ok) throw new Error(`map data: HTTP ${response.status}`);
+  timings.load = performance.now() - started;
   SuperclusterClass = self.Supercluster;
-  data = decode(await response.arrayBuffer());
+  started = performance.now();
+  data = decode(buffer);
   buildFeatures();
-  return { themes: data.header.themes, version: data.header.version, ...applyFilters(message.filters || {}) };
+  timings.decode = performance.now() - started;
+  started = performance.now();
+  const result = applyFilters(message.filters || {});
+  timings.index = performance.now() - started;
+  return { themes: data.header.themes, version: data.header.version, timings, ...result };
+}
+
+let superclusterLoading = null;
+
+function loadSupercluster(url) {
+  // A UMD build: importing it defines self.Supercluster.
+  if (!superclusterLoading) superclusterLoading = import(url);
+  return superclusterLoading;
+}
+
+async function fetchData(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`map data: HTTP ${response.status}`);
+  return response.arrayBuffer();
 }
 
 const handlers = {
+  load: (m) => loadSupercluster(m.superclusterUrl).then(() => ({})),
   init,
   filter: (m) => applyFilters(m.filters || {}),
   clusters: (m) => ({ items: clusters(m.bbox, m.zoom) }),
