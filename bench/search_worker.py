@@ -52,9 +52,10 @@ def _measure(args: dict) -> dict:
     started = time.perf_counter()
     generate_initiatives(count=args["count"], seed=args["seed"])
     generate_s = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     indexed = index_initiatives()
     rebuild_s = time.perf_counter() - started
+    rebuild_cpu_s = time.process_time() - cpu_started
     _analyze()
 
     queries: list[str] = args["queries"]
@@ -83,6 +84,7 @@ def _measure(args: dict) -> dict:
     return {
         "generate_s": generate_s,
         "rebuild_s": rebuild_s,
+        "rebuild_cpu_s": rebuild_cpu_s,
         "indexed": indexed,
         "index_bytes": _index_bytes(),
         "matches": matches,

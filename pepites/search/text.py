@@ -10,7 +10,6 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -59,9 +58,28 @@ def _raw_words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("_", " "))
 
 
-@lru_cache(maxsize=200_000)
+# Word caches: a corpus has few distinct words. Plain dicts emptied when full, rather than
+# lru_cache, whose hundreds of thousands of linked entries slow down every garbage
+# collection of the process (pauses of tens of milliseconds in a search).
+CACHE_SIZE = 100_000
+_FOLDED: dict[str, tuple[str, ...]] = {}
+_STEMS: dict[str, str] = {}
+_TERMS: dict[str, str] = {}
+
+
+def _remember(cache: dict, key: str, value):
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def _folded(raw_word: str) -> tuple[str, ...]:
-    return (raw_word,) if raw_word.isascii() else tuple(_WORD.findall(fold(raw_word)))
+    found = _FOLDED.get(raw_word)
+    if found is None:
+        found = (raw_word,) if raw_word.isascii() else tuple(_WORD.findall(fold(raw_word)))
+        _remember(_FOLDED, raw_word, found)
+    return found
 
 
 def words(text: str) -> list[str]:
@@ -75,25 +93,29 @@ _stemmer = snowballstemmer.stemmer("french")
 _stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it works
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """French Snowball stem of a folded word (cached: a corpus has few distinct words).
+    """French Snowball stem of a folded word.
 
     Words with digits are kept whole, as PostgreSQL's parser does.
     """
-    if not word.isalpha():
-        return word
-    with _stemmer_lock:
-        return _stemmer.stemWord(word)
+    found = _STEMS.get(word)
+    if found is None:
+        if word.isalpha():
+            with _stemmer_lock:
+                found = _stemmer.stemWord(word)
+        else:
+            found = word
+        _remember(_STEMS, word, found)
+    return found
 
 
-@lru_cache(maxsize=200_000)
-def _terms(raw_word: str) -> str:
-    return " ".join(
+def _new_terms(raw_word: str) -> str:
+    terms = " ".join(
         stem(word)
         for word in _folded(raw_word)
         if word not in STOPWORDS and len(word) <= MAX_WORD_LENGTH
     )
+    return _remember(_TERMS, raw_word, terms)
 
 
 def document_terms(*texts: str) -> str:
@@ -101,7 +123,10 @@ def document_terms(*texts: str) -> str:
 
     (A stopword leaves an empty string, hence a double space: the index ignores it.)
     """
-    return " ".join(map(_terms, _raw_words(" ".join(texts))))
+    cache = _TERMS
+    return " ".join(
+        [cache[raw] if raw in cache else _new_terms(raw) for raw in _raw_words(" ".join(texts))]
+    )
 
 
 def lexicon_words(*texts: str) -> set[str]:

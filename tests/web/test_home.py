@@ -136,3 +136,25 @@ def test_theme_colours_are_readable_as_text_on_white(reference_data):
     for theme in Theme.objects.all():
         ratio = 1.05 / (luminance(theme.colour) + 0.05)
         assert ratio >= 4.5, f"{theme.slug} {theme.colour}: contraste {ratio:.2f}"
+
+
+@pytest.mark.django_db
+def test_the_worker_starts_with_the_filters_of_the_list_rendered(client, sample_initiatives):
+    config = client.get(reverse("home")).context["map_page"]
+    assert config["initialFilters"] == {
+        "themes": [],
+        "region": "",
+        "departement": "",
+        "centre": "",
+        "qpv": False,
+        "near": None,
+    }
+    response = client.get(reverse("home") + "?thematique=ess&commune=69123&lieu=69008")
+    initial = response.context["map_page"]["initialFilters"]
+    assert initial["themes"] == ["ess"]
+    assert (initial["communeFilter"], initial["communes"]) == (True, ["69123"])
+    # The place the server resolved travels in the form, for the scripts.
+    near = initial["near"]
+    assert f'name="pres" value="{near[0]:.5f},{near[1]:.5f}"' in response.content.decode()
+    # Words need the search first: the page's script sends them.
+    assert client.get(reverse("home") + "?q=garage").context["map_page"]["initialFilters"] is None

@@ -8,6 +8,7 @@ communes with a trigram index, for typo correction. GIN indexes on all three.
 """
 
 import json
+import time
 
 from django.db import connection
 
@@ -22,15 +23,16 @@ NAME_TABLE = "search_name"
 LEXICON_TABLE = "search_lexicon"
 INITIATIVE_TABLE = Initiative._meta.db_table
 COMMUNE_TABLE = Commune._meta.db_table
-# Weights of D, C, B, A: a title word counts ten times a word of the description; the
-# rank is divided by 1 + log(length), as bm25 does for long documents.
-RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', document, to_tsquery('french', %s), 1)"
+# ts_rank_cd weights of D, C, B, A: a title word counts ten times a word of the
+# description; the rank is divided by 1 + log(length) (option 1), as bm25 does.
+WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
 # Past this many title and porteur matches, the newest are read by walking the ids down.
 NAME_PROBE = 200
 # Below this many matches (as the planner estimates them), reading them all then sorting
 # is cheaper than walking the ids down past the rows that do not match: the planner's
 # own choice undercounts the cost of testing a long tsvector.
 WALK_DOWN_FROM = 1_000
+ESTIMATE_SECONDS = 300
 
 _VECTORS = """
      LATERAL (SELECT to_tsvector('french', unaccent(i.title)) AS title,
@@ -72,71 +74,91 @@ def tsquery_text(words: list[QueryWord]) -> str:
     return " & ".join("(" + " | ".join(word.forms) + ")" for word in words)
 
 
-def _ids(sql: str, params: list) -> list[int]:
+def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
-def _some(table: str, column: str, query: str, limit: int | None) -> list[int]:
-    """Matching ids in no particular order: the scan stops at the limit."""
-    return _ids(
-        f"SELECT initiative_id FROM {table} WHERE {column} @@ to_tsquery('french', %s) LIMIT %s",
-        [query, limit],
-    )
+def _ids(sql: str, params: list) -> list[int]:
+    return [row[0] for row in _rows(sql, params)]
 
 
-def _newest(table: str, column: str, query: str, limit: int | None) -> list[int]:
-    return _ids(
-        f"SELECT initiative_id FROM {table} WHERE {column} @@ to_tsquery('french', %s) "
-        "ORDER BY initiative_id DESC LIMIT %s",
-        [query, limit],
-    )
+_estimates: dict[str, tuple[float, float]] = {}  # tsquery text -> (estimate, when)
 
 
 def _estimated_matches(query: str) -> float:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOCUMENT_TABLE} "
-            "WHERE document @@ to_tsquery('french', %s)",
-            [query],
-        )
-        plan = cursor.fetchone()[0]
-    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    """The planner's estimate of the matches, kept a few minutes (queries repeat)."""
+    now = time.monotonic()
+    known = _estimates.get(query)
+    if known and now - known[1] < ESTIMATE_SECONDS:
+        return known[0]
+    (plan,) = _rows(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOCUMENT_TABLE} "
+        "WHERE document @@ to_tsquery('french', %s)",
+        [query],
+    )[0]
+    estimate = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    if len(_estimates) >= 1000:
+        _estimates.clear()
+    _estimates[query] = (estimate, now)
+    return estimate
 
 
 def _newest_documents(query: str, limit: int | None) -> list[int]:
     if limit is None or _estimated_matches(query) >= WALK_DOWN_FROM:
-        return _newest(DOCUMENT_TABLE, "document", query, limit)
-    # OFFSET 0 keeps the planner from walking the ids down.
-    return _ids(
-        f"SELECT initiative_id FROM (SELECT initiative_id FROM {DOCUMENT_TABLE} "
-        "WHERE document @@ to_tsquery('french', %s) OFFSET 0) AS matches "
-        "ORDER BY initiative_id DESC LIMIT %s",
-        [query, limit],
-    )
+        sql = (
+            f"SELECT initiative_id FROM {DOCUMENT_TABLE} "
+            "WHERE document @@ to_tsquery('french', %s) ORDER BY initiative_id DESC LIMIT %s"
+        )
+    else:  # OFFSET 0 keeps the planner from walking the ids down.
+        sql = (
+            f"SELECT initiative_id FROM (SELECT initiative_id FROM {DOCUMENT_TABLE} "
+            "WHERE document @@ to_tsquery('french', %s) OFFSET 0) AS matches "
+            "ORDER BY initiative_id DESC LIMIT %s"
+        )
+    return _ids(sql, [query, limit])
 
 
 def _newest_names(query: str, limit: int | None) -> list[int]:
-    # A probe first: walking the ids down is quick only when names match often.
-    probe = _some(NAME_TABLE, "names", query, NAME_PROBE + 1)
-    if len(probe) <= NAME_PROBE:
-        probe.sort(reverse=True)
-        return probe if limit is None else probe[:limit]
-    return _newest(NAME_TABLE, "names", query, limit)
+    """Title and porteur matches, newest first: all of them read when they are few, else
+    the newest by walking the ids down (quick only when names match often); one query."""
+    rows = _rows(
+        f"""
+        WITH probe AS (SELECT initiative_id FROM {NAME_TABLE}
+                       WHERE names @@ to_tsquery('french', %(q)s) LIMIT %(probe)s)
+        SELECT initiative_id FROM probe WHERE (SELECT count(*) FROM probe) < %(probe)s
+        UNION ALL
+        (SELECT initiative_id FROM {NAME_TABLE}
+         WHERE names @@ to_tsquery('french', %(q)s)
+           AND (SELECT count(*) FROM probe) >= %(probe)s
+         ORDER BY initiative_id DESC LIMIT %(limit)s)
+        """,
+        {"q": query, "probe": NAME_PROBE + 1, "limit": limit},
+    )
+    ids = sorted((row[0] for row in rows), reverse=True)
+    return ids if limit is None else ids[:limit]
 
 
 def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
     """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
     query = tsquery_text(words)
-    probe = _some(DOCUMENT_TABLE, "document", query, backends.EXACT_RANKING + 1)
-    if len(probe) <= backends.EXACT_RANKING:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT initiative_id, {RANK} FROM {DOCUMENT_TABLE} WHERE initiative_id = ANY(%s)",
-                [query, probe],
-            )
-            ids = by_score(cursor.fetchall(), higher_is_better=True)
+    # Up to EXACT_RANKING + 1 matches, ranked only when they are not more than that.
+    rows = _rows(
+        f"""
+        WITH probe AS (SELECT initiative_id FROM {DOCUMENT_TABLE}
+                       WHERE document @@ to_tsquery('french', %(q)s) LIMIT %(probe)s)
+        SELECT p.initiative_id,
+               CASE WHEN (SELECT count(*) FROM probe) < %(probe)s THEN
+                   (SELECT ts_rank_cd('{WEIGHTS}', d.document, to_tsquery('french', %(q)s), 1)
+                    FROM {DOCUMENT_TABLE} AS d WHERE d.initiative_id = p.initiative_id)
+               END
+        FROM probe AS p
+        """,
+        {"q": query, "probe": backends.EXACT_RANKING + 1},
+    )
+    if len(rows) <= backends.EXACT_RANKING:
+        ids = by_score(rows, higher_is_better=True)
         return ids if limit is None else ids[:limit]
     names = _newest_names(query, limit)
     return names_first(names, _newest_documents(query, limit), limit)

@@ -5,7 +5,12 @@ from django.views.decorators.cache import never_cache
 
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import filter_published_initiatives
-from pepites.web.initiatives.explorer import map_page_config, page_query, paginate
+from pepites.web.initiatives.explorer import (
+    map_page_config,
+    page_query,
+    paginate,
+    worker_filters,
+)
 from pepites.web.initiatives.forms import MapFilterForm
 
 
@@ -13,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The map and the list, side by side, with the filters (a plain GET form)."""
     themes = list(Theme.objects.order_by("position", "label"))
     form = MapFilterForm(request.GET or None, themes=themes)
-    results = filter_published_initiatives(**form.filters())
+    filters = form.filters()
+    results = filter_published_initiatives(**filters)
     page = paginate(request, results)
     total = page.paginator.count
     return render(
@@ -26,7 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "page_query": page_query(request),
             "themes": themes,
             "map_page": map_page_config(
-                themes=themes, total=total, page_ids=[i.pk for i in page.object_list]
+                themes=themes,
+                total=total,
+                page_ids=[i.pk for i in page.object_list],
+                initial_filters=worker_filters(filters, commune_text=form.commune_text()),
             ),
         },
     )

@@ -79,11 +79,39 @@ def theme_palette(themes: list[Theme]) -> list[dict]:
     return [{"slug": t.slug, "label": t.label, "colour": t.colour} for t in themes]
 
 
+def worker_filters(filters: dict, *, commune_text: str = "") -> dict | None:
+    """The filters as the map's worker takes them (see readFilters in explorer.js), from
+    filter_published_initiatives' arguments; None when words need the search first."""
+    if filters.get("query"):
+        return None
+    near = filters.get("near")
+    out = {
+        "themes": list(filters.get("themes") or []),
+        "region": filters.get("region") or "",
+        "departement": filters.get("departement") or "",
+        "centre": filters.get("centre") or "",
+        "qpv": bool(filters.get("in_qpv")),
+        "near": [near.latitude, near.longitude] if near else None,
+    }
+    if commune_text:
+        out["communeFilter"] = True
+        out["communes"] = list(filters.get("commune") or [])
+    return out
+
+
 def map_page_config(
-    *, themes: list[Theme], total: int, fixed: dict | None = None, page_ids: list[int]
+    *,
+    themes: list[Theme],
+    total: int,
+    fixed: dict | None = None,
+    page_ids: list[int],
+    initial_filters: dict | None = None,
 ) -> dict:
+    """What the map's scripts read. `initial_filters`: those of the list rendered by the
+    server, which the worker starts clustering before the page's script asks."""
     data = current_mapdata()
     return {
+        "initialFilters": initial_filters if initial_filters is not None else fixed,
         "dataUrl": f"{reverse('map_data')}?v={data.version}",
         "workerUrl": static("web/map/worker.js"),
         "superclusterUrl": static("vendor/supercluster/supercluster.min.js"),

@@ -105,6 +105,9 @@ class MapFilterForm(forms.Form):
             if found.places:
                 self.place = found.places[0]
                 near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
+                # The page's scripts order the list around the same point.
+                self.data = self.data.copy()
+                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
             else:
                 self.place_message = found.message
         data["near"] = near
@@ -116,6 +119,9 @@ class MapFilterForm(forms.Form):
 
     def territory_fields(self) -> list:
         return [self[name] for name in ("region", "departement", "commune", "centre")]
+
+    def commune_text(self) -> str:
+        return " ".join(str(self.data.get("commune", "")).split()) if self.is_bound else ""
 
     def around_label(self) -> str:
         """What the list is ordered around, in words ("" when it is not)."""

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
@@ -81,10 +80,6 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "point": point,
         },
     )
-
-
-def initiative_url(initiative) -> str:
-    return reverse("initiative_detail", kwargs={"slug": initiative.slug})
 
 
 # --- Themes ---------------------------------------------------------------------------------

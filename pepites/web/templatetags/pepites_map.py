@@ -4,17 +4,25 @@ import json
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 # Modules imported by name ("pepites/…") from the pages' scripts.
 MAP_MODULES = ("cluster-layer", "explorer", "network-map", "small-map", "tiles")
+PRELOADED = ("tiles", "cluster-layer")
 
 
 @register.simple_tag
 def map_importmap() -> str:
+    """The import map, and a modulepreload of the modules every map page needs (fetched
+    side by side with the page's own module instead of after it)."""
     imports = {f"pepites/{name}": static(f"web/map/{name}.js") for name in MAP_MODULES}
     text = json.dumps({"imports": imports}).replace("</", "<\\/")
-    return format_html('<script type="importmap">{}</script>', mark_safe(text))
+    preloads = format_html_join(
+        "\n",
+        '<link rel="modulepreload" href="{}">',
+        ((imports[f"pepites/{name}"],) for name in PRELOADED),
+    )
+    return format_html('<script type="importmap">{}</script>\n{}', mark_safe(text), preloads)

@@ -29,7 +29,9 @@ function showStatus(text) {
 
 // --- The worker ----------------------------------------------------------------------------
 
-const worker = new Worker(config.workerUrl, { type: "module" });
+// Started by the page's <head> (web/includes/map_head.html) so that the data file loads
+// while the page does; made here when that script did not run.
+const worker = window.pepitesMapWorker || new Worker(config.workerUrl, { type: "module" });
 const pending = new Map();
 let seq = 0;
 worker.onmessage = (event) => {
@@ -44,23 +46,15 @@ worker.onerror = () => {
   showStatus(M.map_failed);
 };
 
-function ask(type, payload = {}, transfer = []) {
+function ask(type, payload = {}) {
   seq += 1;
   const id = seq;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ type, seq: id, ...payload }, transfer);
+    worker.postMessage({ type, seq: id, ...payload });
   });
 }
 
-// Start the slow parts at once, side by side: the clustering library in the worker, and
-// the data file (already requested by the page's <link rel="preload">), which is handed
-// over to the worker without a copy.
-ask("load", { superclusterUrl: config.superclusterUrl }).catch(() => {});
-const dataLoading = fetch(config.dataUrl, { credentials: "same-origin" }).then((response) => {
-  if (!response.ok) throw new Error(`map data: HTTP ${response.status}`);
-  return response.arrayBuffer();
-});
 
 // --- The address bar -----------------------------------------------------------------------
 
@@ -511,18 +505,12 @@ async function select(id, { pan = true, autoPan = true } = {}) {
 async function start() {
   showStatus(M.loading);
   const filters = readFilters();
-  const [buffer, workerFiltersReady] = await Promise.all([dataLoading, workerFilters(filters)]);
-  performance.mark("pepites:data");
-  const answer = await ask(
-    "init",
-    {
-      buffer,
-      superclusterUrl: config.superclusterUrl,
-      pageSize: config.pageSize,
-      filters: workerFiltersReady,
-    },
-    [buffer],
-  );
+  const answer = await ask("init", {
+    dataUrl: config.dataUrl,
+    superclusterUrl: config.superclusterUrl,
+    pageSize: config.pageSize,
+    filters: await workerFilters(filters),
+  });
   performance.mark("pepites:indexed");
   mapElement.dataset.timings = JSON.stringify(answer.timings);
   const colours = Object.fromEntries(config.themes.map((t) => [t.slug, t.colour]));
