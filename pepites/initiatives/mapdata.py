@@ -52,6 +52,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.models import Max
 
+from pepites.core.db import read_snapshot
 from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
 from pepites.initiatives.selectors import LIST_ORDER, published_initiatives
 from pepites.network.models import Centre
@@ -267,7 +268,7 @@ def build(*, version: str | None = None) -> Built:
     """Read every published initiative and encode the blob (one query per table, no loop)."""
     from pepites.territories.models import Commune, Departement
 
-    with transaction.atomic():
+    with read_snapshot():
         version = version or data_signature()
         published = published_initiatives().order_by(*LIST_ORDER)
         rows = list(

@@ -48,7 +48,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return _COMBINING.sub("", text)
+    return _COMBINING.sub("", text).lower()  # ('ℱ' decomposes to 'F')
 
 
 def _raw_words(text: str) -> list[str]:
@@ -170,7 +170,7 @@ def parse_query(query: object) -> list[QueryWord]:
         text = _WORD_END.sub("", text)  # a word cut in two is not searched
     kept: dict[str, QueryWord] = {}
     for word in words(text):
-        if word in STOPWORDS or len(word) > MAX_WORD_LENGTH or word in kept:
+        if word in STOPWORDS or len(word) > MAX_WORD_LENGTH or word in kept or not stem(word):
             continue
         kept[word] = QueryWord(word=word, forms=word_forms(word))
         if len(kept) == MAX_QUERY_WORDS:

@@ -43,7 +43,7 @@ def match_expression(words: list[QueryWord]) -> str:
     column name can come from the user.
     """
     return " AND ".join(
-        "(" + " OR ".join(f'"{stem}"' for stem in word.stems) + ")" for word in words
+        "(" + " OR ".join(f'"{stem}"' for stem in word.stems) + ")" for word in words if word.stems
     )
 
 
