@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -487,9 +488,11 @@ def run_mapbrowser(size: int, workdir: Path, ctx: Context) -> list[Row]:
     db, var_dir, _generated = prepared(ctx, size)
     env = {"STATIC_ROOT": str(ctx.static_root())}
     with gunicorn(db, var_dir, workdir / "gunicorn.log", **env) as base_url:
-        httpx.get(base_url + DATA_PATH, timeout=120)  # built once per data version
-        for _ in range(3):  # every gunicorn worker has loaded its code
-            httpx.get(base_url + "/", timeout=60)
+        httpx.get(base_url + DATA_PATH, timeout=600)  # built once per data version
+        # Every gunicorn worker loads its code at its first request (seconds): concurrent
+        # requests, so that no visit measured is a worker's first.
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _n: httpx.get(base_url + "/", timeout=120), range(24)))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=_chromium(),

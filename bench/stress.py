@@ -11,6 +11,7 @@ immediate transactions prevent.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -443,11 +444,19 @@ def _one_load(
             f"{label}: {len(pks)} writers and {opts.readers} readers for {opts.duration:g} s "
             f"against {base_url}"
         )
-        stats = asyncio.run(
-            run_load(
-                base_url, pks, readers=opts.readers, duration=opts.duration, timeout=opts.timeout
-            )
-        )
+        # A thread of its own: the caller may already run an event loop (Playwright's
+        # sync API keeps one in the test process).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            stats = pool.submit(
+                asyncio.run,
+                run_load(
+                    base_url,
+                    pks,
+                    readers=opts.readers,
+                    duration=opts.duration,
+                    timeout=opts.timeout,
+                ),
+            ).result()
     rows = _rows(stats, db.vendor, mode, size)
     if stats.lags:
         ctx.note(

@@ -15,7 +15,7 @@ def _id_list(ids: Iterable[int]) -> list[int]:
     return sorted({int(pk) for pk in ids})
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint queries inside a caller's transaction
 def index_initiatives(*, ids: Iterable[int] | None = None) -> int:
     """(Re)index these initiatives, or every initiative with `ids=None`; returns the count.
 
@@ -27,7 +27,7 @@ def index_initiatives(*, ids: Iterable[int] | None = None) -> int:
     return backend().index(ids=id_list) if id_list else 0
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def remove_from_index(*, ids: Iterable[int]) -> int:
     """Take these initiatives out of the index (before or after deleting them)."""
     id_list = _id_list(ids)

@@ -176,20 +176,17 @@ def index(*, ids: list[int] | None) -> int:
         if bulk:
             for name in GIN_INDEXES:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        # The vectors are computed once for both tables.
+        # One statement: the vectors are computed once for both tables.
         cursor.execute(
             f"WITH vectors AS ({DOCUMENT_SELECT} {where}), "
             f"documents AS (INSERT INTO {DOCUMENT_TABLE} (initiative_id, document) "
-            "SELECT id, document FROM vectors) "
+            "SELECT id, document FROM vectors), "
+            f"lexicon AS (INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT} "
+            f"{'' if ids is None else 'AND i.id = ANY(%s)'} ON CONFLICT DO NOTHING) "
             f"INSERT INTO {NAME_TABLE} (initiative_id, names) SELECT id, names FROM vectors",
-            params,
+            params * 2,
         )
         count = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {LEXICON_TABLE} (word) {LEXICON_SELECT} "
-            f"{'' if ids is None else 'AND i.id = ANY(%s)'} ON CONFLICT DO NOTHING",
-            params,
-        )
         if bulk:
             for name, definition in GIN_INDEXES.items():
                 cursor.execute(f"CREATE INDEX {name} ON {definition} WITH (fastupdate = off)")
@@ -200,8 +197,11 @@ def index(*, ids: list[int] | None) -> int:
 
 def remove(*, ids: list[int]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {NAME_TABLE} WHERE initiative_id = ANY(%s)", [ids])
-        cursor.execute(f"DELETE FROM {DOCUMENT_TABLE} WHERE initiative_id = ANY(%s)", [ids])
+        cursor.execute(
+            f"WITH names AS (DELETE FROM {NAME_TABLE} WHERE initiative_id = ANY(%s)) "
+            f"DELETE FROM {DOCUMENT_TABLE} WHERE initiative_id = ANY(%s)",
+            [ids, ids],
+        )
         return cursor.rowcount
 
 
