@@ -264,8 +264,9 @@ function prefetch(message) {
   const timings = {};
   const promise = (async () => {
     let started = performance.now();
+    const fromPage = message.dataFromPage ? pageData().promise : Promise.resolve(null);
     const [buffer] = await Promise.all([
-      fetchData(message.dataUrl),
+      fromPage.then((received) => received || fetchData(message.dataUrl)),
       loadSupercluster(message.superclusterUrl),
     ]);
     timings.load = performance.now() - started;
@@ -303,6 +304,20 @@ async function init(message) {
   };
 }
 
+// The data file as fetched by the page's <head> (null: fetch it here).
+let pageDataPromise = null;
+
+function pageData() {
+  if (!pageDataPromise) {
+    let resolve;
+    const promise = new Promise((done) => {
+      resolve = done;
+    });
+    pageDataPromise = { promise, resolve };
+  }
+  return pageDataPromise;
+}
+
 let superclusterLoading = null;
 
 function loadSupercluster(url) {
@@ -319,6 +334,10 @@ async function fetchData(url) {
 
 const handlers = {
   prefetch,
+  data: (m) => {
+    pageData().resolve(m.buffer);
+    return {};
+  },
   init,
   filter: (m) => applyFilters(m.filters || {}),
   clusters: (m) => ({ items: clusters(m.bbox, m.zoom) }),
