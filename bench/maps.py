@@ -385,6 +385,7 @@ MEASURE_LOAD = """async () => {
   const element = document.querySelector('[data-map]');
   return {
     list: firstCard,
+    script: mark('pepites:script'),
     indexed: mark('pepites:indexed'),
     markers: mark('pepites:markers'),
     worker: JSON.parse(element.dataset.timings || '{}'),

@@ -200,7 +200,8 @@ def test_generate_creates_exactly_n_with_few_queries(reference_data, django_asse
     link_fields = [f for f in Initiative.themes.through._meta.concrete_fields if not f.primary_key]
     inserts = math.ceil(500 / connection.ops.bulk_batch_size(fields, [None] * 500))
     inserts += math.ceil(1500 / connection.ops.bulk_batch_size(link_fields, [None] * 1500))
-    with django_assert_max_num_queries(20 + inserts):
+    # The fixed part: reads, savepoints, QPV placement and search indexing passes.
+    with django_assert_max_num_queries(30 + inserts):
         assert generate_initiatives(count=500, seed=1) == 500
 
     initiatives = Initiative.objects.all()

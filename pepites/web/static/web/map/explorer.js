@@ -5,6 +5,7 @@
 import { ClusterLayer } from "pepites/cluster-layer";
 import { addTiles, FRANCE_BOUNDS } from "pepites/tiles";
 
+performance.mark("pepites:script");
 const L = window.L;
 const config = JSON.parse(document.getElementById("map-page").textContent);
 const M = config.messages;
