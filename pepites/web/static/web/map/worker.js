@@ -51,13 +51,23 @@ export function decode(buffer) {
     offset += size + ((4 - (size % 4)) % 4);
   }
   const ids = new Int32Array(count);
-  const rowOfId = new Map();
   let previous = 0;
+  let maxId = 0;
   for (let i = 0; i < count; i++) {
     const z = columns.id[i] >>> 0;
     previous += (z >>> 1) ^ -(z & 1);
     ids[i] = previous;
-    rowOfId.set(previous, i);
+    if (previous > maxId) maxId = previous;
+  }
+  // Row of an id: a typed array when the ids are dense enough (much faster to build).
+  let rowOfId;
+  if (maxId <= 4 * count + 1024) {
+    const rows = new Int32Array(maxId + 1).fill(-1);
+    for (let i = 0; i < count; i++) rows[ids[i]] = i;
+    rowOfId = { get: (id) => (id >= 0 && id <= maxId && rows[id] >= 0 ? rows[id] : undefined) };
+  } else {
+    rowOfId = new Map();
+    for (let i = 0; i < count; i++) rowOfId.set(ids[i], i);
   }
   const communes = [];
   for (let k = 0; k < header.communes.length; k += 5) communes.push(header.communes.slice(k, k + 5));
