@@ -27,3 +27,10 @@ def read_snapshot() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("COMMIT")
+
+
+def refresh_planner_statistics(*, table: str) -> None:
+    """ANALYZE one table after a bulk load: without statistics, SQLite picks the wrong index
+    for the map's filters at 100,000 rows (0.7 s instead of 20 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -21,6 +21,7 @@ from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
+from pepites.core.db import refresh_planner_statistics
 from pepites.initiatives.models import Initiative, InitiativeStatus, PorteurKind, Theme
 from pepites.initiatives.services import create_initiative
 from pepites.network.models import Centre
@@ -453,4 +454,5 @@ def generate_initiatives(*, count: int, seed: int = 0, batch_size: int = 2000) -
         # Bulk inserts skip save_initiative: place the new points against the QPV at once.
         place_initiatives(only_unplaced=True)
         index_initiatives(ids=new_pks)
+    refresh_planner_statistics(table=Initiative._meta.db_table)
     return created
