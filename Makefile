@@ -58,10 +58,10 @@ run: setup ## Install, prepare and serve the embedded instance on http://127.0.0
 	@echo "Pour créer un compte d'administration : $(PEPITES) createsuperuser"
 	@echo "  puis ouvrez http://$(HOST):$(PORT)/admin/"
 	@echo
-	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi:application
+	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
 
 serve: ## Serve without reinstalling (after `make setup`)
-	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi:application
+	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
 
 quality: install-dev ## Lint and format check, Django checks, missing migrations
 	$(BIN)/ruff format --check .

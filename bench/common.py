@@ -1,9 +1,9 @@
 """What every benchmark shares: throwaway databases, Django subprocesses, the run's context.
 
 The benchmark process itself never configures Django: everything that touches a database
-runs in a subprocess (`python -m bench.worker`, `manage.py` commands, gunicorn) whose
-environment points DATABASE_URL and PEPITES_VAR_DIR at a temporary folder, so the
-instance's own var/pepites.sqlite3 is never opened.
+runs in a subprocess (`python -m bench.worker`, `manage.py` commands, the application
+server) whose environment points DATABASE_URL and PEPITES_VAR_DIR at a temporary folder,
+so the instance's own var/pepites.sqlite3 is never opened.
 """
 
 from __future__ import annotations

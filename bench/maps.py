@@ -2,8 +2,9 @@
 
 - `mapdata`: bytes per initiative of the map's data file (gzip, brotli) and its build time;
 - `mapserve`: requests per second of the application server started as `make run` does
-  (gunicorn, config/gunicorn.conf.py) for that file, 200 and 304, against nginx serving the
-  same bytes as a static file, both measured with wrk on loopback in the same run;
+  (Granian, config/server.py) for that file, 200 and 304, against nginx serving the same
+  bytes as a static file, both measured with wrk on loopback in the same run (gunicorn,
+  the server first chosen, runs the same application for comparison);
 - `mapbrowser`: headless Debian Chromium (every non-local request refused, so no tiles)
   until the markers and the first page of the list are shown, then panning and zooming.
 
@@ -30,12 +31,13 @@ import httpx
 
 from bench.common import BIN_DIR, REPO_DIR, Context, Database, django_env, free_port, run_worker
 from bench.registry import Row, register
-from bench.stress import gunicorn
+from bench.stress import app_server
 
 TARGET_SIZE = 100_000
 MAX_GZIP_BYTES = 16
 MIN_RATIO_200 = 0.60
 MIN_RATIO_304 = 0.50
+MAKE_RUN_SERVER = "granian (make run)"
 MAX_BROWSER_S = {10_000: 1.0, 100_000: 2.0}
 WRK_SECONDS = 5
 WRK_REPEATS = 3
@@ -194,21 +196,21 @@ http {{
 
 
 @contextmanager
-def granian(db: Database, var_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
-    """The same WSGI application under Granian (a Rust HTTP server), for comparison."""
+def gunicorn(db: Database, var_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
+    """The same WSGI application under gunicorn (gthread, as first chosen), for comparison."""
     port = free_port()
     command = [
-        str(BIN_DIR / "granian"),
-        "--interface",
-        "wsgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
+        str(BIN_DIR / "gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
         "--workers",
-        os.environ.get("WEB_CONCURRENCY", "2"),
-        "--blocking-threads",
-        "8",
+        os.environ.get("WEB_CONCURRENCY", "3"),
+        "--threads",
+        os.environ.get("PEPITES_THREADS", "8"),
+        "--keep-alive",
+        "5",
         "config.wsgi:application",
     ]
     base_url = f"http://127.0.0.1:{port}"
@@ -294,7 +296,7 @@ def _measure(servers: dict[str, tuple[str, str]], ctx: Context) -> dict[str, dic
 
 def _mapserve_targets(rows: list[Row], ctx: Context) -> list[Row]:
     for row in rows:
-        if row["size"] < TARGET_SIZE or row["server"] != "gunicorn (make run)":
+        if row["size"] < TARGET_SIZE or row["server"] != MAKE_RUN_SERVER:
             continue
         ctx.target(
             f"200 at ≥ {MIN_RATIO_200:.0%} of nginx at {row['size']:,} ({row['200 vs nginx']:.0%})",
@@ -316,9 +318,9 @@ def _mapserve_targets(rows: list[Row], ctx: Context) -> list[Row]:
         "`Accept-Encoding: gzip`: a full download (200) and a revalidation with the ETag "
         "(304). nginx serves the very same gzip bytes as a static file (sendfile, its own "
         "ETag), in the same run and on the same cores; the ratios compare each server with "
-        "it. The application server is gunicorn started as `make run` does "
-        "(config/gunicorn.conf.py); Granian, when installed, runs the same WSGI application "
-        "for comparison."
+        "it. The application server is Granian started as `make run` does "
+        "(config/server.py); gunicorn (gthread, the same workers and threads), when installed, "
+        "runs the same WSGI application for comparison."
     ),
     finalize=_mapserve_targets,
 )
@@ -327,7 +329,7 @@ def run_mapserve(size: int, workdir: Path, ctx: Context) -> list[Row]:
     db, var_dir, _generated = prepared(ctx, size)
     env = {"STATIC_ROOT": str(workdir / "static"), "STATIC_MANIFEST": "false"}
     with ExitStack() as stack:
-        base_url = stack.enter_context(gunicorn(db, var_dir, workdir / "gunicorn.log", **env))
+        base_url = stack.enter_context(app_server(db, var_dir, workdir / "server.log", **env))
         first, body = _check(base_url + DATA_PATH, {"Accept-Encoding": "gzip"}, 200)
         etag = first.headers["ETag"]
         blob = workdir / "donnees.bin.gz"
@@ -338,13 +340,13 @@ def run_mapserve(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 nginx_url,
                 httpx.get(nginx_url + DATA_PATH, timeout=60).headers["ETag"],
             ),
-            "gunicorn (make run)": (base_url, etag),
+            MAKE_RUN_SERVER: (base_url, etag),
         }
-        if (BIN_DIR / "granian").exists():
-            granian_url = stack.enter_context(granian(db, var_dir, workdir / "granian.log", **env))
-            servers["granian (candidate)"] = (granian_url, etag)
+        if (BIN_DIR / "gunicorn").exists():
+            other = stack.enter_context(gunicorn(db, var_dir, workdir / "gunicorn.log", **env))
+            servers["gunicorn (comparison)"] = (other, etag)
         else:
-            ctx.note("Granian is not installed: its comparison row is missing.")
+            ctx.note("gunicorn is not installed: its comparison row is missing.")
         measured = _measure(servers, ctx)
     reference = measured["nginx (static file)"]
     return [
@@ -472,7 +474,7 @@ def _browser_targets(rows: list[Row], ctx: Context) -> list[Row]:
     title="The map in the browser",
     description=(
         "Headless Debian Chromium (Playwright, 1280×900, every non-local request refused: "
-        "no tiles) opens `/` served by gunicorn as `make run` starts it, after the data "
+        "no tiles) opens `/` served by Granian as `make run` starts it, after the data "
         f"file was built. Median of {BROWSER_RUNS} visits with an empty cache, times from "
         "the navigation: the list's first card painted (it comes with the HTML; Element "
         "Timing) and the markers drawn on the map's canvas; in between, the worker "
@@ -488,9 +490,9 @@ def run_mapbrowser(size: int, workdir: Path, ctx: Context) -> list[Row]:
 
     db, var_dir, _generated = prepared(ctx, size)
     env = {"STATIC_ROOT": str(ctx.static_root())}
-    with gunicorn(db, var_dir, workdir / "gunicorn.log", **env) as base_url:
+    with app_server(db, var_dir, workdir / "server.log", **env) as base_url:
         httpx.get(base_url + DATA_PATH, timeout=600)  # built once per data version
-        # Every gunicorn worker loads its code at its first request (seconds): concurrent
+        # Every worker loads its code at its first request (seconds): concurrent
         # requests, so that no visit measured is a worker's first.
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(lambda _n: httpx.get(base_url + "/", timeout=120), range(24)))

@@ -15,7 +15,6 @@ import concurrent.futures
 import contextlib
 import os
 import re
-import subprocess
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -28,9 +27,6 @@ from urllib.parse import urlencode
 import httpx
 
 from bench.common import (
-    BIN_DIR,
-    PYTHON,
-    REPO_DIR,
     Context,
     Database,
     django_env,
@@ -39,6 +35,7 @@ from bench.common import (
     run_worker,
 )
 from bench.registry import Row, register
+from config import server
 
 # Public pages the readers cycle through; add the new public pages here as they appear.
 READ_PATHS = ("/", "/healthz")
@@ -336,42 +333,12 @@ async def run_load(
 
 # --- Server -----------------------------------------------------------------------------------
 @contextmanager
-def gunicorn(db: Database, var_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
-    """The server exactly as `make serve` starts it, on a free loopback port."""
-    port = free_port()
-    gunicorn_bin = BIN_DIR / "gunicorn"
-    command = [str(gunicorn_bin)] if gunicorn_bin.exists() else [PYTHON, "-m", "gunicorn"]
-    command += ["-c", "config/gunicorn.conf.py", "config.wsgi:application"]
-    environment = django_env(db, var_dir, PEPITES_BIND=f"127.0.0.1:{port}", **env)
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            command, cwd=REPO_DIR, env=environment, stdout=log_file, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_ready(base_url, process, log_path)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_ready(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{log_path.read_text()}")
+def app_server(db: Database, var_dir: Path, log_path: Path, **env: str) -> Iterator[str]:
+    """The server exactly as `make serve` starts it (config/server.py), on a free loopback
+    port."""
+    environment = django_env(db, var_dir, PEPITES_BIND=f"127.0.0.1:{free_port()}", **env)
+    with server.running(environment, log_path) as base_url:
+        yield base_url
 
 
 def server_errors(log_path: Path) -> Counter:
@@ -384,8 +351,6 @@ def server_errors(log_path: Path) -> Counter:
             following = lines[index + 2] if index + 2 < len(lines) else ""
             if not following.startswith("The above exception"):  # the final exception only
                 found[f"{match.group(1)}: {match.group(2)[:120]}"] += 1
-        elif "WORKER TIMEOUT" in line:
-            found["gunicorn: WORKER TIMEOUT"] += 1
     return found
 
 
@@ -432,14 +397,14 @@ def _one_load(
 ) -> list[Row]:
     opts = ctx.options
     label = f"{db.vendor}-{mode.lower().replace(' ', '-')}"
-    log_path = workdir / f"gunicorn-{label}.log"
+    log_path = workdir / f"server-{label}.log"
     if opts.collect_static:
         env = {"STATIC_ROOT": str(ctx.static_root())}
     else:
         env = {"STATIC_ROOT": str(workdir / "static"), "STATIC_MANIFEST": "false"}
     if db.vendor == "sqlite":
         env["SQLITE_TRANSACTION_MODE"] = mode
-    with gunicorn(db, var_dir, log_path, **env) as base_url:
+    with app_server(db, var_dir, log_path, **env) as base_url:
         ctx.log(
             f"{label}: {len(pks)} writers and {opts.readers} readers for {opts.duration:g} s "
             f"against {base_url}"
@@ -519,7 +484,7 @@ def _ratios(rows: list[Row], ctx: Context) -> list[Row]:
     "stress",
     title="Concurrent writers and readers against the real server",
     description=(
-        "gunicorn started as `make serve` does (config/gunicorn.conf.py) on a copy of a "
+        "Granian started as `make serve` does (config/server.py) on a copy of a "
         "database with the reference data, `generate_initiatives` content and a staff "
         "superuser. Readers GET the public pages in a closed loop; each writer logs into the "
         "admin and saves its own initiative through the change form (every field parsed from "
@@ -541,7 +506,7 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
     threads = os.environ.get("PEPITES_THREADS", "8")
     ctx.note(
         f"{opts.duration:g} s per run, {opts.writers} writers, {opts.readers} readers; "
-        f"gunicorn {workers} workers × {threads} threads (gthread); client timeout "
+        f"Granian (WSGI) {workers} workers × {threads} threads; client timeout "
         f"{opts.timeout:g} s."
     )
     for vendor in ctx.vendors():

@@ -273,6 +273,10 @@ GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
 # MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).
 MAPDATA_DIR = Path(os.environ.get("MAPDATA_DIR", VAR_DIR / "mapdata"))
 MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
+# When this process's last build took longer than MAPDATA_BACKGROUND_BUILD_MS, a change is
+# built in a background thread while the previous version keeps being served (a visitor
+# never waits for a rebuild of a large map); quicker builds are done in the request.
+MAPDATA_BACKGROUND_BUILD_MS = env_int("MAPDATA_BACKGROUND_BUILD_MS", 500)
 # Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
 MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # Public proposals: at most PROPOSALS_PER_HOUR per address (IP) and per e-mail address,

@@ -1,8 +1,8 @@
 """Smoke test of `make bench`: the benchmarks run end to end at a tiny size.
 
 A correctness test, not a performance one: it checks the shape of the result rows and that
-the stress run against a real gunicorn has no failed request; the figures themselves are
-never asserted (targets live in the benchmarks).
+the stress run against the real application server has no failed request; the figures
+themselves are never asserted (targets live in the benchmarks).
 """
 
 import pytest

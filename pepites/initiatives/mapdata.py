@@ -27,7 +27,10 @@ bytes of nearby values repeat, so they compress far better. Columns:
                header.commune_departements[index] (an index in header.departements, whose
                région is in header.regions), its city header.commune_parents[code] for
                the arrondissements municipaux
-    flags      uint8, bit 0 in a QPV, bit 1 near a QPV, bit 2 approximate position
+    flags      uint8, bit 0 in a QPV, bit 1 near a QPV (and in none), bit 2 approximate
+               position, bit 3 declared as serving named QPV ("pour les quartiers"),
+               bit 4 placed and outside every QPV ("hors QPV"; neither 0, 1 nor 4: not
+               placed yet). Format 2 added bits 3 and 4.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+import logging
 import os
 import struct
 import threading
@@ -49,25 +53,33 @@ from pathlib import Path
 
 import brotli
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import Max
 
 from pepites.core.db import read_snapshot
-from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeQpv,
+    InitiativeStatus,
+    QpvPlacement,
+    QpvRelation,
+    Theme,
+)
 from pepites.initiatives.selectors import LIST_ORDER, published_initiatives
 from pepites.network.models import Centre
 
-FORMAT = 1
+FORMAT = 2  # also in worker.js; part of the data version, so a new format rebuilds
 MAGIC = b"PMD1"
 SCALE = 100_000  # 1e-5 degree, about a metre: the precision of the stored points
 NO_POSITION = -(2**31)
-FLAG_IN_QPV, FLAG_NEAR_QPV, FLAG_APPROXIMATE = 1, 2, 4
+FLAG_IN_QPV, FLAG_NEAR_QPV, FLAG_APPROXIMATE, FLAG_FOR_QPV, FLAG_OUTSIDE_QPV = 1, 2, 4, 8, 16
 MAX_THEMES = 16  # the theme mask is 16 bits
 KEEP_VERSIONS = 3
 DEPARTEMENT_CENTRES_FILE = (
     Path(__file__).resolve().parent.parent / "territories" / "data" / "departement_centres.csv"
 )
 ENCODINGS = ("br", "gzip", "identity")
+logger = logging.getLogger(__name__)
 SUFFIXES = {"br": ".br", "gzip": ".gz", "identity": ""}
 
 
@@ -122,9 +134,12 @@ def encode(
     departement_regions: dict[str, str],
     commune_parents: dict[str, str],
     departement_centres: dict[str, tuple[float, float]],
+    serving_ids: Iterable[int] = (),
 ) -> Built:
     """Encode the rows (pk, lat, lon, principal theme pk, commune code, département code,
-    centre pk, qpv_relation), already in the list's order, into the blob's bytes."""
+    centre pk, qpv_relation), already in the list's order, into the blob's bytes.
+    `serving_ids`: the initiatives declared as serving named QPV."""
+    serving = set(serving_ids)
     theme_index = {pk: i for i, (pk, _slug) in enumerate(themes[:MAX_THEMES])}
     centre_index = {pk: i + 1 for i, (pk, _slug) in enumerate(centres)}
     masks: dict[int, int] = {}
@@ -174,6 +189,10 @@ def encode(
             flag |= FLAG_IN_QPV
         elif qpv == QpvPlacement.NEAR:
             flag |= FLAG_NEAR_QPV
+        elif qpv == QpvPlacement.OUTSIDE:
+            flag |= FLAG_OUTSIDE_QPV
+        if pk in serving:
+            flag |= FLAG_FOR_QPV
         principal.append(theme_index.get(theme_pk, 255))
         mask.append(masks.get(pk, 0))
         centre.append(centre_index.get(centre_pk, 0))
@@ -247,8 +266,9 @@ def data_signature() -> str:
     """A short hash that changes whenever anything the blob holds may have changed.
 
     Indexed aggregates rather than a change log: the count and the highest key (creations,
-    deletions), the latest modification (every save), the latest QPV placement (written
-    without touching the modification date), and the themes and centres themselves.
+    deletions), the latest modification (every save, and the statement of the QPV served,
+    which set_served_qpvs dates), the latest QPV placement (written without touching the
+    modification date), and the themes and centres themselves.
     """
     # One aggregate a query: SQLite answers a lone MAX from its index, not several.
     initiatives = Initiative.objects.order_by()
@@ -286,6 +306,13 @@ def build(*, version: str | None = None) -> Built:
         theme_links = Initiative.themes.through.objects.filter(
             initiative__status=InitiativeStatus.PUBLISHED
         ).values_list("initiative_id", "theme_id")
+        serving_ids = (
+            InitiativeQpv.objects.filter(
+                relation=QpvRelation.FOR, initiative__status=InitiativeStatus.PUBLISHED
+            )
+            .values_list("initiative_id", flat=True)
+            .distinct()
+        )
         themes = list(Theme.objects.order_by("position", "pk").values_list("pk", "slug"))
         centres = list(Centre.objects.order_by("slug").values_list("pk", "slug"))
         departement_regions = dict(Departement.objects.values_list("code", "region_id"))
@@ -302,6 +329,7 @@ def build(*, version: str | None = None) -> Built:
             departement_regions=departement_regions,
             commune_parents=commune_parents,
             departement_centres=_departement_centres(),
+            serving_ids=serving_ids,
         )
 
 
@@ -381,8 +409,10 @@ def ensure_built(*, version: str, folder: Path | None = None) -> MapData:
         try:
             if data.exists():
                 return data
-            built = build(version=version)
-            return store(built, folder=folder)
+            started = time.monotonic()
+            stored = store(build(version=version), folder=folder)
+            _Current.build_seconds = time.monotonic() - started
+            return stored
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -397,6 +427,8 @@ class _Current:
     version: str | None = None
     checked: float = float("-inf")
     data: MapData | None = None
+    build_seconds: float = 0.0  # how long this process's last build took
+    background: threading.Thread | None = None  # the build running in the background
 
 
 def _fresh() -> bool:
@@ -427,10 +459,20 @@ def current_version(*, outside_request: bool = False) -> str:
 
 
 def current_mapdata(*, outside_request: bool = False) -> MapData:
-    """The built files of the current data version (built now if they are missing)."""
+    """The built files of the current data version, built now if they are missing, unless
+    the last build was slow: then the previous version is served while a background thread
+    builds the new one (a large map is rebuilt without a visitor waiting for it)."""
     version = current_version(outside_request=outside_request)
     data = _Current.data
     if data is not None and data.version == version:
+        return data
+    wanted = MapData(version=version, folder=Path(settings.MAPDATA_DIR))
+    if wanted.exists():
+        _Current.data = wanted
+        return wanted
+    slow = _Current.build_seconds * 1000 > settings.MAPDATA_BACKGROUND_BUILD_MS
+    if slow and data is not None and data.exists():
+        _build_in_background(version)
         return data
     if outside_request:
         close_old_connections()
@@ -441,6 +483,34 @@ def current_mapdata(*, outside_request: bool = False) -> MapData:
             close_old_connections()
     _Current.data = data
     return data
+
+
+def _build_in_background(version: str) -> None:
+    with _Current.lock:
+        if _Current.background is not None and _Current.background.is_alive():
+            return  # one build at a time; the next request starts the following one
+        thread = threading.Thread(
+            target=_background_build, args=(version,), name="mapdata-build", daemon=True
+        )
+        _Current.background = thread
+        thread.start()
+
+
+def _background_build(version: str) -> None:
+    try:
+        ensure_built(version=version)
+    except Exception:
+        # The previous version is still served; the next request tries again.
+        logger.exception("Construction des données de la carte (version %s)", version)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_background_build(timeout: float | None = None) -> None:
+    """Block until this process's background build, if any, is over (tests, commands)."""
+    thread = _Current.background
+    if thread is not None:
+        thread.join(timeout)
 
 
 def data_changed() -> None:
@@ -456,5 +526,7 @@ def _forget() -> None:
 
 def forget_current() -> None:
     """Drop this process's memory of the version and files (tests, a new MAPDATA_DIR)."""
+    wait_for_background_build()
     with _Current.lock:
         _Current.version, _Current.data, _Current.checked = None, None, float("-inf")
+        _Current.build_seconds, _Current.background = 0.0, None

@@ -1,5 +1,5 @@
-"""A real server for the tests that need one (Schemathesis): gunicorn started as
-`make serve` does (config/gunicorn.conf.py), on a throwaway SQLite database holding a
+"""A real server for the tests that need one (Schemathesis): the application server started
+as `make serve` does (config/server.py), on a throwaway SQLite database holding a
 sample of the reference data, sample QPV and the demonstration initiatives.
 
     python -m tests.api.live_server   # the data step, run in the throwaway environment
@@ -10,17 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from bench.common import free_port
+from config import server
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-BIN_DIR = Path(sys.executable).parent
 
 
 def environment(folder: Path, port: int) -> dict[str, str]:
@@ -110,36 +107,8 @@ def live_server(folder: Path) -> Iterator[str]:
     )
     if prepared.returncode:
         raise RuntimeError(f"data preparation failed:\n{prepared.stdout}\n{prepared.stderr}")
-    gunicorn = BIN_DIR / "gunicorn"
-    command = [str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"]
-    command += ["-c", "config/gunicorn.conf.py", "config.wsgi:application"]
-    log_path = folder / "gunicorn.log"
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with server.running(env, folder / "server.log") as base_url:
+        yield base_url
 
 
 if __name__ == "__main__":

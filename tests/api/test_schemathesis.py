@@ -1,6 +1,7 @@
 """The API against its own OpenAPI schema, fuzzed by Schemathesis on a real server
-(gunicorn, throwaway SQLite database): no 5xx, and every answer matches the schema
-(status codes, content types, bodies). Bounded to stay within about a minute."""
+(Granian as `make serve` starts it, throwaway SQLite database): no 5xx, and every answer
+matches the schema (status codes, content types, bodies). Bounded to stay within about a
+minute."""
 
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_the_api_conforms_to_its_schema(tmp_path: Path):
             timeout=240,
             check=False,
         )
-        server_log = (tmp_path / "gunicorn.log").read_text()
+        server_log = (tmp_path / "server.log").read_text()
     (tmp_path / "schemathesis.txt").write_text(result.stdout + result.stderr)
     assert result.returncode == 0, (
         result.stdout[-8000:] + result.stderr[-3000:] + server_log[-3000:]

@@ -213,3 +213,44 @@ def test_the_map_page_points_at_the_current_version(client, sample_initiatives):
     version = mapdata.current_version()
     assert config["dataUrl"] == f"{reverse('map_data')}?v={version}"
     assert config["pageIds"] == [i.pk for i in response.context["page"].object_list]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_map_is_rebuilt_in_the_background_while_the_previous_version_is_served(
+    client, sample_initiatives, settings
+):
+    from django.utils import timezone
+
+    from pepites.initiatives.models import Initiative
+
+    first, _ = fetch(client, HTTP_ACCEPT_ENCODING="gzip")
+    settings.MAPDATA_BACKGROUND_BUILD_MS = 0  # the build just done counts as slow
+    settings.MAPDATA_VERSION_SECONDS = 0
+    Initiative.objects.filter(pk=sample_initiatives["draft"].pk).update(
+        status="publiee", updated_at=timezone.now()
+    )
+    # The previous version answers at once; the new one is being built meanwhile.
+    during, _ = fetch(client, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert during.status_code == 304
+    mapdata.wait_for_background_build(timeout=60)
+    after, body = fetch(client, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+    assert sample_initiatives["draft"].pk in mapdata.decode(gzip.decompress(body))["columns"]["id"]
+
+
+@pytest.mark.django_db
+def test_a_quick_map_is_rebuilt_in_the_request(client, sample_initiatives, settings):
+    from django.utils import timezone
+
+    from pepites.initiatives.models import Initiative
+
+    first, _ = fetch(client, HTTP_ACCEPT_ENCODING="gzip")
+    settings.MAPDATA_BACKGROUND_BUILD_MS = 60_000
+    settings.MAPDATA_VERSION_SECONDS = 0
+    Initiative.objects.filter(pk=sample_initiatives["draft"].pk).update(
+        status="publiee", updated_at=timezone.now()
+    )
+    second, _ = fetch(client, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert mapdata._Current.background is None

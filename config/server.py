@@ -1,0 +1,110 @@
+"""The application server, as `make run` and `make serve` start it: Granian serving the WSGI
+application (config.wsgi), several worker processes with a pool of threads each.
+
+    python -m config.server        # reads PEPITES_BIND, WEB_CONCURRENCY, PEPITES_THREADS…
+
+Why Granian rather than gunicorn: its HTTP layer is in Rust, so a request the application
+answers in microseconds (the map data's 304 revalidation, served before Django) costs a
+fraction of what a Python HTTP server adds (`mapserve` in docs/benchmarks.md). The
+benchmarks and the tests that need a real server start it through `running()`, so they
+measure exactly what `make run` serves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+APPLICATION = "config.wsgi:application"
+
+
+def _granian() -> list[str]:
+    beside = Path(sys.executable).parent / "granian"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("granian")
+    return [found] if found else [sys.executable, "-m", "granian"]
+
+
+def command(env: Mapping[str, str] | None = None) -> list[str]:
+    """The server's command line, from the environment's variables (see .env.example)."""
+    env = os.environ if env is None else env
+    host, _, port = env.get("PEPITES_BIND", "127.0.0.1:8000").rpartition(":")
+    argv = [
+        *_granian(),
+        "--interface",
+        "wsgi",
+        "--host",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--workers",
+        env.get("WEB_CONCURRENCY", "3"),
+        # Threads per worker: a request waiting on SQLite's busy timeout holds one.
+        "--blocking-threads",
+        env.get("PEPITES_THREADS", "8"),
+        "--backlog",
+        "2048",
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
+        "30",
+        "--no-ws",
+    ]
+    if env.get("PEPITES_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"}:
+        argv.append("--access-log")
+    return [*argv, APPLICATION]
+
+
+@contextmanager
+def running(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> Iterator[str]:
+    """Start the server with `env` (which must set PEPITES_BIND), wait until /healthz
+    answers 200, yield its base URL, stop it."""
+    base_url = "http://" + env["PEPITES_BIND"]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command(env), cwd=REPO_DIR, env=dict(env), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"the server exited ({process.returncode}):\n{log_path.read_text()}"
+                    )
+                try:
+                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the server did not answer /healthz within {timeout:.0f} s:\n"
+                        f"{log_path.read_text()}"
+                    )
+                time.sleep(0.2)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def main() -> None:
+    argv = command()
+    os.execv(argv[0], argv)
+
+
+if __name__ == "__main__":
+    main()
