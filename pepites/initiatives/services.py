@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -103,6 +103,25 @@ def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+SLUG_ATTEMPTS = 5
+
+
+def _insert_with_free_slug(initiative: Initiative) -> None:
+    """Insert a new initiative under the slug chosen for it, or the next free one when
+    another initiative of the same title was inserted meanwhile (on PostgreSQL two
+    transactions can choose the same slug; SQLite's immediate transactions cannot)."""
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                initiative.save()
+            return
+        except IntegrityError:
+            taken = Initiative.objects.filter(slug=initiative.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS - 1:
+                raise
+            initiative.slug = unique_slug(title=initiative.title)
 
 
 def _resolve_commune(code: str) -> Commune:
@@ -238,6 +257,7 @@ def save_initiative(
     created = initiative.pk is None
     for name in RICH_TEXT_FIELDS:
         setattr(initiative, name, clean_markdown(getattr(initiative, name)))
+    chosen_slug = initiative.pk is None and not initiative.slug
     if initiative.pk is None:
         initiative.slug = initiative.slug or unique_slug(title=initiative.title)
     elif expected_version is None:
@@ -249,7 +269,10 @@ def save_initiative(
         initiative.version = claim_version(
             initiative_pk=initiative.pk, expected_version=expected_version
         )
-    initiative.save()
+    if chosen_slug:
+        _insert_with_free_slug(initiative)
+    else:
+        initiative.save()
     if record:
         record_version(initiative, created=created, user=history_user, reason=history_reason)
     # Every save re-places the point against the QPV (created, moved, or saved from an

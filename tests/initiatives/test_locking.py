@@ -180,3 +180,47 @@ def test_save_waits_for_an_open_transaction_then_conflicts(reference_data):
     assert (outcomes["loser"].expected_version, outcomes["loser"].current_version) == (1, 2)
     stored = Initiative.objects.get(pk=initiative.pk)
     assert (stored.version, stored.summary) == (2, "Gagnant")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_identical_titles_created_at_the_same_time_get_distinct_slugs(reference_data):
+    """The second creation chooses its slug while the first one's row is not yet committed:
+    on PostgreSQL its insert then meets the unique index (and retries with the next slug);
+    on SQLite it waits for the first transaction before choosing."""
+    inserted, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = new_initiative(title="Même titre")
+                inserted.set()
+                release.wait(THREAD_TIMEOUT)
+        except Exception as exc:  # reported by the assertions below
+            results["first"] = exc
+        finally:
+            inserted.set()
+            connection.close()
+
+    def second() -> None:
+        inserted.wait(THREAD_TIMEOUT)
+        try:
+            results["second"] = new_initiative(title="Même titre")
+        except Exception as exc:
+            results["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)  # the second one is now waiting on the first one's transaction
+    release.set()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    assert isinstance(results["first"], Initiative), results["first"]
+    assert isinstance(results["second"], Initiative), results["second"]
+    assert sorted(Initiative.objects.values_list("slug", flat=True)) == [
+        "meme-titre",
+        "meme-titre-2",
+    ]
