@@ -33,6 +33,13 @@ from pepites.territories.selectors import current_qpvs, qpv_communes, search_com
 router = Router()
 
 
+def _by_slug(queryset, slug: str, not_found: str):
+    found = queryset.filter(slug=slug).first()
+    if found is None:
+        raise Http404(not_found)
+    return found
+
+
 # --- Themes -------------------------------------------------------------------------------
 
 
@@ -59,10 +66,7 @@ def themes(request: HttpRequest):
     summary="Une thématique",
 )
 def theme(request: HttpRequest, slug: str):
-    found = list_themes().filter(slug=slug).first()
-    if found is None:
-        raise Http404(_("Cette thématique n'existe pas."))
-    return theme_out(found)
+    return theme_out(_by_slug(list_themes(), slug, _("Cette thématique n'existe pas.")))
 
 
 # --- Centres ------------------------------------------------------------------------------
@@ -99,10 +103,7 @@ def centres(request: HttpRequest):
     summary="Un centre de ressources",
 )
 def centre(request: HttpRequest, slug: str):
-    found = list_centres().filter(slug=slug).first()
-    if found is None:
-        raise Http404(_("Ce centre n'existe pas."))
-    return centre_out(found)
+    return centre_out(_by_slug(list_centres(), slug, _("Ce centre n'existe pas.")))
 
 
 # --- Territories --------------------------------------------------------------------------
