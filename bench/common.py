@@ -152,10 +152,18 @@ def django_env(db: Database, var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_worker(task: str, args: dict, env: dict[str, str], *, timeout: float = 3600) -> dict:
-    """Run `bench.worker` in a subprocess and return the JSON result it prints."""
+def run_worker(
+    task: str,
+    args: dict,
+    env: dict[str, str],
+    *,
+    timeout: float = 3600,
+    module: str = "bench.worker",
+) -> dict:
+    """Run a task of a worker module (`bench.worker` or a benchmark's own) in a subprocess
+    and return the JSON result it prints."""
     process = subprocess.run(
-        [PYTHON, "-m", "bench.worker", task, json.dumps(args)],
+        [PYTHON, "-m", module, task, json.dumps(args)],
         cwd=REPO_DIR,
         env=env,
         capture_output=True,
@@ -170,7 +178,7 @@ def run_worker(task: str, args: dict, env: dict[str, str], *, timeout: float = 3
     ]
     if process.returncode != 0 or not results:
         raise RuntimeError(
-            f"bench.worker {task} failed (exit {process.returncode}):\n"
+            f"{module} {task} failed (exit {process.returncode}):\n"
             f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
         )
     return json.loads(results[-1])

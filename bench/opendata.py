@@ -3,14 +3,11 @@ memory (each step in a process of its own, its ru_maxrss)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
-from bench.common import PYTHON, REPO_DIR, Context, django_env, run_worker
+from bench.common import Context, django_env, run_worker
 from bench.registry import Row, register
-from bench.worker import RESULT_MARKER
 
 IMPORT_ROWS = 10_000
 EXPORT_ROWS = 100_000
@@ -26,27 +23,8 @@ def _size(target: int):
     return lambda options: target if max(options.sizes) >= target else max(options.sizes)
 
 
-def _worker(task: str, args: dict, env: dict[str, str], *, timeout: float = 7200) -> dict:
-    process = subprocess.run(
-        [PYTHON, "-m", "bench.opendata_worker", task, json.dumps(args)],
-        cwd=REPO_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    results = [
-        line[len(RESULT_MARKER) :]
-        for line in process.stdout.splitlines()
-        if line.startswith(RESULT_MARKER)
-    ]
-    if process.returncode != 0 or not results:
-        raise RuntimeError(
-            f"bench.opendata_worker {task} failed (exit {process.returncode}):\n"
-            f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
-        )
-    return json.loads(results[-1])
+def _worker(task: str, args: dict, env: dict[str, str]) -> dict:
+    return run_worker(task, args, env, timeout=7200, module="bench.opendata_worker")
 
 
 @register(

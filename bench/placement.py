@@ -19,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import PYTHON, REPO_DIR, Context, django_env
+from bench.common import REPO_DIR, Context, django_env, run_worker
 from bench.registry import Row, register
-from bench.worker import RESULT_MARKER
 
 OUTLINES = 1_600
 CENTRES_FILE = REPO_DIR / "pepites" / "territories" / "data" / "departement_centres.csv"
@@ -256,25 +255,4 @@ def run_database(size: int, workdir: Path, ctx: Context) -> list[Row]:
 
 
 def _run_task(task: str, args: dict, env: dict[str, str]) -> dict:
-    import subprocess
-
-    process = subprocess.run(
-        [PYTHON, "-m", "bench.placement_worker", task, json.dumps(args)],
-        cwd=REPO_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        check=False,
-    )
-    results = [
-        line[len(RESULT_MARKER) :]
-        for line in process.stdout.splitlines()
-        if line.startswith(RESULT_MARKER)
-    ]
-    if process.returncode != 0 or not results:
-        raise RuntimeError(
-            f"bench.placement_worker {task} failed (exit {process.returncode}):\n"
-            f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
-        )
-    return json.loads(results[-1])
+    return run_worker(task, args, env, module="bench.placement_worker")

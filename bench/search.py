@@ -5,13 +5,10 @@ python -m bench --only search [--postgres URL]
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from bench.common import PYTHON, REPO_DIR, Context, django_env, percentile
+from bench.common import Context, django_env, percentile, run_worker
 from bench.registry import Row, register
-from bench.worker import RESULT_MARKER
 
 TARGET_SIZE = 100_000
 TARGET_P95_MS = 20.0
@@ -35,26 +32,7 @@ QUERIES = [
 
 
 def _run_task(args: dict, env: dict[str, str]) -> dict:
-    process = subprocess.run(
-        [PYTHON, "-m", "bench.search_worker", "measure", json.dumps(args)],
-        cwd=REPO_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        check=False,
-    )
-    results = [
-        line[len(RESULT_MARKER) :]
-        for line in process.stdout.splitlines()
-        if line.startswith(RESULT_MARKER)
-    ]
-    if process.returncode != 0 or not results:
-        raise RuntimeError(
-            f"bench.search_worker failed (exit {process.returncode}):\n"
-            f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
-        )
-    return json.loads(results[-1])
+    return run_worker("measure", args, env, module="bench.search_worker")
 
 
 def _ms(values: list[float], fraction: float) -> float:
