@@ -32,6 +32,7 @@ import httpx
 from bench.common import BIN_DIR, REPO_DIR, Context, Database, django_env, free_port, run_worker
 from bench.registry import Row, register
 from bench.stress import app_server
+from config import server
 
 TARGET_SIZE = 100_000
 MAX_GZIP_BYTES = 16
@@ -190,8 +191,7 @@ http {{
         _wait_for(base_url + DATA_PATH, process)
         yield base_url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        server.stop(process)
         shutil.rmtree(public, ignore_errors=True)
 
 
@@ -226,12 +226,7 @@ def gunicorn(db: Database, var_dir: Path, log_path: Path, **env: str) -> Iterato
             _wait_for(base_url + "/healthz", process)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            server.stop(process)
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:
