@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,7 +63,28 @@ class InitiativeFilters(Schema):
     departement: CleanStr = Field("", max_length=3, description="Code de département.")
     commune: CleanStr = Field("", max_length=100, description="Nom, code postal ou code INSEE.")
     centre: CleanStr = Field("", max_length=80, description="Slug du centre.")
-    qpv: bool = Field(False, description="Seulement les initiatives situées dans un QPV.")
+    quartier: CleanStr = Field(
+        "",
+        max_length=200,
+        description=(
+            "Un quartier prioritaire de la liste en vigueur : son code (ex. QN09301M) ou son "
+            "nom (unique, au besoin dans la région ou le département donnés). Les initiatives "
+            "dedans, à proximité ou déclarées pour ses habitants ; avec `relation`, celles-là "
+            "seulement."
+        ),
+    )
+    relation: Literal["", "dans", "proximite", "pour", "hors"] = Field(
+        "",
+        description=(
+            "Situation par rapport aux QPV : `dans` un QPV, à `proximite` (moins de 300 m par "
+            "défaut), `pour` les habitants de QPV nommés par le contributeur, `hors` QPV. "
+            "Avec `quartier` : par rapport à ce quartier (`hors` ne donne alors rien)."
+        ),
+    )
+    qpv: bool = Field(
+        False,
+        description="Seulement les initiatives situées dans un QPV (ancienne forme de relation=dans).",
+    )
     pres: CleanStr = Field(
         "", max_length=40, description="« latitude,longitude » : les plus proches d'abord."
     )
@@ -71,7 +93,7 @@ class InitiativeFilters(Schema):
 def map_filters(filters: InitiativeFilters) -> dict:
     """Keyword arguments of filter_published_initiatives, checked by the map's own form."""
     data = QueryDict(mutable=True)
-    for name in ("q", "region", "departement", "commune", "centre", "pres"):
+    for name in ("q", "region", "departement", "commune", "centre", "quartier", "relation", "pres"):
         if getattr(filters, name):
             data[name] = getattr(filters, name)
     data.setlist("thematique", [t for t in filters.thematique if t])

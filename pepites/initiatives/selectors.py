@@ -17,6 +17,7 @@ from django.db.models import (
 
 from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
 from pepites.territories.models import Commune
+from pepites.territories.selectors import filter_initiatives_by_qpv
 
 
 def published_initiatives() -> QuerySet[Initiative]:
@@ -134,14 +135,19 @@ def filter_published_initiatives(
     commune: str | Iterable[str] = (),
     centre: str = "",
     in_qpv: bool = False,
+    qpv_code: str = "",
+    qpv_relation: str = "",
     query: str = "",
     near: Near | None = None,
 ) -> InitiativeResults:
     """The published initiatives matching every filter given (several themes: any of them).
 
-    `commune`: INSEE codes; a city with arrondissements municipaux includes them. `query`:
-    words, ranked by the search module (the order of the results unless `near` is given).
-    `near`: nearest first. Otherwise newest first (LIST_ORDER).
+    `commune`: INSEE codes; a city with arrondissements municipaux includes them.
+    `qpv_code`, `qpv_relation`: a QPV and/or a relation to the QPV ("dans", "proximite",
+    "pour", "hors"), as pepites.territories.selectors.filter_initiatives_by_qpv reads them;
+    `in_qpv` is the older spelling of `qpv_relation="dans"`. `query`: words, ranked by the
+    search module (the order of the results unless `near` is given). `near`: nearest
+    first. Otherwise newest first (LIST_ORDER).
     """
     queryset = published_initiatives()
     theme_slugs = [slug for slug in themes if slug]
@@ -166,15 +172,17 @@ def filter_published_initiatives(
         queryset = queryset.filter(commune_id__in=communes_and_arrondissements(codes))
     if centre:
         queryset = queryset.filter(centre__slug=centre)
-    if in_qpv:
-        queryset = queryset.filter(qpv_relation=QpvPlacement.IN)
+    if in_qpv and not qpv_relation:
+        qpv_relation = QpvPlacement.IN
+    if qpv_code or qpv_relation:
+        queryset = filter_initiatives_by_qpv(queryset, qpv_code=qpv_code, relation=qpv_relation)
     query = " ".join(query.split())
     if not query:
         return InitiativeResults(
             _distance_order(queryset, near) if near else queryset.order_by(*LIST_ORDER)
         )
     ranked = _search_ids(query)
-    narrowed = theme_slugs or region or departement or codes or centre or in_qpv
+    narrowed = theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
     if not narrowed and not near:
         return InitiativeResults(queryset, ranked_ids=ranked)
     points = {

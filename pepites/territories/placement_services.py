@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.initiatives import mapdata
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -321,7 +322,9 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
     """State that the initiative serves the residents of these QPV ("pour les quartiers").
 
     Replaces the initiative's earlier statement; the codes must be QPV stored in the
-    current list. Raises ValidationError (nothing changed) otherwise.
+    current list. Raises ValidationError (nothing changed) otherwise. A statement that
+    changes dates the initiative ("modifiée le"), which makes a new version of the map's
+    data file; the same statement again writes nothing.
     """
     codes = list(dict.fromkeys(code.strip().upper() for code in qpv_codes if code.strip()))
     known = set(
@@ -334,11 +337,18 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
         raise ValidationError(
             {"qpv": _("Quartier prioritaire inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}}
         )
-    InitiativeQpv.objects.filter(initiative=initiative, relation=QpvRelation.FOR).delete()
+    stored = InitiativeQpv.objects.filter(initiative=initiative, relation=QpvRelation.FOR)
+    if set(stored.values_list("qpv_code", flat=True)) == set(codes):
+        return codes
+    stored.delete()
     InitiativeQpv.objects.bulk_create(
         [
             InitiativeQpv(initiative=initiative, qpv_code=code, relation=QpvRelation.FOR)
             for code in codes
         ]
     )
+    now = timezone.now()
+    Initiative.objects.filter(pk=initiative.pk).update(updated_at=now)
+    initiative.updated_at = now
+    mapdata.data_changed()
     return codes

@@ -1,12 +1,13 @@
 """Reads of the territories domain."""
 
+import functools
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pepites.initiatives.models import (
@@ -16,7 +17,7 @@ from pepites.initiatives.models import (
     QpvPlacement,
     QpvRelation,
 )
-from pepites.territories.models import Commune, Departement, Qpv, Region
+from pepites.territories.models import Commune, Departement, Qpv, QpvCommune, Region
 
 
 def get_commune(*, code: str) -> Commune | None:
@@ -56,13 +57,18 @@ def current_qpvs() -> QuerySet[Qpv]:
     return Qpv.objects.filter(generation=current_qpv_generation() or "")
 
 
+def qpv_label(*, code: str, name: str, communes_label: str = "") -> str:
+    """ "Name — commune(s) (code)": what a list of QPV shows, and what a field accepts back."""
+    return f"{name} — {communes_label} ({code})" if communes_label else f"{name} ({code})"
+
+
 def qpv_choices(*, departement_codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(code, "Name — commune(s) (code)") of the current QPV, for a filter's <select>."""
     queryset = current_qpvs()
     if departement_codes is not None:
         queryset = queryset.filter(departement_id__in=list(departement_codes))
     return [
-        (code, f"{name} — {communes} ({code})" if communes else f"{name} ({code})")
+        (code, qpv_label(code=code, name=name, communes_label=communes))
         for code, name, communes in queryset.order_by("departement_id", "name", "code").values_list(
             "code", "name", "communes_label"
         )
@@ -182,6 +188,169 @@ def initiative_qpv_summary(*, initiative: Initiative) -> InitiativeQpvSummary:
         serves=mentions(QpvRelation.FOR),
         nearest=nearest,
     )
+
+
+# --- QPV: what a visitor types, and the index of the current list -------------------------
+
+_QPV_CODE_TEXT = re.compile(r"^\s*(Q[NP][0-9A-Z]{6})\s*$|\(\s*(Q[NP][0-9A-Z]{6})\s*\)\s*$", re.I)
+
+
+def qpv_code_in_text(text: str) -> str:
+    """The QPV code a text is, or ends with in brackets (what the suggestions give):
+    "qn09301m" or "Quartier du Puits — Saint-Denis (QN09301M)" → "QN09301M"; else ""."""
+    match = _QPV_CODE_TEXT.search(text or "")
+    return (match.group(1) or match.group(2)).upper() if match else ""
+
+
+@dataclass(frozen=True)
+class QpvEntry:
+    """A QPV of the current list, as lists and fields show it."""
+
+    code: str
+    name: str
+    communes_label: str
+    departement_code: str
+    region_code: str
+
+    @property
+    def label(self) -> str:
+        return qpv_label(code=self.code, name=self.name, communes_label=self.communes_label)
+
+
+QPV_ENTRY_FIELDS = ("code", "name", "communes_label", "departement_id", "region_id")
+
+
+def qpv_entries(*, region: str = "", departement: str = "") -> list[QpvEntry]:
+    """The current QPV (of a région, of a département), by département then name: one
+    query over narrow columns, ~1,600 rows at most."""
+    queryset = current_qpvs()
+    if region:
+        queryset = queryset.filter(region_id=region)
+    if departement:
+        queryset = queryset.filter(departement_id=departement)
+    rows = queryset.order_by("departement_id", "name", "code").values_list(*QPV_ENTRY_FIELDS)
+    return [QpvEntry(*row) for row in rows]
+
+
+def find_qpvs(
+    *, text: str, region: str = "", departement: str = "", limit: int | None = 10
+) -> list[QpvEntry]:
+    """Current QPV a visitor means by a code, a label ending with its code, or the
+    beginnings of words of its name, communes or code ("puits st-denis", "qn093"), accents
+    and case ignored. Whole-name matches come first, then by département and name. The
+    territory narrows the words, not a code typed in full."""
+    code = qpv_code_in_text(text)
+    if code:
+        rows = current_qpvs().filter(code=code).values_list(*QPV_ENTRY_FIELDS)
+        return [QpvEntry(*row) for row in rows]
+    words = normalise_place_name(text).split()
+    if not words:
+        return []
+    wanted = " ".join(words)
+    found = []
+    for entry in qpv_entries(region=region, departement=departement):
+        name, haystack = _searchable(entry)
+        if all(f" {word}" in haystack for word in words):
+            found.append((name != wanted, entry))
+    found.sort(key=lambda item: item[0])  # stable: the rest keeps the département order
+    entries = [entry for _partial, entry in found]
+    return entries if limit is None else entries[:limit]
+
+
+@functools.lru_cache(maxsize=4096)
+def _searchable(entry: QpvEntry) -> tuple[str, str]:
+    """(normalised name, " name communes code"): computed once per process and QPV (the
+    suggestions ask at every few keystrokes)."""
+    name = normalise_place_name(entry.name)
+    return name, f" {name} {normalise_place_name(entry.communes_label)} {entry.code.lower()}"
+
+
+def resolve_qpv(
+    *, text: str, region: str = "", departement: str = ""
+) -> tuple[QpvEntry | None, list[QpvEntry]]:
+    """The one current QPV a text designates, or (None, the candidates: none or several).
+    A name given in full wins over the names that only begin with it."""
+    found = find_qpvs(text=text, region=region, departement=departement, limit=6)
+    if len(found) == 1:
+        return found[0], found
+    wanted = normalise_place_name(text)
+    exact = [entry for entry in found if normalise_place_name(entry.name) == wanted]
+    if len(exact) == 1:
+        return exact[0], found
+    return None, found
+
+
+def unknown_qpv_codes(codes: Iterable[str]) -> list[str]:
+    """The codes that are not those of a QPV of the current list, in the order given."""
+    codes = list(codes)
+    known = set(current_qpvs().filter(code__in=codes).values_list("code", flat=True))
+    return [code for code in codes if code not in known]
+
+
+def served_qpv_codes(*, initiative: Initiative) -> list[str]:
+    """The QPV the contributor states the initiative serves ("pour les quartiers")."""
+    return list(
+        initiative.qpv_links.filter(relation=QpvRelation.FOR)
+        .order_by("pk")
+        .values_list("qpv_code", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class QpvIndexRow:
+    """A line of the /quartiers/ index: the QPV, its communes and its published initiatives
+    in, near and for it."""
+
+    entry: QpvEntry
+    departement_name: str
+    communes: list[dict[str, str]]
+    counts: dict[str, int]  # relation → number of published initiatives
+
+
+def qpv_index_entries(*, region: str = "", departement: str = "", text: str = "") -> list[QpvEntry]:
+    """The current QPV the index lists for these filters (words: see find_qpvs)."""
+    text = " ".join(text.split())
+    if text:
+        return find_qpvs(text=text, region=region, departement=departement, limit=None)
+    return qpv_entries(region=region, departement=departement)
+
+
+def qpv_index_rows(*, entries: list[QpvEntry]) -> list[QpvIndexRow]:
+    """The rows of one page of the index, in three queries whatever the page's size."""
+    codes = [entry.code for entry in entries]
+    links: dict[str, list[str]] = {code: [] for code in codes}
+    for code, commune in (
+        QpvCommune.objects.filter(qpv_id__in=codes)
+        .order_by("qpv_id", "position")
+        .values_list("qpv_id", "commune_code")
+    ):
+        links[code].append(commune)
+    commune_codes = {commune for found in links.values() for commune in found}
+    names = dict(Commune.objects.filter(code__in=commune_codes).values_list("code", "name"))
+    departements = dict(
+        Departement.objects.filter(code__in={e.departement_code for e in entries}).values_list(
+            "code", "name"
+        )
+    )
+    counts: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for code, relation, n in (
+        InitiativeQpv.objects.filter(
+            qpv_code__in=codes, initiative__status=InitiativeStatus.PUBLISHED
+        )
+        .order_by()
+        .values_list("qpv_code", "relation")
+        .annotate(n=Count("initiative_id", distinct=True))
+    ):
+        counts[code][relation] = n
+    return [
+        QpvIndexRow(
+            entry=entry,
+            departement_name=departements.get(entry.departement_code, ""),
+            communes=[{"code": c, "name": names.get(c, "")} for c in links[entry.code]],
+            counts=counts[entry.code],
+        )
+        for entry in entries
+    ]
 
 
 # --- Finding communes by what a visitor types ---------------------------------------------

@@ -196,7 +196,7 @@ class PagesSitemap(_SiteUrlSitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["home", "theme_list", "centre_list", "open_data"]
+        return ["home", "theme_list", "centre_list", "qpv_list", "open_data"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("carte/donnees.bin", mapdata_http.mapdata_view, name="map_data"),
     path("carte/fiches", initiatives_views.map_cards, name="map_cards"),
     path("carte/recherche", initiatives_views.map_search, name="map_search"),
+    path("carte/quartiers", territories_views.qpv_suggestions, name="qpv_suggestions"),
     path("recherche/lieu", initiatives_views.place_search, name="place_search"),
     path("initiatives/<slug:slug>/", initiatives_views.initiative_detail, name="initiative_detail"),
     path(
@@ -30,6 +31,7 @@ urlpatterns = [
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
     path("centres/", network_views.centre_list, name="centre_list"),
     path("centres/<slug:slug>/", network_views.centre_detail, name="centre_detail"),
+    path("quartiers/", territories_views.qpv_list, name="qpv_list"),
     path("quartiers/<str:code>/", territories_views.qpv_detail, name="qpv_detail"),
     path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),

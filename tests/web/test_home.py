@@ -146,7 +146,7 @@ def test_the_worker_starts_with_the_filters_of_the_list_rendered(client, sample_
         "region": "",
         "departement": "",
         "centre": "",
-        "qpv": False,
+        "relation": "",
         "near": None,
     }
     response = client.get(reverse("home") + "?thematique=ess&commune=69123&lieu=69008")

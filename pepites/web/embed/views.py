@@ -2,8 +2,8 @@
 
 Framing is allowed for this path only (the rest of the site keeps X-Frame-Options: DENY).
 Any of the map's filters in the address presets the view: a centre, themes, a region, a
-département, a commune, the QPV; they are kept as hidden fields of the map's form, so the
-map page's own script drives the page unchanged.
+département, a commune, a QPV, the relation to the QPV; they are kept as hidden fields of
+the map's form, so the map page's own script drives the page unchanged.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pepites.web.initiatives.explorer import map_page_config, page_query, pagina
 from pepites.web.initiatives.forms import MapFilterForm
 
 # Filters an embedding site sets once; the visitor refines with the others.
-PRESET_FIELDS = ("region", "departement", "commune", "centre", "qpv")
+PRESET_FIELDS = ("region", "departement", "commune", "centre", "quartier", "relation", "qpv")
 
 
 def embed_url(**filters) -> str:

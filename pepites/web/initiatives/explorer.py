@@ -65,6 +65,7 @@ def messages() -> dict[str, str]:
         "geo_waiting": _("Recherche de votre position…"),
         "commune_none": _("Aucune commune ne correspond à « %(text)s »."),
         "communes": _("Commune : %(labels)s"),
+        "quartier": _("Quartier : %(label)s"),
         "cluster": _("%(n)s initiatives : zoomer pour les voir"),
         "link_copied": _("Lien copié."),
         "no_position": _("Cette initiative n'a pas de position sur la carte."),
@@ -81,8 +82,9 @@ def theme_palette(themes: list[Theme]) -> list[dict]:
 
 def worker_filters(filters: dict, *, commune_text: str = "") -> dict | None:
     """The filters as the map's worker takes them (see readFilters in explorer.js), from
-    filter_published_initiatives' arguments; None when words need the search first."""
-    if filters.get("query"):
+    filter_published_initiatives' arguments; None when words or a QPV need the server's
+    answer first (the ids of /carte/recherche)."""
+    if filters.get("query") or filters.get("qpv_code"):
         return None
     near = filters.get("near")
     out = {
@@ -90,7 +92,7 @@ def worker_filters(filters: dict, *, commune_text: str = "") -> dict | None:
         "region": filters.get("region") or "",
         "departement": filters.get("departement") or "",
         "centre": filters.get("centre") or "",
-        "qpv": bool(filters.get("in_qpv")),
+        "relation": filters.get("qpv_relation") or "",
         "near": [near.latitude, near.longitude] if near else None,
     }
     if commune_text:
@@ -117,6 +119,7 @@ def map_page_config(
         "superclusterUrl": static("vendor/supercluster/supercluster.min.js"),
         "cardsUrl": reverse("map_cards"),
         "searchUrl": reverse("map_search"),
+        "qpvSuggestionsUrl": reverse("qpv_suggestions"),
         "placeUrl": reverse("place_search"),
         "themes": theme_palette(themes),
         "pageSize": PAGE_SIZE,

@@ -9,12 +9,18 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pepites.initiatives.models import Theme
+from pepites.initiatives.models import QpvPlacement, Theme
 from pepites.initiatives.places import Place, commune_label, find_place
 from pepites.initiatives.selectors import Near
 from pepites.network.models import Centre
 from pepites.territories.models import Commune, Departement, Region
-from pepites.territories.selectors import search_communes
+from pepites.territories.selectors import (
+    QPV_RELATION_FILTER_CHOICES,
+    QpvEntry,
+    qpv_entries,
+    resolve_qpv,
+    search_communes,
+)
 
 _POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
@@ -54,9 +60,31 @@ class MapFilterForm(forms.Form):
         help_text=gettext_lazy("Nom, code postal ou code INSEE"),
     )
     centre = forms.ChoiceField(label=gettext_lazy("Centre de ressources"), required=False)
-    qpv = forms.BooleanField(
-        label=gettext_lazy("Dans un quartier prioritaire (QPV)"), required=False
+    # After the territory: a name typed is looked for in the région or département chosen.
+    quartier = forms.CharField(
+        label=gettext_lazy("Quartier prioritaire (QPV)"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Nom, commune ou code du quartier, ex. QN09301M"),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "list": "quartiers-suggestions",
+                "aria-describedby": "id_quartier_helptext",
+            }
+        ),
     )
+    relation = forms.ChoiceField(
+        label=gettext_lazy("Situation par rapport aux QPV"),
+        required=False,
+        help_text=gettext_lazy(
+            "« Pour les habitants » : située ailleurs, déclarée au service d'un quartier. "
+            "Avec un quartier choisi : la situation par rapport à ce quartier."
+        ),
+        widget=forms.Select(attrs={"aria-describedby": "id_relation_helptext"}),
+    )
+    # Older links say "qpv=on": read as relation=dans (see __init__), no longer shown.
+    qpv = forms.BooleanField(required=False)
     lieu = forms.CharField(
         label=gettext_lazy("Autour d'un lieu"),
         required=False,
@@ -69,6 +97,10 @@ class MapFilterForm(forms.Form):
 
     def __init__(self, *args, themes=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        older_link = self.is_bound and self.fields["qpv"].to_python(self.data.get("qpv"))
+        if older_link and not self.data.get("relation"):
+            self.data = self.data.copy()
+            self.data["relation"] = QpvPlacement.IN.value
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
         self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
@@ -82,7 +114,12 @@ class MapFilterForm(forms.Form):
         ]
         centres = Centre.objects.order_by("name").values_list("slug", "name")
         self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
+        self.fields["relation"].choices = [
+            ("", _("Toutes les situations")),
+            *QPV_RELATION_FILTER_CHOICES,
+        ]
         self.communes: list[Commune] = []
+        self.chosen_qpv: QpvEntry | None = None
         self.place: Place | None = None
         self.place_message = ""
 
@@ -94,6 +131,29 @@ class MapFilterForm(forms.Form):
                 raise forms.ValidationError(
                     _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
                 )
+        return text
+
+    def clean_quartier(self) -> str:
+        text = " ".join(self.cleaned_data["quartier"].split())
+        if text:
+            entry, found = resolve_qpv(
+                text=text,
+                region=self.cleaned_data.get("region") or "",
+                departement=self.cleaned_data.get("departement") or "",
+            )
+            if entry is None and found:
+                raise forms.ValidationError(
+                    _(
+                        "Plusieurs quartiers prioritaires correspondent à « %(text)s » : "
+                        "choisissez-en un dans la liste ou tapez son code, ex. %(choices)s."
+                    )
+                    % {"text": text, "choices": " ; ".join(e.label for e in found[:3])}
+                )
+            if entry is None:
+                raise forms.ValidationError(
+                    _("Aucun quartier prioritaire ne correspond à « %(text)s ».") % {"text": text}
+                )
+            self.chosen_qpv = entry
         return text
 
     def clean(self) -> dict:
@@ -119,6 +179,15 @@ class MapFilterForm(forms.Form):
 
     def territory_fields(self) -> list:
         return [self[name] for name in ("region", "departement", "commune", "centre")]
+
+    def qpv_suggestions(self) -> list[QpvEntry]:
+        """The datalist of the QPV field: the QPV of the région or département chosen (a
+        hundred or two at most); nationwide, the page's script suggests them as one types."""
+        data = getattr(self, "cleaned_data", {})
+        region, departement = data.get("region") or "", data.get("departement") or ""
+        if not (region or departement):
+            return []
+        return qpv_entries(region=region, departement=departement)
 
     def commune_text(self) -> str:
         return " ".join(str(self.data.get("commune", "")).split()) if self.is_bound else ""
@@ -148,7 +217,8 @@ class MapFilterForm(forms.Form):
             "departement": data.get("departement") or "",
             "commune": [c.code for c in self.communes] if "commune" in data else [],
             "centre": data.get("centre") or "",
-            "in_qpv": bool(data.get("qpv")),
+            "qpv_code": self.chosen_qpv.code if self.chosen_qpv and "quartier" in data else "",
+            "qpv_relation": data.get("relation") or "",
             "query": data.get("q") or "",
             "near": data.get("near"),
         }

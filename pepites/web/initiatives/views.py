@@ -28,6 +28,7 @@ from pepites.web.initiatives.explorer import (
     paginate,
     per_data_version,
 )
+from pepites.web.initiatives.forms import MapFilterForm
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
@@ -147,13 +148,29 @@ def map_cards(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gzip_page
 def map_search(request: HttpRequest) -> JsonResponse:
-    """Ids of the published initiatives matching the words, best first (the browser
-    combines them with the other filters)."""
+    """Ids of the published initiatives matching the words and/or the QPV, best first (the
+    browser combines them with the other filters).
+
+    `quartier` (with `relation`, and the `region`/`departement` that narrow a name): read by
+    the map's own form; the data file knows whether an initiative is in, near or for *a*
+    QPV, not which, so the server answers for one. An unknown QPV is reported in `message`
+    and ignored (`quartier`: null), as on the page rendered by the server."""
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    if not query:
-        return JsonResponse({"query": "", "ids": []})
-    ids = filter_published_initiatives(query=query).ids()
-    return JsonResponse({"query": query, "ids": ids})
+    answer: dict = {"query": query, "ids": [], "quartier": None, "message": ""}
+    qpv_code = relation = ""
+    if request.GET.get("quartier", "").strip():
+        form = MapFilterForm(request.GET, themes=[])
+        form.is_valid()
+        if form.chosen_qpv is not None:
+            qpv_code = form.chosen_qpv.code
+            relation = form.cleaned_data.get("relation") or ""
+            answer["quartier"] = {"code": qpv_code, "label": form.chosen_qpv.label}
+        answer["message"] = " ".join(form.errors.get("quartier", []))
+    if query or qpv_code:
+        answer["ids"] = filter_published_initiatives(
+            query=query, qpv_code=qpv_code, qpv_relation=relation
+        ).ids()
+    return JsonResponse(answer)
 
 
 @require_GET

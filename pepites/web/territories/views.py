@@ -1,31 +1,85 @@
-"""Pages of the territories domain: a QPV, and where initiatives are missing."""
+"""Pages of the territories domain: the QPV (index and page), where initiatives are
+missing, and the QPV suggestions of the map's filter."""
 
 import csv
 import json
 import re
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from pepites.initiatives.models import QpvRelation
 from pepites.network.models import Centre
 from pepites.network.selectors import list_centres
 from pepites.territories.gaps import RELATION_COLUMNS, GapsReport, gaps_report
-from pepites.territories.models import QPV_CODE_RE
+from pepites.territories.models import QPV_CODE_RE, QpvGeneration
 from pepites.territories.selectors import (
+    current_qpv_generation,
+    find_qpvs,
     get_qpv,
     initiatives_of_qpv,
     qpv_communes,
+    qpv_index_entries,
+    qpv_index_rows,
 )
 from pepites.territories.services import near_distance_m
+from pepites.web.initiatives.explorer import page_query
+from pepites.web.territories.forms import QpvIndexForm
 
 CSV_TABLES = ("qpv", "departements", "regions")
+QPV_PAGE_SIZE = 50
+MAX_SUGGESTION_QUERY = 100
 
 
 def initiative_url(initiative) -> str:
     return reverse("initiative_detail", kwargs={"slug": initiative.slug})
+
+
+def qpv_list(request: HttpRequest) -> HttpResponse:
+    """/quartiers/: the QPV of the current list, filtered by territory and words, with their
+    published initiatives in, near and for each."""
+    form = QpvIndexForm(request.GET or None)
+    entries = qpv_index_entries(**form.filters())
+    page = Paginator(entries, QPV_PAGE_SIZE).get_page(request.GET.get("page"))
+    generation = current_qpv_generation()
+    return render(
+        request,
+        "web/territories/qpv_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": qpv_index_rows(entries=list(page.object_list)),
+            "total": page.paginator.count,
+            "page_query": page_query(request),
+            "generation_label": QpvGeneration(generation).label if generation else "",
+            "near_distance_m": round(near_distance_m()),
+        },
+    )
+
+
+@require_GET
+def qpv_suggestions(request: HttpRequest) -> JsonResponse:
+    """/carte/quartiers?q=…[&region=…&departement=…]: the current QPV matching what a
+    visitor types in the map's QPV field (its datalist)."""
+    text = " ".join(request.GET.get("q", "").split())[:MAX_SUGGESTION_QUERY]
+    found = []
+    if len(text) >= 2:
+        found = find_qpvs(
+            text=text,
+            region=request.GET.get("region", "")[:3],
+            departement=request.GET.get("departement", "")[:3],
+        )
+    return JsonResponse(
+        {
+            "quartiers": [
+                {"code": e.code, "label": e.label, "departement": e.departement_code} for e in found
+            ]
+        }
+    )
 
 
 def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:

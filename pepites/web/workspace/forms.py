@@ -3,12 +3,13 @@ decision on a proposal, an invitation."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pepites.core.roles import centres_of, is_national_team
 from pepites.initiatives import permissions
@@ -23,11 +24,20 @@ from pepites.initiatives.models import (
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
 from pepites.territories.models import Commune
-from pepites.territories.selectors import search_communes
+from pepites.territories.selectors import (
+    current_qpv_generation,
+    qpv_code_in_text,
+    qpv_names,
+    search_communes,
+    served_qpv_codes,
+    unknown_qpv_codes,
+)
 from pepites.web.formtools import AccessibleErrorsMixin
 
 _CODE_IN_TEXT = re.compile(r"\(\s*(\d{5}|2[AB]\d{3})\s*\)\s*$", re.IGNORECASE)
 _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"[,;\n]+")
+MAX_SERVED_QPVS = 50
 
 
 def commune_text(commune: Commune) -> str:
@@ -102,6 +112,34 @@ MARKDOWN_HELP = gettext_lazy(
     "Mise en forme Markdown : **gras**, *italique*, listes commençant par « - », liens "
     "[texte](https://…). Le HTML n'est pas conservé."
 )
+
+
+_BRACKETED_QPV_CODE = re.compile(r"\(\s*(Q[NP][0-9A-Z]{6})\s*\)", re.IGNORECASE)
+
+
+def parse_qpv_codes(text: str) -> list[str]:
+    """QPV codes from a list typed or pasted: codes separated by commas, semicolons, lines or
+    spaces, and labels as the lists show them, "Name — commune, commune (code)" (whose
+    commas are not separators). Raises ValueError(item) on an item that is neither."""
+    parts = _BRACKETED_QPV_CODE.split(text)  # text, code, text, code, …, text
+    codes: list[str] = []
+    for index in range(0, len(parts), 2):
+        segment = parts[index]
+        labelled = index + 1 < len(parts)
+        if labelled:
+            # The segment ends with the name of the bracketed code: keep what comes before.
+            dash = segment.rfind("—")
+            head = segment[:dash] if dash >= 0 else segment
+            cut = max(head.rfind(","), head.rfind(";"), head.rfind("\n"))
+            segment = segment[:cut] if cut >= 0 else ""
+        for item in _LIST_SEPARATORS.split(segment):
+            for word in item.split():
+                if not qpv_code_in_text(word):
+                    raise ValueError(item.strip())
+                codes.append(qpv_code_in_text(word))
+        if labelled:
+            codes.append(parts[index + 1].upper())
+    return codes
 
 
 class InitiativeForm(AccessibleErrorsMixin, forms.Form):
@@ -181,8 +219,20 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
+    # How the point sent was obtained while editing: the geocoder's status, or "manual"
+    # when placed by hand (set by the form's script); empty: not touched (see field_values).
     location_status = forms.ChoiceField(
         choices=LocationStatus.choices, required=False, widget=forms.HiddenInput
+    )
+    served_qpvs = forms.CharField(
+        label=gettext_lazy("Quartiers prioritaires servis (« pour les quartiers »)"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Si l'initiative, située ailleurs, s'adresse aux habitants de quartiers "
+            "prioritaires : leurs codes, séparés par des virgules, ex. QN09301M, QN09302M."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     centre = forms.ChoiceField(label=gettext_lazy("Centre référent"), required=False)
     contact_name = forms.CharField(
@@ -278,6 +328,8 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     def initial_for(cls, initiative: Initiative) -> dict:
         initial = {name: getattr(initiative, name) for name in cls.TEXT_FIELDS}
         initial.update(
+            location_status="",  # the stored status stays unless the point moves
+            served_qpvs=", ".join(served_qpv_codes(initiative=initiative)),
             themes=list(initiative.themes.values_list("slug", flat=True)),
             principal_theme=initiative.principal_theme.slug,
             commune=initiative.commune,
@@ -286,6 +338,45 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             expected_version=initiative.version,
         )
         return initial
+
+    def clean_served_qpvs(self) -> list[str]:
+        """The codes listed (codes, or labels "Name — communes (code)"), in the current list."""
+        try:
+            codes = list(dict.fromkeys(parse_qpv_codes(self.cleaned_data["served_qpvs"])))
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("« %(text)s » n'est pas un code de quartier prioritaire (ex. QN09301M).")
+                % {"text": exc.args[0]}
+            ) from None
+        if len(codes) > MAX_SERVED_QPVS:
+            raise forms.ValidationError(_("%(max)s quartiers au plus.") % {"max": MAX_SERVED_QPVS})
+        if codes and current_qpv_generation() is None:
+            raise forms.ValidationError(
+                _(
+                    "Aucune liste de quartiers prioritaires n'est encore importée : "
+                    "ce champ reste vide pour l'instant."
+                )
+            )
+        unknown = unknown_qpv_codes(codes)
+        if unknown:
+            raise forms.ValidationError(
+                ngettext(
+                    "Quartier prioritaire inconnu de la liste en vigueur : %(codes)s.",
+                    "Quartiers prioritaires inconnus de la liste en vigueur : %(codes)s.",
+                    len(unknown),
+                )
+                % {"codes": ", ".join(unknown)}
+            )
+        return codes
+
+    def served_qpv_labels(self) -> list[str]:
+        """ "Name (code)" of the QPV listed, for the contributor to check the codes."""
+        if self.is_bound:
+            codes = getattr(self, "cleaned_data", {}).get("served_qpvs") or []
+        else:
+            codes = [c.strip() for c in self.initial.get("served_qpvs", "").split(",")]
+        names = qpv_names(code for code in codes if code)
+        return [f"{names[code]} ({code})" for code in codes if code in names]
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
@@ -340,14 +431,29 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
                 values[name] = ""
         values["is_running"] = bool(data.get("is_running"))
         values["contact_consent"] = bool(data.get("contact_consent"))
-        if values["latitude"] is not None and not values["location_status"]:
-            values["location_status"] = LocationStatus.MANUAL
-        if values["latitude"] is None:
-            values["location_status"] = LocationStatus.UNKNOWN
+        values["location_status"] = self.resolved_location_status(values)
         values["status"] = data["status"]
         if data.get("checked"):
             values["last_checked_at"] = timezone.now()
         return values
+
+    def resolved_location_status(self, values: dict) -> str:
+        """What the script says of the point sent; without it (or without script), the
+        stored status while the point stays where it was, and "placée à la main" once it
+        moved: a point typed or dragged is a person's decision, not the geocoder's."""
+        if values["latitude"] is None:
+            return LocationStatus.UNKNOWN
+        if values["location_status"]:
+            return values["location_status"]
+        stored = self.initiative
+        if stored is not None and stored.latitude is not None and stored.longitude is not None:
+            # The script rewrites the coordinates with 6 decimals: a micro-degree is no move.
+            unmoved = math.isclose(
+                values["latitude"], stored.latitude, abs_tol=1e-6
+            ) and math.isclose(values["longitude"], stored.longitude, abs_tol=1e-6)
+            if unmoved:
+                return stored.location_status
+        return LocationStatus.MANUAL
 
     def create_kwargs(self) -> dict:
         values = self.field_values()

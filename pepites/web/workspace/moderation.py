@@ -26,7 +26,12 @@ from pepites.territories.models import Commune
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, proposal_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm, RejectForm
-from pepites.web.workspace.views import FIELD_ALIASES, conflict_page, status_change_allowed
+from pepites.web.workspace.views import (
+    FIELD_ALIASES,
+    conflict_page,
+    save_served_qpvs,
+    status_change_allowed,
+)
 
 
 @workspace_required
@@ -137,6 +142,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
                         fields=values,
                         expected_version=form.cleaned_data["expected_version"],
                     )
+                save_served_qpvs(form, initiative)
                 if form.renditions is not None:
                     from pepites.web.workspace.views import _save_image
 
@@ -221,13 +227,15 @@ def merge(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
             if not status_change_allowed(request.user, target, values["status"]):
                 raise PermissionDenied
             try:
-                merge_proposal(
-                    proposal=proposal,
-                    target=target,
-                    user=request.user,
-                    expected_version=form.cleaned_data["expected_version"],
-                    fields=values,
-                )
+                with transaction.atomic():
+                    merge_proposal(
+                        proposal=proposal,
+                        target=target,
+                        user=request.user,
+                        expected_version=form.cleaned_data["expected_version"],
+                        fields=values,
+                    )
+                    save_served_qpvs(form, target)
             except ConflictError as exc:
                 return conflict_page(
                     request,

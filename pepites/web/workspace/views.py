@@ -28,6 +28,7 @@ from pepites.initiatives.models import (
 )
 from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
+from pepites.territories.services import set_served_qpvs
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm
@@ -45,6 +46,7 @@ FIELD_ALIASES = {
     "commune_code": "commune",
     "theme_slugs": "themes",
     "principal_theme_slug": "principal_theme",
+    "qpv": "served_qpvs",
 }
 
 
@@ -165,6 +167,12 @@ def _save_image(form: InitiativeForm, initiative: Initiative, user) -> None:
         )
 
 
+def save_served_qpvs(form: InitiativeForm, initiative: Initiative) -> None:
+    """The QPV the contributor says the initiative serves: within the caller's transaction,
+    so that an error undoes the rest of the save (the form has checked the codes)."""
+    set_served_qpvs(initiative=initiative, qpv_codes=form.cleaned_data.get("served_qpvs") or [])
+
+
 @workspace_required
 def initiative_create(request: HttpRequest) -> HttpResponse:
     form = InitiativeForm(request.POST or None, request.FILES or None, user=request.user)
@@ -181,6 +189,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                     initiative = create_initiative(
                         **form.create_kwargs(), history_user=request.user
                     )
+                    save_served_qpvs(form, initiative)
                     _save_image(form, initiative, request.user)
             except ValidationError as exc:
                 add_service_errors(form, exc, aliases=FIELD_ALIASES)
@@ -227,6 +236,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 history_user=request.user,
                 **values,
             )
+            save_served_qpvs(form, initiative)
             _save_image(form, initiative, request.user)
     except ConflictError as exc:
         return conflict_page(request, form=form, initiative_pk=initiative.pk, error=exc)

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives import exports
+from pepites.territories.selectors import unknown_qpv_codes
 
 
 class Command(BaseCommand):
@@ -23,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--commune", action="append", default=[], help="Code INSEE.")
         parser.add_argument("--centre", default="", help="Slug du centre.")
         parser.add_argument("--qpv", action="store_true", help="Seulement dans un QPV.")
+        parser.add_argument("--quartier", default="", help="Code QPV (ex. QN09301M).")
+        parser.add_argument(
+            "--relation",
+            default="",
+            choices=["", "dans", "proximite", "pour", "hors"],
+            help="Situation par rapport aux QPV (avec --quartier : par rapport à ce quartier).",
+        )
         parser.add_argument(
             "--write-schema",
             action="store_true",
@@ -42,7 +50,11 @@ class Command(BaseCommand):
             "commune": options["commune"],
             "centre": options["centre"],
             "in_qpv": options["qpv"],
+            "qpv_code": options["quartier"].strip().upper(),
+            "qpv_relation": options["relation"],
         }
+        if filters["qpv_code"] and unknown_qpv_codes([filters["qpv_code"]]):
+            raise CommandError(f"Quartier prioritaire inconnu : {filters['qpv_code']}")
         info = exports.export_info(filters={k: v for k, v in filters.items() if v})
         initiatives = exports.iter_initiatives(exports.export_queryset(filters=filters))
         if options["output"] == "-":

@@ -210,25 +210,43 @@ function readFilters() {
     region: data.get("region") || "",
     departement: data.get("departement") || "",
     centre: data.get("centre") || "",
-    qpv: data.get("qpv") === "on",
+    // `qpv=on`: the older spelling of relation "dans" (an embedding site's preset).
+    relation: data.get("relation") || (data.get("qpv") === "on" ? "dans" : ""),
+    quartier: (data.get("quartier") || "").trim(),
     q: (data.get("q") || "").trim(),
     commune: (data.get("commune") || "").trim(),
     near: pres.length === 2 && pres.every(Number.isFinite) ? pres : null,
   };
 }
 
-async function searchIds(query) {
-  if (!searchCache.has(query)) {
+// The server's answer for words and/or a QPV: {ids, quartier: {code, label} | null, message}.
+// (The data file tells in, near or for *a* QPV, not which one.)
+async function search(filters) {
+  const params = new URLSearchParams({ q: filters.q });
+  if (filters.quartier) {
+    params.set("quartier", filters.quartier);
+    params.set("relation", filters.relation);
+    params.set("region", filters.region); // they narrow a name typed
+    params.set("departement", filters.departement);
+  }
+  const key = params.toString();
+  if (!searchCache.has(key)) {
     try {
-      const response = await fetch(`${config.searchUrl}?q=${encodeURIComponent(query)}`);
+      const response = await fetch(`${config.searchUrl}?${key}`);
       if (!response.ok) throw new Error(`search: HTTP ${response.status}`);
-      searchCache.set(query, (await response.json()).ids);
+      searchCache.set(key, await response.json());
     } catch (_error) {
       showStatus(M.search_failed);
-      return [];
+      return { ids: [], quartier: null, message: "" };
     }
   }
-  return searchCache.get(query);
+  return searchCache.get(key);
+}
+
+function showQuartier(answer) {
+  const message = form && form.querySelector("[data-quartier-message]");
+  if (!message) return;
+  message.textContent = answer.quartier ? format(M.quartier, { label: answer.quartier.label }) : answer.message;
 }
 
 async function resolveCommunes(text) {
@@ -253,10 +271,16 @@ async function workerFilters(filters) {
     region: filters.region,
     departement: filters.departement,
     centre: filters.centre,
-    qpv: filters.qpv,
+    relation: filters.relation,
     near: filters.near,
   };
-  if (filters.q) out.ids = await searchIds(filters.q);
+  if (filters.q || filters.quartier) {
+    const answer = await search(filters);
+    if (filters.quartier) showQuartier(answer);
+    // With a QPV the server applied the relation to that QPV; an unknown one is ignored.
+    if (answer.quartier) out.relation = "";
+    if (filters.q || answer.quartier) out.ids = answer.ids;
+  }
   if (filters.commune) {
     out.communeFilter = true;
     out.communes = await resolveCommunes(filters.commune);
@@ -302,7 +326,7 @@ function fitTo(bounds) {
   else map.fitBounds(bounds, { maxZoom: 12, padding: [48, 48] });
 }
 
-const TERRITORY_FIELDS = new Set(["region", "departement", "commune", "centre"]);
+const TERRITORY_FIELDS = new Set(["region", "departement", "commune", "centre", "quartier"]);
 
 function clearPlace() {
   if (field("pres")) field("pres").value = "";
@@ -375,6 +399,43 @@ function debounce(fn, delay) {
   };
 }
 
+// The QPV field's datalist: the server rendered those of the territory chosen; as one types,
+// those of the whole list that match (a datalist of all ~1,600 would weigh on every page).
+function setupQuartierSuggestions() {
+  const input = field("quartier");
+  const list = input && input.list;
+  if (!list || !config.qpvSuggestionsUrl) return;
+  const chosen = /\(Q[NP][0-9A-Z]{6}\)$/i;
+  const suggest = debounce(async () => {
+    const text = input.value.trim();
+    if (text.length < 2 || chosen.test(text)) return;
+    const params = new URLSearchParams({
+      q: text,
+      region: field("region") ? field("region").value : "",
+      departement: field("departement") ? field("departement").value : "",
+    });
+    try {
+      const response = await fetch(`${config.qpvSuggestionsUrl}?${params}`);
+      if (!response.ok) return;
+      const found = await response.json();
+      list.replaceChildren(
+        ...found.quartiers.map((q) => {
+          const option = document.createElement("option");
+          option.value = q.label;
+          return option;
+        }),
+      );
+    } catch (_error) {
+      /* suggestions are a convenience: a name or a code typed still works */
+    }
+  }, 200);
+  input.addEventListener("input", () => {
+    // A suggestion chosen (it ends with the code): filter at once, not on leaving the field.
+    if (chosen.test(input.value.trim())) apply({ fit: true });
+    else suggest();
+  });
+}
+
 // Every control below is optional: the embeddable map (web/embed/) has fewer of them.
 const lieuText = () => (field("lieu") ? field("lieu").value.trim() : "");
 
@@ -398,6 +459,10 @@ if (form) {
     if (name === "commune" && !event.target.value.trim() && communeMessage) {
       communeMessage.textContent = "";
     }
+    const quartierMessage = form.querySelector("[data-quartier-message]");
+    if (name === "quartier" && !event.target.value.trim() && quartierMessage) {
+      quartierMessage.textContent = "";
+    }
     apply({ fit: TERRITORY_FIELDS.has(name) });
   });
   form.addEventListener("submit", (event) => {
@@ -409,6 +474,7 @@ if (form) {
       apply();
     }
   });
+  setupQuartierSuggestions();
   const reset = form.querySelector("[data-reset]");
   reset?.addEventListener("click", (event) => {
     event.preventDefault();
@@ -525,7 +591,10 @@ async function start() {
   else renderMore();
   if (!initialView) {
     if (filters.near) map.setView([filters.near[0], filters.near[1]], 12);
-    else if (answer.bounds && (fixed.centre || filters.region || filters.departement || filters.commune || filters.centre)) {
+    else if (
+      answer.bounds &&
+      (fixed.centre || filters.region || filters.departement || filters.commune || filters.centre || filters.quartier)
+    ) {
       fitTo(answer.bounds);
     }
   }

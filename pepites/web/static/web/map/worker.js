@@ -10,7 +10,10 @@ let current = null; // {order: Int32Array of rows, index: Supercluster, located:
 let SuperclusterClass = null;
 
 const WIDTHS = { int32: 4, uint32: 4, uint8: 1, uint16: 2 };
+const FORMAT = 2; // mapdata.FORMAT: the flags below
 const FLAG_IN_QPV = 1;
+// The map's "relation" filter: the bit of the flags column that answers each value.
+const RELATION_FLAGS = { dans: FLAG_IN_QPV, proximite: 2, pour: 8, hors: 16 };
 // extent 256: the radius is in screen pixels of 256-pixel tiles (Leaflet's). Clusters up
 // to zoom 12 (a city); closer, every initiative is its own point. Each level costs a pass
 // over the points when the index is built, at start and at each change of filters.
@@ -42,6 +45,7 @@ export function decode(buffer) {
   if (magic !== "PMD1") throw new Error("Unknown map data format: " + magic);
   const headerLength = new DataView(buffer).getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  if (header.format !== FORMAT) throw new Error("Unknown map data format: " + header.format);
   const count = header.count;
   const columns = {};
   let offset = 8 + headerLength;
@@ -123,7 +127,13 @@ function compile(filters) {
     test.push((i) => data.centre[i] === index); // an unknown centre (0) matches nothing
     if (index === 0) return () => false;
   }
-  if (filters.qpv) test.push((i) => (data.flags[i] & FLAG_IN_QPV) !== 0);
+  // `qpv`: the older spelling of relation "dans" (links made before the relation filter).
+  const relation = filters.relation || (filters.qpv ? "dans" : "");
+  if (relation) {
+    const bit = RELATION_FLAGS[relation];
+    if (!bit) return () => false; // an unknown relation matches nothing, as on the server
+    test.push((i) => (data.flags[i] & bit) !== 0);
+  }
   if (test.length === 0) return () => true;
   return (i) => {
     for (const t of test) if (!t(i)) return false;
@@ -261,7 +271,7 @@ function filterKey(filters) {
     f.region || "",
     f.departement || "",
     f.centre || "",
-    Boolean(f.qpv),
+    f.relation || (f.qpv ? "dans" : ""),
     Boolean(f.communeFilter),
     [...(f.communes || [])].sort(),
     f.near ? f.near.map((x) => Number(x).toFixed(5)) : null,
