@@ -35,8 +35,10 @@ def _worker(task: str, args: dict, env: dict[str, str]) -> dict:
         "French headers, decimal commas, month/year dates, communes by name and postal "
         "code, theme labels, a multi-line description), with coordinates so that nothing "
         "is geocoded. `check` is the preview (`--dry-run`: read, map, resolve, validate, "
-        "nothing written); `import` writes every row through `create_initiative` in one "
-        "transaction; `re-import` reads the same file again (every row recognised, "
+        "nothing written); `import` writes every row in one transaction, in batches "
+        "(`pepites/initiatives/imports/writer.py`: the stored result of `create_initiative` "
+        "row by row, with the QPV placement and search indexing done once at the end); "
+        "`re-import` reads the same file again (every row recognised, "
         "nothing written). Peak memory is the process's maximum resident set, `above "
         "start` its growth during the step." + MMAP_NOTE
     ),

@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+BULK_BATCH = 500
+
 
 class ExplicitHistoricalRecords(HistoricalRecords):
     """HistoricalRecords whose versions are recorded by calling `record_version`."""
@@ -48,6 +50,65 @@ def record_version(
     finally:
         initiative.__dict__.pop("_history_user", None)
         initiative.__dict__.pop("_change_reason", None)
+
+
+def record_versions(
+    initiatives: list,
+    *,
+    created: bool = False,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> None:
+    """`record_version` for many initiatives at once (the file import): the same versions,
+    each with its themes, in a few queries instead of three per initiative."""
+    if not initiatives:
+        return
+    model = type(initiatives[0])
+    recorder = model.history_recorder
+    historical_model = model.history.model  # (the descriptor builds a manager at each use)
+    history_type = "+" if created else "~"
+    records = []
+    for initiative in initiatives:
+        if user is not None and user.is_authenticated:
+            initiative._history_user = user
+        if reason:
+            initiative._change_reason = reason[:100]
+        try:
+            records.append(
+                historical_model(
+                    history_date=timezone.now(),
+                    history_type=history_type,
+                    history_user=recorder.get_history_user(initiative),
+                    history_change_reason=recorder.get_change_reason_for_object(
+                        initiative, history_type, None
+                    ),
+                    **{
+                        field.attname: getattr(initiative, field.attname)
+                        for field in recorder.fields_included(initiative)
+                    },
+                )
+            )
+        finally:
+            initiative.__dict__.pop("_history_user", None)
+            initiative.__dict__.pop("_change_reason", None)
+    historical_model.objects.bulk_create(records, batch_size=BULK_BATCH)
+    # The themes of each version, copied from the rows of the many-to-many table as
+    # simple-history does (create_historical_record_m2ms), read in one query per batch.
+    record_of = {record.id: record for record in records}
+    ids = list(record_of)
+    for field, m2m_model in recorder.m2m_models.items():
+        through = getattr(model, field.name).through
+        owner = next(f.attname for f in through._meta.fields if f.related_model is model)
+        names = [f.attname for f in through._meta.fields]
+        rows = []
+        for start in range(0, len(ids), BULK_BATCH):
+            chunk = ids[start : start + BULK_BATCH]
+            rows_of_chunk = (
+                through.objects.filter(**{f"{owner}__in": chunk}).order_by("pk").values(*names)
+            )
+            for values in rows_of_chunk:
+                rows.append(m2m_model(history=record_of[values[owner]], **values))
+        m2m_model.objects.bulk_create(rows, batch_size=BULK_BATCH)
 
 
 # --- Reading the history: versions and readable differences ---------------------------

@@ -93,8 +93,12 @@ def load_default_themes(*, path: Path = THEMES_FILE) -> ThemesLoadReport:
     return ThemesLoadReport(created=created, existing=existing)
 
 
+def _slug_base(title: str) -> str:
+    return slugify(title)[: SLUG_MAX_LENGTH - 8].strip("-") or "initiative"
+
+
 def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[: SLUG_MAX_LENGTH - 8].strip("-") or "initiative"
+    base = _slug_base(title)
     candidate, n = base, 1
     others = Initiative.objects.exclude(pk=exclude_pk) if exclude_pk else Initiative.objects.all()
     # One query for the slugs in use, not one per numbered candidate.
@@ -103,6 +107,34 @@ def unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def unique_slugs(*, titles: list[str]) -> list[str]:
+    """The slugs `unique_slug` would give these titles created one after the other, in a
+    few queries: one per 500 titles, plus one per title whose slug is taken already (in
+    the database or by an earlier title of the list)."""
+    bases = [_slug_base(title) for title in titles]
+    distinct = sorted(set(bases))
+    existing: set[str] = set()
+    for start in range(0, len(distinct), 500):
+        chunk = distinct[start : start + 500]
+        existing |= set(Initiative.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    given: set[str] = set()
+    taken_by_base: dict[str, set[str]] = {}
+    slugs = []
+    for base in bases:
+        candidate, n = base, 1
+        if base in existing or base in given:
+            if base not in taken_by_base:
+                taken_by_base[base] = set(
+                    Initiative.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+                )
+            while candidate in taken_by_base[base] or candidate in given:
+                n += 1
+                candidate = f"{base}-{n}"
+        given.add(candidate)
+        slugs.append(candidate)
+    return slugs
 
 
 SLUG_ATTEMPTS = 5
@@ -247,12 +279,15 @@ def save_initiative(
     record: bool = True,
     history_user: AbstractBaseUser | None = None,
     history_reason: str = "",
+    refresh_derived: bool = True,
 ) -> Initiative:
     """Validate and save an instance built or edited by a form, the admin or a service.
 
     A new initiative gets its slug; an existing one is saved under optimistic locking:
     `expected_version` is the version the editor read. `record=False` when the caller
     changes the themes afterwards and records the version itself (`record_version`).
+    `refresh_derived=False` when the caller places the initiative against the QPV, indexes
+    it for search and marks the map's data changed itself, once for many (the file import).
     """
     created = initiative.pk is None
     for name in RICH_TEXT_FIELDS:
@@ -275,6 +310,8 @@ def save_initiative(
         initiative.save()
     if record:
         record_version(initiative, created=created, user=history_user, reason=history_reason)
+    if not refresh_derived:
+        return initiative
     # Every save re-places the point against the QPV (created, moved, or saved from an
     # instance read before a QPV import): only what changed is written.
     place_initiative(initiative=initiative)
@@ -293,12 +330,13 @@ def update_initiative(
     principal_theme_slug: str | None = None,
     history_user: AbstractBaseUser | None = None,
     history_reason: str = "",
+    refresh_derived: bool = True,
     **fields: Any,
 ) -> Initiative:
     """Change some fields of an initiative read at `expected_version`.
 
     Raises ConflictError if someone saved it in between, ValidationError on bad input;
-    in both cases nothing is written.
+    in both cases nothing is written. `refresh_derived`: see `save_initiative`.
     """
     if commune_code is not None:
         initiative.commune = _resolve_commune(commune_code)
@@ -312,7 +350,12 @@ def update_initiative(
         if principal_theme_slug is None and initiative.principal_theme.slug in slugs:
             principal_theme_slug = initiative.principal_theme.slug  # kept while among the themes
         themes, initiative.principal_theme = _resolve_themes(slugs, principal_theme_slug)
-    save_initiative(initiative=initiative, expected_version=expected_version, record=False)
+    save_initiative(
+        initiative=initiative,
+        expected_version=expected_version,
+        record=False,
+        refresh_derived=refresh_derived,
+    )
     if themes is not None:
         initiative.themes.set(themes)
     record_version(initiative, user=history_user, reason=history_reason)

@@ -6,9 +6,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from pepites.initiatives.imports.importer import ImportOptions, auto_ref, run_import
+from pepites.initiatives.imports.importer import ImportOptions, run_import
 from pepites.initiatives.imports.mapping import parse_explicit_mapping
 from pepites.initiatives.imports.report import CREATE, DUPLICATE, INVALID, UNCHANGED, UPDATE
+from pepites.initiatives.imports.rows import auto_ref
 from pepites.initiatives.models import Initiative, InitiativeStatus, LocationStatus
 from tests.initiatives import import_files as files
 from tests.initiatives.helpers import new_initiative

@@ -11,15 +11,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pepites.core.errors import ImportFileError
+from pepites.initiatives.imports.fields import FIELDS
 from pepites.initiatives.imports.importer import ImportOptions, run_import
 from pepites.initiatives.imports.mapping import (
-    FIELDS,
     HEADER_INDEX,
     map_columns,
     match_header,
     normalise_header,
 )
-from pepites.initiatives.imports.readers import RawRow, RawTable, read_csv, read_table
+from pepites.initiatives.imports.readers import read_table
+from pepites.initiatives.imports.readers.base import RawRow, RawTable
+from pepites.initiatives.imports.readers.delimited import read_csv
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

@@ -6,17 +6,23 @@ from datetime import date, datetime
 import pytest
 
 from pepites.core.errors import ImportFileError
-from pepites.initiatives.imports import mapping as values
+from pepites.initiatives.imports import values
+from pepites.initiatives.imports.fields import FIELDS
 from pepites.initiatives.imports.mapping import (
-    FIELDS,
     HEADER_INDEX,
-    ValueProblem,
     column_letter,
     match_header,
     normalise_header,
 )
-from pepites.initiatives.imports.readers import detect_delimiter, read_table
-from pepites.initiatives.imports.resolve import CommuneIndex, PlaceProblem, ThemeIndex, in_france
+from pepites.initiatives.imports.readers import read_table
+from pepites.initiatives.imports.readers.delimited import detect_delimiter
+from pepites.initiatives.imports.references import (
+    CommuneIndex,
+    PlaceProblem,
+    ThemeIndex,
+    in_france,
+)
+from pepites.initiatives.imports.values import ValueProblem
 from tests.initiatives import import_files as files
 
 # --- Readers ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.imports.mapping import ValueProblem, fold
+from pepites.initiatives.imports.values import ValueProblem, fold
 from pepites.initiatives.models import Theme
 from pepites.network.models import Centre
 from pepites.territories.models import Commune, Departement, PostalCode

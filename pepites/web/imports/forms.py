@@ -3,8 +3,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pepites.core.roles import centres_of, is_national_team
-from pepites.initiatives.imports.mapping import FIELDS, IGNORE
-from pepites.initiatives.imports.readers import MAX_FILE_BYTES
+from pepites.initiatives.imports.fields import FIELDS
+from pepites.initiatives.imports.mapping import IGNORE
+from pepites.initiatives.imports.readers.base import MAX_FILE_BYTES
 from pepites.initiatives.models import InitiativeStatus, Theme
 from pepites.network.models import Centre
 

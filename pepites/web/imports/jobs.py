@@ -1,12 +1,12 @@
 """Import jobs of the workspace: the uploaded file and the job's state in a folder of their
 own, the work in a background thread, its progress read by the job's page.
 
-Why a thread and files: a check of 10,000 rows takes seconds and their writing minutes
-(every row goes through the services, with its history and QPV placement), longer than a
-request should last; the page polls a small JSON answer meanwhile. Any server process can
-answer the poll, because the state is a file (written atomically), not memory. A job whose
-process died stops beating: after STALE_AFTER it is shown as interrupted, and since the
-writing is one transaction, an interrupted import has written nothing.
+Why a thread and files: the check and the writing of 10,000 rows take seconds each (tens
+of seconds on a busy machine), longer than a request should last; the page polls a small
+JSON answer meanwhile. Any server process can answer the poll, because the state is a file
+(written atomically), not memory. A job whose process died stops beating: after
+STALE_AFTER it is shown as interrupted, and since the writing is one transaction, an
+interrupted import has written nothing.
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from pepites.initiatives.imports.fields import FIELDS
 from pepites.initiatives.imports.importer import STAGES, ImportOptions, run_import
-from pepites.initiatives.imports.mapping import FIELDS, ValueProblem, parse_explicit_mapping
+from pepites.initiatives.imports.mapping import parse_explicit_mapping
 from pepites.initiatives.imports.report import UNCHANGED, ImportReport
+from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.models import InitiativeStatus
 
 BAR_WIDTH = 30
