@@ -13,7 +13,7 @@ from pepites.initiatives.models import QpvPlacement, Theme
 from pepites.initiatives.places import Place, commune_label, find_place
 from pepites.initiatives.selectors import Near
 from pepites.network.models import Centre
-from pepites.territories.models import Commune, Departement, Region
+from pepites.territories.models import Commune
 from pepites.territories.selectors import (
     QPV_RELATION_FILTER_CHOICES,
     QpvEntry,
@@ -21,6 +21,7 @@ from pepites.territories.selectors import (
     resolve_qpv,
     search_communes,
 )
+from pepites.web.territories.forms import departement_choices, region_choices
 
 _POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
@@ -104,14 +105,8 @@ class MapFilterForm(forms.Form):
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
         self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
-        self.fields["region"].choices = [("", _("Toutes les régions"))] + [
-            (code, name)
-            for code, name in Region.objects.order_by("name").values_list("code", "name")
-        ]
-        self.fields["departement"].choices = [("", _("Tous les départements"))] + [
-            (code, f"{code} – {name}")
-            for code, name in Departement.objects.order_by("code").values_list("code", "name")
-        ]
+        self.fields["region"].choices = region_choices()
+        self.fields["departement"].choices = departement_choices()
         centres = Centre.objects.order_by("name").values_list("slug", "name")
         self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
         self.fields["relation"].choices = [

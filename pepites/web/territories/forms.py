@@ -9,6 +9,18 @@ from django.utils.translation import gettext_lazy
 from pepites.territories.models import Departement, Region
 
 
+def region_choices() -> list[tuple[str, str]]:
+    regions = Region.objects.order_by("name").values_list("code", "name")
+    return [("", _("Toutes les régions")), *regions]
+
+
+def departement_choices() -> list[tuple[str, str]]:
+    return [("", _("Tous les départements"))] + [
+        (code, f"{code} – {name}")
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ]
+
+
 class QpvIndexForm(forms.Form):
     """Field names are the page's query parameters (French, as they appear in links)."""
 
@@ -26,12 +38,8 @@ class QpvIndexForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        regions = Region.objects.order_by("name").values_list("code", "name")
-        self.fields["region"].choices = [("", _("Toutes les régions")), *regions]
-        self.fields["departement"].choices = [("", _("Tous les départements"))] + [
-            (code, f"{code} – {name}")
-            for code, name in Departement.objects.order_by("code").values_list("code", "name")
-        ]
+        self.fields["region"].choices = region_choices()
+        self.fields["departement"].choices = departement_choices()
 
     def filters(self) -> dict[str, str]:
         """Keyword arguments of qpv_index_entries, from the valid fields only: a stale value
