@@ -142,6 +142,17 @@ def parse_qpv_codes(text: str) -> list[str]:
     return codes
 
 
+def _rich_text(label, *, rows: int) -> forms.CharField:
+    """A section of the case study, in Markdown."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=5000,
+        widget=_textarea(rows, True),
+        help_text=MARKDOWN_HELP,
+    )
+
+
 class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Titre"), max_length=200)
     summary = forms.CharField(
@@ -150,34 +161,10 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
         widget=_textarea(3),
         help_text=gettext_lazy("600 caractères au plus, affichés sur les cartes de la liste."),
     )
-    context = forms.CharField(
-        label=gettext_lazy("Contexte et enjeu"),
-        required=False,
-        max_length=5000,
-        widget=_textarea(6, True),
-        help_text=MARKDOWN_HELP,
-    )
-    actions = forms.CharField(
-        label=gettext_lazy("Ce qui a été fait"),
-        required=False,
-        max_length=5000,
-        widget=_textarea(6, True),
-        help_text=MARKDOWN_HELP,
-    )
-    results = forms.CharField(
-        label=gettext_lazy("Résultats"),
-        required=False,
-        max_length=5000,
-        widget=_textarea(5, True),
-        help_text=MARKDOWN_HELP,
-    )
-    replication = forms.CharField(
-        label=gettext_lazy("Pour reproduire"),
-        required=False,
-        max_length=5000,
-        widget=_textarea(5, True),
-        help_text=MARKDOWN_HELP,
-    )
+    context = _rich_text(gettext_lazy("Contexte et enjeu"), rows=6)
+    actions = _rich_text(gettext_lazy("Ce qui a été fait"), rows=6)
+    results = _rich_text(gettext_lazy("Résultats"), rows=5)
+    replication = _rich_text(gettext_lazy("Pour reproduire"), rows=5)
     porteur_name = forms.CharField(label=gettext_lazy("Porteur"), max_length=200)
     porteur_kind = forms.ChoiceField(
         label=gettext_lazy("Type de porteur"), choices=PorteurKind.choices
