@@ -110,6 +110,9 @@ def _french(error: dict) -> str:
     if "error" in context:
         context["message"] = str(context["error"]).removeprefix("Value error, ")
     context.setdefault("message", str(error.get("msg", "")).removeprefix("Value error, "))
+    if "expected" in context:  # pydantic lists the choices as "'a', 'b' or 'c'"
+        head, sep, last = str(context["expected"]).rpartition(" or ")
+        context["expected"] = f"{head} ou {last}" if sep else last
     try:
         return _(template) % context
     except (KeyError, TypeError, ValueError):

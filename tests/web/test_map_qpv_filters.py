@@ -188,7 +188,10 @@ def test_the_api_takes_the_same_parameters(client, around):
     assert api_titles("qpv=true") == ["Boutique à l'essai", "Fabrique entre deux quartiers"]
     error = client.get("/api/v1/initiatives?quartier=Zorglub").json()["error"]
     assert error["code"] == "invalid" and error["fields"][0]["field"] == "quartier"
-    assert client.get("/api/v1/initiatives?relation=partout").status_code == 422
+    refused = client.get("/api/v1/initiatives?relation=partout")
+    assert refused.status_code == 422
+    message = refused.json()["error"]["fields"][0]["message"]
+    assert message.endswith("'pour' ou 'hors').") and " or " not in message
     geojson = client.get("/api/v1/initiatives.geojson?quartier=QN09302M")
     features = json.loads(b"".join(geojson.streaming_content))["features"]
     assert [f["properties"]["titre"] for f in features] == ["Plateforme emploi"]
