@@ -3,7 +3,7 @@
 import time
 from typing import Any
 
-from pepites.initiatives.contributions import submit_proposal
+from pepites.initiatives.contributions.submission import submit_proposal
 from pepites.initiatives.models import Proposal, ProposalKind
 from pepites.web.contributions.forms import form_token
 

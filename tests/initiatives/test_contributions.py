@@ -5,16 +5,17 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from pepites.core.errors import ConflictError
-from pepites.initiatives.contributions import (
-    RateLimited,
-    accept_proposal,
+from pepites.initiatives.contributions.duplicates import (
     duplicates_of_proposal,
     likely_duplicates,
+    similarity,
+)
+from pepites.initiatives.contributions.moderation import (
+    accept_proposal,
     merge_proposal,
     reject_proposal,
-    similarity,
-    submit_proposal,
 )
+from pepites.initiatives.contributions.submission import RateLimited, submit_proposal
 from pepites.initiatives.models import (
     Initiative,
     InitiativeStatus,

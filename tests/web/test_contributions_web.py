@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from pepites.initiatives.contributions import accept_proposal, reject_proposal
+from pepites.initiatives.contributions.moderation import accept_proposal, reject_proposal
 from pepites.initiatives.models import InitiativeStatus, Proposal, ProposalKind, ProposalStatus
 from tests.contrib_helpers import old_token, proposal_form_post
 from tests.initiatives.helpers import new_initiative

@@ -13,7 +13,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pepites.initiatives.contributions import CORRECTABLE_FIELDS
+from pepites.initiatives.contributions.submission import CORRECTABLE_FIELDS
 from pepites.initiatives.models import Initiative, Theme
 from pepites.web.formtools import AccessibleErrorsMixin
 from pepites.web.workspace.forms import CommuneField

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from pepites.core.ratelimit import client_ip
-from pepites.initiatives.contributions import RateLimited, submit_proposal
+from pepites.initiatives.contributions.submission import RateLimited, submit_proposal
 from pepites.initiatives.models import ProposalKind
 from pepites.initiatives.selectors import get_published_initiative
 from pepites.web.contributions.forms import CorrectionForm, ProposalForm

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from pepites.initiatives import permissions
-from pepites.initiatives.contributions import get_proposal
+from pepites.initiatives.contributions.selectors import get_proposal
 from pepites.initiatives.models import Initiative, Proposal
 from pepites.network.permissions import can_access_workspace
 

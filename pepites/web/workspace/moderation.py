@@ -12,14 +12,16 @@ from django.views.decorators.http import require_POST
 
 from pepites.core.errors import ConflictError
 from pepites.initiatives import permissions
-from pepites.initiatives.contributions import (
+from pepites.initiatives.contributions.duplicates import duplicates_of_proposal
+from pepites.initiatives.contributions.moderation import (
     accept_proposal,
-    correction_changes,
-    duplicates_of_proposal,
     merge_proposal,
+    reject_proposal,
+)
+from pepites.initiatives.contributions.selectors import (
+    correction_changes,
     proposal_fields,
     proposal_initial,
-    reject_proposal,
 )
 from pepites.initiatives.models import Initiative, InitiativeStatus, ProposalKind, ProposalStatus
 from pepites.territories.models import Commune

@@ -1,0 +1,57 @@
+"""The e-mails of a proposal: receipt to its author and notice to the moderators on
+submission, the decision to its author afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.models import InitiativeStatus, Proposal
+from pepites.network.memberships import notification_emails
+
+
+def _send(subject: str, template: str, context: dict[str, Any], recipients: Iterable[str]) -> None:
+    recipients = list(recipients)
+    if recipients:
+        send_mail(subject, render_to_string(template, context), None, recipients)
+
+
+def _workspace_url(proposal: Proposal) -> str:
+    return settings.SITE_URL + reverse("workspace:proposal", kwargs={"pk": proposal.pk})
+
+
+def notify_submission(proposal: Proposal) -> None:
+    context = {"proposal": proposal, "site_url": settings.SITE_URL}
+    _send(
+        _("Pépites : nous avons bien reçu votre proposition"),
+        "web/contributions/emails/received.txt",
+        context,
+        [proposal.proposer_email],
+    )
+    _send(
+        _("Pépites : nouvelle proposition à examiner — %(title)s") % {"title": proposal.title},
+        "web/contributions/emails/to_moderate.txt",
+        {**context, "url": _workspace_url(proposal)},
+        notification_emails(centre=proposal.centre),
+    )
+
+
+def notify_decision(proposal: Proposal) -> None:
+    url = ""
+    if proposal.initiative is not None and proposal.initiative.status == InitiativeStatus.PUBLISHED:
+        url = settings.SITE_URL + reverse(
+            "initiative_detail", kwargs={"slug": proposal.initiative.slug}
+        )
+    _send(
+        _("Pépites : réponse à votre proposition « %(title)s »") % {"title": proposal.title},
+        "web/contributions/emails/decision.txt",
+        {"proposal": proposal, "url": url, "site_url": settings.SITE_URL},
+        [proposal.proposer_email],
+    )

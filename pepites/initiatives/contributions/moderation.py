@@ -1,0 +1,128 @@
+"""The moderator's decisions on a pending proposal: accept (through the initiatives
+services), merge into an existing initiative, or reject with a reason sent to its author.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.contributions.emails import notify_decision
+from pepites.initiatives.models import Initiative, Proposal, ProposalKind, ProposalStatus
+from pepites.initiatives.services import create_initiative, update_initiative
+
+
+def _lock_pending(proposal: Proposal) -> Proposal:
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("initiative", "centre", "commune")
+        .get(pk=proposal.pk)
+    )
+    if locked.status != ProposalStatus.PENDING:
+        raise ValidationError(
+            _("Cette proposition a déjà été traitée (%(status)s le %(date)s).")
+            % {
+                "status": locked.get_status_display().lower(),
+                "date": timezone.localtime(locked.decided_at).strftime("%d/%m/%Y %H:%M")
+                if locked.decided_at
+                else "?",
+            }
+        )
+    return locked
+
+
+def _decide(
+    proposal: Proposal,
+    *,
+    status: str,
+    user: AbstractBaseUser | None,
+    reason: str = "",
+    initiative: Initiative | None = None,
+) -> Proposal:
+    proposal.status = status
+    proposal.decided_at = timezone.now()
+    proposal.decided_by = user if user is not None and user.is_authenticated else None
+    proposal.decision_reason = reason
+    if initiative is not None:
+        proposal.initiative = initiative
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def accept_proposal(
+    *,
+    proposal: Proposal,
+    user: AbstractBaseUser | None,
+    fields: dict[str, Any],
+    expected_version: int | None = None,
+) -> Initiative:
+    """Accept a proposal, possibly edited by the moderator (`fields`: the arguments of
+    create_initiative for a new one, of update_initiative for a correction, whose
+    `expected_version` is the version of the initiative the moderator read)."""
+    proposal = _lock_pending(proposal)
+    reason = _("Proposition n°%(pk)s acceptée") % {"pk": proposal.pk}
+    if proposal.kind == ProposalKind.NEW:
+        website = proposal.data.get("website")
+        links = [(website, _("Site internet"))] if website else []
+        initiative = create_initiative(
+            **fields, links=links, history_user=user, history_reason=reason
+        )
+    else:
+        if proposal.initiative is None:
+            raise ValidationError(_("L'initiative à corriger n'existe plus."))
+        initiative = update_initiative(
+            initiative=proposal.initiative,
+            expected_version=expected_version,
+            history_user=user,
+            history_reason=reason,
+            **fields,
+        )
+    _decide(proposal, status=ProposalStatus.ACCEPTED, user=user, initiative=initiative)
+    transaction.on_commit(lambda: notify_decision(proposal))
+    return initiative
+
+
+@transaction.atomic
+def merge_proposal(
+    *,
+    proposal: Proposal,
+    target: Initiative,
+    user: AbstractBaseUser | None,
+    expected_version: int,
+    fields: dict[str, Any],
+) -> Initiative:
+    """Fold a proposed initiative into an existing one (a duplicate), with the fields the
+    moderator kept, under the target's optimistic locking."""
+    proposal = _lock_pending(proposal)
+    if proposal.kind != ProposalKind.NEW:
+        raise ValidationError(_("Seule une proposition de nouvelle initiative se fusionne."))
+    initiative = update_initiative(
+        initiative=target,
+        expected_version=expected_version,
+        history_user=user,
+        history_reason=_("Proposition n°%(pk)s fusionnée") % {"pk": proposal.pk},
+        **fields,
+    )
+    _decide(proposal, status=ProposalStatus.MERGED, user=user, initiative=initiative)
+    transaction.on_commit(lambda: notify_decision(proposal))
+    return initiative
+
+
+@transaction.atomic
+def reject_proposal(*, proposal: Proposal, user: AbstractBaseUser | None, reason: str) -> Proposal:
+    """Refuse a proposal; the reason is sent to its author. Nothing of it is published."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Indiquez le motif du refus : il est envoyé à l'auteur.")}
+        )
+    proposal = _lock_pending(proposal)
+    _decide(proposal, status=ProposalStatus.REJECTED, user=user, reason=reason[:3000])
+    transaction.on_commit(lambda: notify_decision(proposal))
+    return proposal
