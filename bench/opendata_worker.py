@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
 import resource
-import sys
 import time
 
-from bench.worker import RESULT_MARKER, _setup_django
+from bench.worker import run_task
 
 MB = 1024 * 1024
 
@@ -144,12 +142,5 @@ TASKS = {
 }
 
 
-def main() -> None:
-    task, raw_args = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
-    _setup_django()
-    result = TASKS[task](json.loads(raw_args))
-    print(RESULT_MARKER + json.dumps(result), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    run_task(TASKS)

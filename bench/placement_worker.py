@@ -5,13 +5,10 @@
 The last line printed is `BENCH-RESULT {json}` (see bench/worker.py).
 """
 
-import json
-import os
-import sys
 import time
 from pathlib import Path
 
-from bench.worker import RESULT_MARKER
+from bench.worker import run_task
 
 
 def _place_task(args: dict) -> dict:
@@ -42,15 +39,5 @@ def _place_task(args: dict) -> dict:
     }
 
 
-def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    task, raw = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
-    result = {"place": _place_task}[task](json.loads(raw))
-    print(RESULT_MARKER + json.dumps(result), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    run_task({"place": _place_task})

@@ -5,13 +5,10 @@
 The last line printed is `BENCH-RESULT {json}` (see bench/worker.py).
 """
 
-import json
-import os
 import random
-import sys
 import time
 
-from bench.worker import RESULT_MARKER
+from bench.worker import run_task
 
 WARMUP_ROUNDS = 3
 
@@ -93,15 +90,5 @@ def _measure(args: dict) -> dict:
     }
 
 
-def main() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    task, raw = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
-    result = {"measure": _measure}[task](json.loads(raw))
-    print(RESULT_MARKER + json.dumps(result), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    run_task({"measure": _measure})

@@ -117,12 +117,14 @@ TASKS = {
 }
 
 
-def main() -> None:
+def run_task(tasks: dict) -> None:
+    """The entry point of every worker module: `python -m MODULE TASK '{json}'` runs
+    tasks[TASK] inside Django and prints its result on the marked last line."""
     task, raw_args = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
     _setup_django()
-    result = TASKS[task](json.loads(raw_args))
+    result = tasks[task](json.loads(raw_args))
     print(RESULT_MARKER + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    run_task(TASKS)
