@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
+
 BULK_BATCH = 500
 
 
@@ -116,17 +118,8 @@ def record_versions(
 # Fields shown in a diff, in the order of the edit form; the rest (uid, slug, dates set by
 # the services, version) says nothing to a reader.
 DIFF_FIELDS = (
-    "title",
-    "summary",
-    "context",
-    "actions",
-    "results",
-    "replication",
-    "porteur_name",
-    "porteur_kind",
-    "partners",
-    "funders",
-    "target_public",
+    *CASE_STUDY_FIELDS,
+    *PORTEUR_FIELDS,
     "principal_theme",
     "themes",
     "start_year",

@@ -18,8 +18,14 @@ from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
 from pepites.initiatives import mapdata
+from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS, RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_version
-from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeLink,
+    InitiativeStatus,
+    Theme,
+)
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
 from pepites.search.services import index_initiatives
@@ -31,17 +37,8 @@ THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"
 # Plain fields a caller may set directly; relations go through dedicated arguments.
 EDITABLE_FIELDS = frozenset(
     {
-        "title",
-        "summary",
-        "context",
-        "actions",
-        "results",
-        "replication",
-        "porteur_name",
-        "porteur_kind",
-        "partners",
-        "funders",
-        "target_public",
+        *CASE_STUDY_FIELDS,
+        *PORTEUR_FIELDS,
         "start_year",
         "is_running",
         "address",
@@ -59,8 +56,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 SLUG_MAX_LENGTH = 120
-# The structured description, typed in Markdown: cleaned on input (pepites/core/richtext.py).
-RICH_TEXT_FIELDS = ("context", "actions", "results", "replication")
 # What a restore brings back: the content, not the state (publishing and archiving are
 # decisions of their own) nor the referent centre.
 RESTORED_FIELDS = EDITABLE_FIELDS - {"status", "is_demo", "last_checked_at"}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pepites.core import ratelimit
 from pepites.core.richtext import clean_markdown
 from pepites.initiatives.contributions.emails import notify_submission
+from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, RICH_TEXT_FIELDS
 from pepites.initiatives.models import (
     Initiative,
     InitiativeStatus,
@@ -39,16 +40,7 @@ NEW_FIELDS = (
     "address",
     "website",
 )
-CORRECTABLE_FIELDS = (
-    "title",
-    "summary",
-    "context",
-    "actions",
-    "results",
-    "replication",
-    "porteur_name",
-    "address",
-)
+CORRECTABLE_FIELDS = (*CASE_STUDY_FIELDS, "porteur_name", "address")
 TEXT_LIMITS = {
     "title": 200,
     "summary": 600,
@@ -60,7 +52,6 @@ TEXT_LIMITS = {
     "results": 5000,
     "replication": 5000,
 }
-RICH_FIELDS = {"context", "actions", "results", "replication"}
 
 
 class RateLimited(Exception):
@@ -77,7 +68,7 @@ class RateLimited(Exception):
 
 def _text(value: Any, name: str) -> str:
     text = str(value or "").strip()
-    text = clean_markdown(text) if name in RICH_FIELDS else " ".join(text.split())
+    text = clean_markdown(text) if name in RICH_TEXT_FIELDS else " ".join(text.split())
     limit = TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
         raise ValidationError(

@@ -10,13 +10,14 @@ import uuid
 from django.utils.translation import gettext as _
 
 from pepites.core.richtext import clean_markdown
+from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.imports import values
 from pepites.initiatives.imports.fields import FIELDS
 from pepites.initiatives.imports.places import resolve_place
 from pepites.initiatives.imports.report import WARNING
 from pepites.initiatives.imports.rows import Row, RowContext, auto_ref
 from pepites.initiatives.imports.values import ValueProblem
-from pepites.initiatives.services import EDITABLE_FIELDS, RICH_TEXT_FIELDS
+from pepites.initiatives.services import EDITABLE_FIELDS
 
 SUMMARY_MAX = 600
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.initiatives import mapdata
+from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportReport
@@ -27,7 +28,6 @@ from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chun
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.initiatives.services import (
     EDITABLE_FIELDS,
-    RICH_TEXT_FIELDS,
     SLUG_ATTEMPTS,
     unique_slugs,
     update_initiative,

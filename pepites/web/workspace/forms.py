@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from pepites.core.roles import centres_of, is_national_team
 from pepites.initiatives import permissions
+from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
 from pepites.initiatives.images import make_renditions
 from pepites.initiatives.models import (
     Initiative,
@@ -258,17 +259,8 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     TEXT_FIELDS = (
-        "title",
-        "summary",
-        "context",
-        "actions",
-        "results",
-        "replication",
-        "porteur_name",
-        "porteur_kind",
-        "partners",
-        "funders",
-        "target_public",
+        *CASE_STUDY_FIELDS,
+        *PORTEUR_FIELDS,
         "start_year",
         "is_running",
         "address",
