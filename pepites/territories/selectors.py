@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pepites.initiatives.models import (
@@ -248,13 +248,44 @@ def find_qpvs(
         return []
     wanted = " ".join(words)
     found = []
-    for entry in qpv_entries(region=region, departement=departement):
+    for entry in _current_entries():
+        if (region and entry.region_code != region) or (
+            departement and entry.departement_code != departement
+        ):
+            continue
         name, haystack = _searchable(entry)
         if all(f" {word}" in haystack for word in words):
             found.append((name != wanted, entry))
     found.sort(key=lambda item: item[0])  # stable: the rest keeps the département order
     entries = [entry for _partial, entry in found]
     return entries if limit is None else entries[:limit]
+
+
+_entries: dict[str, object] = {"signature": None, "entries": []}
+
+
+def _current_entries() -> list[QpvEntry]:
+    """qpv_entries() of the whole list, kept by the process until the list changes (an
+    aggregate tells): the suggestions search it at every few keystrokes."""
+    # The current generation with its size and latest change, in one query.
+    latest = (
+        Qpv.objects.values("generation")
+        .annotate(n=Count("pk"), changed=Max("updated_at"))
+        .order_by("-generation")
+        .values_list("generation", "n", "changed")
+        .first()
+    )
+    if latest is None:
+        return []
+    if _entries["signature"] != latest:
+        rows = (
+            Qpv.objects.filter(generation=latest[0])
+            .order_by("departement_id", "name", "code")
+            .values_list(*QPV_ENTRY_FIELDS)
+        )
+        _entries["entries"] = [QpvEntry(*row) for row in rows]
+        _entries["signature"] = latest
+    return _entries["entries"]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -182,3 +182,16 @@ def test_the_export_command_takes_a_qpv_and_a_relation(around, tmp_path):
         assert [row["titre"] for row in csv.DictReader(handle)] == ["Plateforme emploi"]
     with pytest.raises(CommandError, match="QN99999M"):
         call_command("export_initiatives", "--quartier", "QN99999M", "-o", path)
+
+
+def test_the_words_search_reads_the_list_once_until_it_changes(qpvs, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from pepites.territories.models import Qpv
+
+    assert codes(find_qpvs(text="puits")) == ["QN09301M"]
+    with django_assert_max_num_queries(1):  # one aggregate, not the list
+        assert codes(find_qpvs(text="puits")) == ["QN09301M"]
+    Qpv.objects.filter(code="QN09301M").update(name="Quartier du Soleil", updated_at=timezone.now())
+    assert codes(find_qpvs(text="soleil")) == ["QN09301M"]
+    assert find_qpvs(text="puits") == []
