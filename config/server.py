@@ -35,10 +35,26 @@ def _granian() -> list[str]:
     return [found] if found else [sys.executable, "-m", "granian"]
 
 
+class SettingError(ValueError):
+    """A server setting that cannot be used, said in French for whoever starts it."""
+
+
+def _positive(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise SettingError(f"{name} doit être un entier positif (reçu : {value!r}).")
+    return value
+
+
 def command(env: Mapping[str, str] | None = None) -> list[str]:
     """The server's command line, from the environment's variables (see .env.example)."""
     env = os.environ if env is None else env
-    host, _, port = env.get("PEPITES_BIND", "127.0.0.1:8000").rpartition(":")
+    bind = (env.get("PEPITES_BIND") or "127.0.0.1:8000").strip()
+    host, _, port = bind.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingError(
+            f"PEPITES_BIND doit être de la forme adresse:port, ex. 127.0.0.1:8000 (reçu : {bind!r})."
+        )
     argv = [
         *_granian(),
         "--interface",
@@ -48,10 +64,10 @@ def command(env: Mapping[str, str] | None = None) -> list[str]:
         "--port",
         port,
         "--workers",
-        env.get("WEB_CONCURRENCY", "3"),
+        _positive(env, "WEB_CONCURRENCY", "3"),
         # Threads per worker: a request waiting on SQLite's busy timeout holds one.
         "--blocking-threads",
-        env.get("PEPITES_THREADS", "8"),
+        _positive(env, "PEPITES_THREADS", "8"),
         "--backlog",
         "2048",
         "--respawn-failed-workers",
@@ -107,7 +123,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def main() -> None:
-    argv = command()
+    try:
+        argv = command()
+    except SettingError as error:
+        sys.exit(f"Réglage du serveur invalide : {error}")
     os.execv(argv[0], argv)
 
 
