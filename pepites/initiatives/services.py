@@ -1,6 +1,7 @@
 """Writes of the initiatives domain: every creation and edit goes through here."""
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from pepites.initiatives.models import (
     Initiative,
     InitiativeLink,
     InitiativeStatus,
+    LocationStatus,
     Theme,
 )
 from pepites.network.models import Centre
@@ -130,6 +132,27 @@ def unique_slugs(*, titles: list[str]) -> list[str]:
         given.add(candidate)
         slugs.append(candidate)
     return slugs
+
+
+def location_status_after_edit(
+    *, initiative: Initiative | None, latitude: float | None, longitude: float | None, stated: str
+) -> str:
+    """How the point an editor sends was obtained: what the form's script states (the
+    geocoder's status, or "manual"); without it, the stored status while the point stays
+    where it was, and "placée à la main" once it moved: a point typed or dragged is a
+    person's decision, not the geocoder's."""
+    if latitude is None or longitude is None:
+        return LocationStatus.UNKNOWN
+    if stated:
+        return stated
+    if initiative is not None and initiative.latitude is not None:
+        # The script rewrites the coordinates with 6 decimals: a micro-degree is no move.
+        unmoved = math.isclose(latitude, initiative.latitude, abs_tol=1e-6) and math.isclose(
+            longitude, initiative.longitude, abs_tol=1e-6
+        )
+        if unmoved:
+            return initiative.location_status
+    return LocationStatus.MANUAL
 
 
 SLUG_ATTEMPTS = 5

@@ -179,3 +179,20 @@ def test_default_themes_are_loaded_once_and_never_overwritten(reference_data):
 
     assert (report.created, report.existing) == (0, 10)
     assert Theme.objects.get(slug="ess").label == "ESS (libellé modifié)"
+
+
+def test_the_location_status_after_an_edit(reference_data):
+    from pepites.initiatives.services import location_status_after_edit
+
+    placed = new_initiative(latitude=48.9277, longitude=2.3652, location_status="found")
+
+    def status(lat, lon, stated="", initiative=placed):
+        return location_status_after_edit(
+            initiative=initiative, latitude=lat, longitude=lon, stated=stated
+        )
+
+    assert status(None, None, stated="manual") == ""  # no point, no status
+    assert status(48.9277, 2.3652, stated="uncertain") == "uncertain"  # the script says
+    assert status(48.9277004, 2.3651996) == "found"  # rewritten to 6 decimals: not moved
+    assert status(48.93, 2.3652) == "manual"  # moved by hand
+    assert status(48.93, 2.36, initiative=None) == "manual"  # typed on a new initiative

@@ -3,7 +3,6 @@ decision on a proposal, an invitation."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from django import forms
@@ -22,6 +21,7 @@ from pepites.initiatives.models import (
     PorteurKind,
     Theme,
 )
+from pepites.initiatives.services import location_status_after_edit
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
 from pepites.territories.models import Commune
@@ -410,29 +410,16 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
                 values[name] = ""
         values["is_running"] = bool(data.get("is_running"))
         values["contact_consent"] = bool(data.get("contact_consent"))
-        values["location_status"] = self.resolved_location_status(values)
+        values["location_status"] = location_status_after_edit(
+            initiative=self.initiative,
+            latitude=values["latitude"],
+            longitude=values["longitude"],
+            stated=values["location_status"],
+        )
         values["status"] = data["status"]
         if data.get("checked"):
             values["last_checked_at"] = timezone.now()
         return values
-
-    def resolved_location_status(self, values: dict) -> str:
-        """What the script says of the point sent; without it (or without script), the
-        stored status while the point stays where it was, and "placée à la main" once it
-        moved: a point typed or dragged is a person's decision, not the geocoder's."""
-        if values["latitude"] is None:
-            return LocationStatus.UNKNOWN
-        if values["location_status"]:
-            return values["location_status"]
-        stored = self.initiative
-        if stored is not None and stored.latitude is not None and stored.longitude is not None:
-            # The script rewrites the coordinates with 6 decimals: a micro-degree is no move.
-            unmoved = math.isclose(
-                values["latitude"], stored.latitude, abs_tol=1e-6
-            ) and math.isclose(values["longitude"], stored.longitude, abs_tol=1e-6)
-            if unmoved:
-                return stored.location_status
-        return LocationStatus.MANUAL
 
     def create_kwargs(self) -> dict:
         values = self.field_values()
