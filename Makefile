@@ -10,7 +10,7 @@ BENCH_SIZES ?= 10000 100000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev assets chromium setup run serve test quality pytest e2e bench clean
+.PHONY: help install install-dev lock lock-upgrade assets chromium setup run serve test quality pytest e2e bench clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -19,12 +19,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Exactly the locked versions, each checked against its hash; then Pépites itself.
+$(VENV)/.installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	@touch $@ $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -34,6 +39,15 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed ## Install the application (virtualenv + front-end packages and COG data from npm)
 
 install-dev: $(VENV)/.installed-dev node_modules/.installed ## Install the application and the test tools
+
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet
+
+lock: $(VENV)/.installed-dev ## Renew requirements/*.txt after a change to pyproject.toml (keeps the other pins)
+	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements/dev.txt
+	$(LOCK) -c requirements/dev.txt -o requirements/base.txt
+
+lock-upgrade: ## Move every locked dependency to its newest allowed version (then run make test)
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
 assets: install ## Collect static files (precompressed, hashed names)
 	$(PEPITES) collectstatic --noinput -v0

@@ -84,7 +84,15 @@ def write_lambert93_shapefile(folder, *, with_prj=True, encoding="utf-8"):
     """The metropolitan outlines as the ANCT's shapefile edition: Lambert-93, .prj, .cpg."""
     samples = [s for s in planar_samples() if s["epsg"] == 2154]
     base = folder / "QP2024_L93"
-    with shapefile.Writer(str(base), shapeType=shapefile.POLYGON, encoding=encoding) as writer:
+    # Our own handles, closed by us: pyshp 3.1 leaves the .dbf it reopens for the header open.
+    with (
+        open(base.with_suffix(".shp"), "wb") as shp,
+        open(base.with_suffix(".shx"), "wb") as shx,
+        open(base.with_suffix(".dbf"), "wb") as dbf,
+        shapefile.Writer(
+            shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding=encoding
+        ) as writer,
+    ):
         for name in ("code_qp", "lib_qp", "insee_reg", "insee_dep", "insee_com", "lib_com"):
             writer.field(name, "C", size=120)
         writer.field("siren_epci", "C", size=9)
