@@ -232,6 +232,50 @@ WHITENOISE_MAX_AGE = 3600
 # Without `collectstatic` (tests, development) fall back to the unhashed names.
 WHITENOISE_MANIFEST_STRICT = False
 
+# --- Deployment: media on S3-compatible object storage, backups ---------------------------
+# MEDIA_STORAGE=storages.backends.s3.S3Storage (django-storages, boto3) keeps the uploaded
+# media in a bucket shared by every application server (docs/deploiement.md).
+S3_STORAGE = "storages.backends.s3.S3Storage"
+if STORAGES["default"]["BACKEND"] in {S3_STORAGE, "s3"}:
+    from botocore.config import Config as S3Config
+
+    if not os.environ.get("S3_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE désigne un stockage objet S3 : indiquez son compartiment (S3_BUCKET_NAME)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": S3_STORAGE,
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET_NAME"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_LOCATION", ""),
+            # Public address of the files (a CDN, or the reverse proxy's /media/): unsigned URLs.
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("S3_URL_PROTOCOL", "https:"),
+            # Private bucket: signed URLs valid S3_QUERYSTRING_EXPIRE seconds.
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", True),
+            "querystring_expire": env_int("S3_QUERYSTRING_EXPIRE", 3600),
+            # Like the file system: an upload never replaces another file of the same name.
+            "file_overwrite": False,
+            "client_config": S3Config(
+                s3={"addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or "auto"},
+                signature_version="s3v4",
+                connect_timeout=env_int("S3_TIMEOUT", 5),
+                read_timeout=env_int("S3_TIMEOUT", 5),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+# Backups (pepites backup, docs/exploitation.md): where archives go, and how many are kept:
+# the newest of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY weeks.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 5)
+# --- End of the deployment block -----------------------------------------------------------
+
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
