@@ -3,6 +3,7 @@ as a child process on a free port, so nothing leaves the machine."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -59,10 +60,10 @@ class S3Server:
             ),
         }
 
-    def new_bucket(self) -> str:
+    @contextmanager
+    def client(self) -> Iterator:
         import boto3
 
-        name = f"pepites-{uuid.uuid4().hex[:12]}"
         client = boto3.client(
             "s3",
             endpoint_url=self.endpoint,
@@ -70,8 +71,25 @@ class S3Server:
             aws_secret_access_key=SECRET_KEY,
             region_name=REGION,
         )
-        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        try:
+            yield client
+        finally:
+            client.close()
+
+    def new_bucket(self) -> str:
+        name = f"pepites-{uuid.uuid4().hex[:12]}"
+        with self.client() as client:
+            client.create_bucket(
+                Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
         return name
+
+    def read(self, bucket: str, key: str) -> bytes:
+        """An object's bytes, read straight from the bucket."""
+        with self.client() as client:
+            body = client.get_object(Bucket=bucket, Key=key)["Body"]
+            with contextlib.closing(body):
+                return body.read()
 
 
 @contextmanager
