@@ -52,10 +52,11 @@ lock-upgrade: ## Move every locked dependency to its newest allowed version (the
 assets: install ## Collect static files (precompressed, hashed names)
 	$(PEPITES) collectstatic --noinput -v0
 
-chromium: ## Install Debian's Chromium and poppler-utils (pdftoppm) for the browser and PDF tests (when root and missing)
+chromium: ## Install Debian's Chromium, poppler-utils (pdftoppm) and nginx for the browser, PDF and deployment tests (when root and missing)
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || [ -n "$$CHROMIUM_PATH" ] || missing="chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
