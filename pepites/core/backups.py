@@ -288,7 +288,7 @@ def backup_dir() -> Path:
 @contextlib.contextmanager
 def _exclusive(folder: Path) -> Iterator[None]:
     """One backup at a time on this machine (a timer and an operator may start one together)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with (folder / ".verrou").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -357,8 +357,11 @@ def create_backup(*, folder: Path | None = None, now: datetime | None = None) ->
             _add_file(archive, MANIFEST, io.BytesIO(body), len(body))
             checksum = hashlib.sha256(body).hexdigest().encode()
             _add_file(archive, MANIFEST_CHECKSUM, io.BytesIO(checksum), len(checksum))
+        partial.chmod(0o600)  # personal data: readable by the service's account only
         os.replace(partial, target)
-        (folder / f"{name}.sha256").write_text(f"{_sha256_file(target)}  {name}\n")
+        sidecar = folder / f"{name}.sha256"
+        sidecar.write_text(f"{_sha256_file(target)}  {name}\n")
+        sidecar.chmod(0o600)
     media = len(files) - 1
     logger.info("Sauvegarde écrite : %s (%d fichiers de médias)", target, media)
     return BackupResult(

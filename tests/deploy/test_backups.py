@@ -77,6 +77,7 @@ def drill(tmp_path, media_root, before) -> None:
     result = backups.create_backup(folder=tmp_path / "sauvegardes")
     assert result.media_files == 6 and result.rows > 0
     assert result.path.name.startswith("pepites-sauvegarde-")
+    assert result.path.stat().st_mode & 0o777 == 0o600  # personal data inside
     assert restore.verify_archive(result.path)["counts"]["initiatives.initiative"] == 2
     destroy(media_root)
     restored = restore.restore_backup(result.path)
