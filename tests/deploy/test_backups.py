@@ -5,6 +5,7 @@ file system and on S3-compatible object storage. A damaged archive is refused in
 import io
 import shutil
 import tarfile
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections
 from PIL import Image
 
 from pepites.core import backups, restore
@@ -227,3 +229,34 @@ def test_the_scheduled_backup_applies_the_retention(settings, tmp_path, drill_co
             result.path.name + ".sha256",
         ]
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_the_site_writes_is_consistent(tmp_path, reference_data):
+    """Initiatives are created (each with its history row, in one transaction) while the
+    backup runs: the archive holds whole transactions only, and says how many."""
+    stop, written = threading.Event(), []
+
+    def write():
+        try:
+            while not stop.is_set():
+                written.append(new_initiative(title=f"Écrite pendant la sauvegarde {len(written)}"))
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(written) < 3:
+            stop.wait(0.05)
+        archive = backups.create_backup(folder=tmp_path).path
+    finally:
+        stop.set()
+        writer.join()
+    manifest = restore.verify_archive(archive)
+    saved = manifest["counts"]["initiatives.initiative"]
+    assert 3 <= saved <= len(written)
+    restore.restore_backup(archive)
+    connection.close()
+    assert Initiative.objects.count() == saved
+    assert Initiative.history.count() == saved  # no initiative without its history row
