@@ -311,10 +311,14 @@ def _add_media(archive: tarfile.TarFile, storage: Storage) -> list[dict[str, Any
         digest = hashlib.sha256()
         # Spooled: the size must be known before the file enters the archive (S3 streams).
         with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as copy:
-            with storage.open(name, "rb") as stream:
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    copy.write(chunk)
+            try:
+                with storage.open(name, "rb") as stream:
+                    while chunk := stream.read(CHUNK):
+                        digest.update(chunk)
+                        copy.write(chunk)
+            except FileNotFoundError:  # deleted since it was listed: not part of this backup
+                logger.info("Média supprimé pendant la sauvegarde, ignoré : %s", name)
+                continue
             size = copy.tell()
             copy.seek(0)
             _add_file(archive, f"media/{name}", copy, size)
