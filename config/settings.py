@@ -274,6 +274,9 @@ if STORAGES["default"]["BACKEND"] in {S3_STORAGE, "s3"}:
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 5)
+# The job queue's nightly backup (run_scheduled_backup); false where a systemd timer on one
+# machine runs `pepites backup` instead (deploy/systemd/pepites-backup.timer).
+BACKUP_PERIODIC = env_bool("BACKUP_PERIODIC", True)
 # --- End of the deployment block -----------------------------------------------------------
 
 # --- E-mail ---------------------------------------------------------------------------

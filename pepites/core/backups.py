@@ -417,8 +417,12 @@ def apply_retention(*, folder: Path | None = None) -> list[Path]:
     return deleted
 
 
-def run_scheduled_backup() -> BackupResult:
-    """The periodic job: one archive, then the retention policy. Meant to run once a day."""
+def run_scheduled_backup() -> BackupResult | None:
+    """The periodic job: one archive, then the retention policy. Meant to run once a day;
+    does nothing when BACKUP_PERIODIC is false (a systemd timer does it elsewhere)."""
+    if not settings.BACKUP_PERIODIC:
+        logger.info("Sauvegarde planifiée désactivée (BACKUP_PERIODIC=false)")
+        return None
     result = create_backup()
     result.deleted = apply_retention(folder=result.path.parent)
     logger.info(

@@ -214,6 +214,10 @@ def test_the_scheduled_backup_applies_the_retention(settings, tmp_path, drill_co
         old.write_bytes(b"ancienne")
         old.with_name(old.name + ".sha256").write_text("x")
     (tmp_path / "autre-fichier.tar.gz").write_bytes(b"pas a nous")
+    settings.BACKUP_PERIODIC = False
+    assert backups.run_scheduled_backup() is None
+    assert len(backups.archives(tmp_path)) == 3
+    settings.BACKUP_PERIODIC = True
     result = backups.run_scheduled_backup()
     assert sorted(p.name for p in result.deleted) == [
         "pepites-sauvegarde-20260101T030000Z.tar.gz",
