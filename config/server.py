@@ -25,6 +25,14 @@ import httpx
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 APPLICATION = "config.wsgi:application"
+TRUE = {"1", "true", "yes", "on"}
+# The request id header (set by the reverse proxy) is the last field: JsonFormatter makes it
+# the line's request_id (pepites/core/logging.py).
+ACCESS_LOG_TEXT = (
+    '[%(time)s] %(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1f ms '
+    "id=%(header{x-request-id})s"
+)
+ACCESS_LOG_JSON = "%(method)s %(path)s %(status)d %(header{x-request-id})s"
 
 
 def _granian() -> list[str]:
@@ -75,9 +83,23 @@ def command(env: Mapping[str, str] | None = None) -> list[str]:
         "30",
         "--no-ws",
     ]
-    if env.get("PEPITES_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"}:
-        argv.append("--access-log")
-    return [*argv, APPLICATION]
+    return [*argv, *_log_options(env), APPLICATION]
+
+
+def _log_options(env: Mapping[str, str]) -> list[str]:
+    """Granian's own lines and its access log (on unless PEPITES_ACCESS_LOG is false), in
+    the application's LOG_FORMAT; the access line carries the request's X-Request-ID."""
+    debug = (env.get("DEBUG") or "").lower() in TRUE
+    log_format = env.get("LOG_FORMAT") or ("text" if debug else "json")
+    options = []
+    if log_format == "json":
+        options += ["--log-config", str(REPO_DIR / "config" / "granian_logging.json")]
+        access_format = ACCESS_LOG_JSON
+    else:
+        access_format = ACCESS_LOG_TEXT
+    if (env.get("PEPITES_ACCESS_LOG") or "true").lower() in TRUE:
+        options += ["--access-log", "--access-log-fmt", access_format]
+    return options
 
 
 @contextmanager
@@ -127,6 +149,11 @@ def main() -> None:
         argv = command()
     except SettingError as error:
         sys.exit(f"Réglage du serveur invalide : {error}")
+    from pepites.core.startup import secret_key_problem
+
+    problem = secret_key_problem(os.environ)
+    if problem:
+        sys.exit(problem)
     os.execv(argv[0], argv)
 
 
