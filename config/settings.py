@@ -326,6 +326,8 @@ QPV_NEAR_DISTANCE_M = env_int("QPV_NEAR_DISTANCE_M", 300)
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage").rstrip("/")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
 GEOCODER_RETRIES = env_int("GEOCODER_RETRIES", 3)
+# Seconds one geocoding (all its attempts and waits) may take at most.
+GEOCODER_BUDGET = env_float("GEOCODER_BUDGET", 12)
 try:
     GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE") or 0.5)
 except ValueError as exc:
