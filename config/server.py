@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,13 +103,25 @@ def _log_options(env: Mapping[str, str]) -> list[str]:
 
 
 @contextmanager
-def running(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> Iterator[str]:
+def running(
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = 60,
+    prefix: Sequence[str] = (),
+    up_status: int = 200,
+) -> Iterator[str]:
     """Start the server with `env` (which must set PEPITES_BIND), wait until /healthz
-    answers 200, yield its base URL, stop it."""
+    answers `up_status`, yield its base URL, stop it. `prefix`: a command wrapping the
+    server's (tests: a mount namespace with a read-only var/)."""
     base_url = "http://" + env["PEPITES_BIND"]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command(env), cwd=REPO_DIR, env=dict(env), stdout=log, stderr=subprocess.STDOUT
+            [*prefix, *command(env)],
+            cwd=REPO_DIR,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + timeout
@@ -119,7 +131,7 @@ def running(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> I
                         f"the server exited ({process.returncode}):\n{log_path.read_text()}"
                     )
                 try:
-                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == up_status:
                         break
                 except httpx.HTTPError:
                     pass

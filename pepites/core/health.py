@@ -71,17 +71,23 @@ def cache_check() -> Check:
 
 def media_storage() -> Check:
     """Write, read back and delete a small file through the media storage (local folder
-    or object storage)."""
+    or object storage). Its failure degrades the instance: pages are still served, only
+    uploads and new PDF fail (every instance shares the storage: taking them all out of
+    traffic would not help)."""
+    backend = default_storage.__class__.__name__
     name = f"healthz/{uuid.uuid4().hex}.txt"
     content = b"pepites readiness probe"
-    saved = default_storage.save(name, ContentFile(content))
     try:
-        with default_storage.open(saved, "rb") as handle:
-            if handle.read() != content:
-                return Check(FAILED, {"error": "the probe read back differs"})
-    finally:
-        default_storage.delete(saved)
-    return Check(OK, {"backend": default_storage.__class__.__name__})
+        saved = default_storage.save(name, ContentFile(content))
+        try:
+            with default_storage.open(saved, "rb") as handle:
+                if handle.read() != content:
+                    return Check(DEGRADED, {"backend": backend, "error": "probe read back differs"})
+        finally:
+            default_storage.delete(saved)
+    except Exception as exc:
+        return Check(DEGRADED, {"backend": backend, "error": _error(exc)})
+    return Check(OK, {"backend": backend})
 
 
 def _folders() -> dict[str, Path]:

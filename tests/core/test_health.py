@@ -49,12 +49,13 @@ def test_a_full_disk_takes_the_instance_out_of_traffic(client, settings):
 
 
 @pytest.mark.django_db
-def test_a_failing_media_storage_is_not_ready(client, settings, tmp_path):
+def test_a_failing_media_storage_degrades_the_instance(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "a-file"
     settings.MEDIA_ROOT.write_text("not a folder")
     response = client.get(reverse("readiness"))
-    assert response.status_code == 503
-    assert response.json()["checks"]["media_storage"]["status"] == "failed"
+    assert response.status_code == 200
+    check = response.json()["checks"]["media_storage"]
+    assert check["status"] == "degraded" and "Error" in check["error"]
 
 
 @pytest.mark.django_db
