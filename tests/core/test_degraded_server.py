@@ -232,3 +232,53 @@ def test_killed_database_connections_cost_no_request(site, health_checks):
         assert set(after) == {200}
     else:  # the contrast: without the checks, the killed connections fail requests
         assert 500 in after
+
+
+def _login(client: httpx.Client, email: str, password: str) -> httpx.Response:
+    client.get("/compte/connexion/")
+    return client.post(
+        "/compte/connexion/",
+        data={
+            "username": email,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+        headers={"Referer": str(client.base_url) + "/compte/connexion/"},
+    )
+
+
+def test_two_servers_sharing_the_key_share_sessions_and_the_login_lockout(site):
+    folder, site_env = site
+    account = (
+        "import django; django.setup(); from django.contrib.auth.models import User;"
+        "User.objects.filter(username='deux').delete();"
+        "User.objects.create_user('deux', 'deux@example.org', 'Mot-de-passe-Pepites-42');"
+        "User.objects.filter(username='verrou').delete();"
+        "User.objects.create_user('verrou', 'verrou@example.org', 'Mot-de-passe-Pepites-42')"
+    )
+    env_a, log_a = serve(site_env, folder, "server-a")
+    env_b, log_b = serve(site_env, folder, "server-b")
+    subprocess.run([sys.executable, "-c", account], cwd=REPO, env=env_a, check=True, timeout=120)
+    with (
+        server.running(env_a, log_a) as base_a,
+        server.running(env_b, log_b) as base_b,
+        httpx.Client(base_url=base_a, timeout=30) as a,
+        httpx.Client(base_url=base_b, timeout=30) as b,
+    ):
+        assert _login(a, "deux@example.org", "Mot-de-passe-Pepites-42").status_code == 302
+        assert b.get("/espace/").status_code == 302  # anonymous on B: to the login page
+        b.cookies.update(a.cookies)
+        # The session opened on A holds on B: logged in (an account of no centre: the
+        # French 403 page, not the login page).
+        workspace = b.get("/espace/")
+        assert workspace.status_code == 403
+        assert "Vous n'avez pas accès à cette page" in workspace.text
+        # Wrong passwords alternately on A and B: the limit (5) counts them together.
+        for attempt in range(5):
+            client = (a, b)[attempt % 2]
+            client.cookies.clear()
+            _login(client, "verrou@example.org", "faux")
+        b.cookies.clear()
+        refused = _login(b, "verrou@example.org", "Mot-de-passe-Pepites-42")
+        assert refused.status_code == 200
+        assert "Trop de tentatives de connexion échouées" in refused.text
