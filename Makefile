@@ -9,8 +9,13 @@ PORT ?= 8000
 BENCH_SIZES ?= 10000 100000
 export PYTHONDONTWRITEBYTECODE := 1
 
+# The embedded instance's key: the one the commands created in var/ (unless SECRET_KEY or
+# SECRET_KEY_FILE is set), passed explicitly, since a server refuses to start without one.
+SERVE = SECRET_KEY_FILE="$${SECRET_KEY_FILE:-$${PEPITES_VAR_DIR:-$(CURDIR)/var}/secret_key}" \
+	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
+
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev lock lock-upgrade assets chromium setup run serve test quality pytest e2e bench clean
+.PHONY: help install install-dev lock lock-upgrade assets chromium setup run serve test quality check-deploy pytest e2e bench clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -73,16 +78,22 @@ run: setup ## Install, prepare and serve the embedded instance on http://127.0.0
 	@echo "Pour créer un compte d'administration : $(PEPITES) createsuperuser"
 	@echo "  puis ouvrez http://$(HOST):$(PORT)/admin/"
 	@echo
-	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
+	$(SERVE)
 
 serve: ## Serve without reinstalling (after `make setup`)
-	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
+	$(SERVE)
 
 quality: install-dev ## Lint and format check, Django checks, missing migrations
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(PEPITES) check --fail-level WARNING
+	$(MAKE) --no-print-directory check-deploy
 	$(PEPITES) makemigrations --check --dry-run
+
+check-deploy: install-dev ## Django's deployment checks with the production values of .env.production.example
+	set -a && . ./.env.production.example && set +a && \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PEPITES) check --deploy --fail-level WARNING
 
 pytest: install-dev chromium ## Run the test suite only (unit, integration and browser tests)
 	$(BIN)/pytest $(PYTEST_ARGS)

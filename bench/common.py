@@ -148,6 +148,8 @@ def django_env(db: Database, var_dir: Path, **extra: str) -> dict[str, str]:
         MEDIA_ROOT=str(var_dir / "media"),
         PYTHONDONTWRITEBYTECODE="1",
     )
+    # A server refuses to start without an explicit key (pepites/core/startup.py).
+    env.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
     env.update(extra)
     return env
 

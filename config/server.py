@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,14 @@ import httpx
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 APPLICATION = "config.wsgi:application"
+TRUE = {"1", "true", "yes", "on"}
+# The request id header (set by the reverse proxy) is the last field: JsonFormatter makes it
+# the line's request_id (pepites/core/logging.py).
+ACCESS_LOG_TEXT = (
+    '[%(time)s] %(addr)s "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1f ms '
+    "id=%(header{x-request-id})s"
+)
+ACCESS_LOG_JSON = "%(method)s %(path)s %(status)d %(header{x-request-id})s"
 
 
 def _granian() -> list[str]:
@@ -75,19 +83,45 @@ def command(env: Mapping[str, str] | None = None) -> list[str]:
         "30",
         "--no-ws",
     ]
-    if env.get("PEPITES_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"}:
-        argv.append("--access-log")
-    return [*argv, APPLICATION]
+    return [*argv, *_log_options(env), APPLICATION]
+
+
+def _log_options(env: Mapping[str, str]) -> list[str]:
+    """Granian's own lines and its access log (on unless PEPITES_ACCESS_LOG is false), in
+    the application's LOG_FORMAT; the access line carries the request's X-Request-ID."""
+    debug = (env.get("DEBUG") or "").lower() in TRUE
+    log_format = env.get("LOG_FORMAT") or ("text" if debug else "json")
+    options = []
+    if log_format == "json":
+        options += ["--log-config", str(REPO_DIR / "config" / "granian_logging.json")]
+        access_format = ACCESS_LOG_JSON
+    else:
+        access_format = ACCESS_LOG_TEXT
+    if (env.get("PEPITES_ACCESS_LOG") or "true").lower() in TRUE:
+        options += ["--access-log", "--access-log-fmt", access_format]
+    return options
 
 
 @contextmanager
-def running(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> Iterator[str]:
+def running(
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = 60,
+    prefix: Sequence[str] = (),
+    up_status: int = 200,
+) -> Iterator[str]:
     """Start the server with `env` (which must set PEPITES_BIND), wait until /healthz
-    answers 200, yield its base URL, stop it."""
+    answers `up_status`, yield its base URL, stop it. `prefix`: a command wrapping the
+    server's (tests: a mount namespace with a read-only var/)."""
     base_url = "http://" + env["PEPITES_BIND"]
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command(env), cwd=REPO_DIR, env=dict(env), stdout=log, stderr=subprocess.STDOUT
+            [*prefix, *command(env)],
+            cwd=REPO_DIR,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + timeout
@@ -97,7 +131,7 @@ def running(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> I
                         f"the server exited ({process.returncode}):\n{log_path.read_text()}"
                     )
                 try:
-                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == up_status:
                         break
                 except httpx.HTTPError:
                     pass
@@ -127,6 +161,11 @@ def main() -> None:
         argv = command()
     except SettingError as error:
         sys.exit(f"Réglage du serveur invalide : {error}")
+    from pepites.core.startup import secret_key_problem
+
+    problem = secret_key_problem(os.environ)
+    if problem:
+        sys.exit(problem)
     os.execv(argv[0], argv)
 
 

@@ -1,12 +1,15 @@
 """The one settings module of Pépites: every deployment-specific value comes from the
 environment (see `.env.example`), with safe defaults for the embedded SQLite instance."""
 
+import contextlib
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from pepites.core.logging import init_error_reporting, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PEPITES_VAR_DIR", BASE_DIR / "var"))
@@ -37,15 +40,39 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
+
+
 DEBUG = env_bool("DEBUG", False)
+# The key signs sessions and links: every app server of a deployment needs the same one.
+# SECRET_KEY, or SECRET_KEY_FILE (a file holding it, e.g. var/secret_key, which `make run`
+# creates). Without either, the WSGI application refuses to start outside DEBUG
+# (config/wsgi.py); management commands run on one machine use var/secret_key.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", "")
+SECRET_KEY_EXPLICIT = bool(SECRET_KEY or SECRET_KEY_FILE)
+if not SECRET_KEY and SECRET_KEY_FILE:
+    try:
+        SECRET_KEY = Path(SECRET_KEY_FILE).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY_FILE : lecture impossible de {SECRET_KEY_FILE} ({exc.strerror})."
+        ) from exc
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE : le fichier {SECRET_KEY_FILE} est vide.")
 if not SECRET_KEY:
-    # The embedded instance keeps a random key of its own in var/, never in the repository.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         from django.core.management.utils import get_random_secret_key
 
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(get_random_secret_key())
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
@@ -80,6 +107,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "pepites.core.middleware.RequestIdMiddleware",
     # Before CommonMiddleware's redirects, so that every answer of /api/ carries the headers.
     "corsheaders.middleware.CorsMiddleware",
     "pepites.api.middleware.ApiMethodNotAllowedMiddleware",
@@ -120,7 +149,20 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'pepites.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Pooled connections are checked before reuse, so that a database restart or failover
+# (pg_terminate_backend) costs no request an error.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request after this many seconds, not the system's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -153,12 +195,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis is an optimisation: down or silent, pages are computed without it (pepites/core/
+# cache.py). Each call waits at most these timeouts; after a failure the cache is skipped
+# for CACHE_RETRY_SECONDS, so a Redis that drops packets costs a request one timeout at most.
+CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 10)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pepites.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pepites"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_float("CACHE_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -199,8 +249,10 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-# WhiteNoise warns about a missing folder before the first `collectstatic`.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# WhiteNoise warns about a missing folder before the first `collectstatic` (a read-only
+# var/ must not stop the server: it serves what was collected).
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from the npm registry at install time (package-lock.json).
 NODE_MODULES_DIR = Path(os.environ.get("NODE_MODULES_DIR", BASE_DIR / "node_modules"))
 VENDOR_STATIC = {  # static prefix -> folder inside node_modules
@@ -286,6 +338,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds an SMTP connection or answer is awaited: a silent server never holds a request.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pépites <pepites@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -295,6 +350,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS transport, for a deployment served over HTTPS (values documented in
+# .env.production.example, checked by `make quality` with `check --deploy`).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The liveness and readiness probes are polled over plain HTTP by the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # --- Pépites --------------------------------------------------------------------------
 # Reference data of the COG, from the npm package @etalab/decoupage-administratif.
@@ -310,6 +373,8 @@ QPV_NEAR_DISTANCE_M = env_int("QPV_NEAR_DISTANCE_M", 300)
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage").rstrip("/")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
 GEOCODER_RETRIES = env_int("GEOCODER_RETRIES", 3)
+# Seconds one geocoding (all its attempts and waits) may take at most.
+GEOCODER_BUDGET = env_float("GEOCODER_BUDGET", 12)
 try:
     GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE") or 0.5)
 except ValueError as exc:
@@ -351,9 +416,33 @@ IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 if MAP_TILES not in {"ign", "osmfr"}:
     raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- Logs and error reporting ---------------------------------------------------------
+# One line per event on the standard output: json (production: timestamp, level, logger,
+# message, request id) or text (a person reading a terminal). See pepites/core/logging.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"))
+# Errors also reported to a Sentry-compatible service (Sentry, GlitchTip…) when set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_error_reporting(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
+# --- Readiness (/healthz/ready, pepites/core/health.py) --------------------------------
+# Each entry returns a Check ("ok", "degraded" or "failed": failed answers 503).
+HEALTH_CHECKS = [
+    "pepites.core.health.database",
+    "pepites.core.health.cache_check",
+    "pepites.core.health.media_storage",
+    "pepites.core.health.disk",
+]
+HEALTH_DATABASE_TIMEOUT = env_float("HEALTH_DATABASE_TIMEOUT", 2.0)
+# Under this much free space (MB) in var/ or the media folder, the instance is not ready.
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 200)
+
+# --- Error pages ----------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "pepites.web.core.errors.csrf_failure"

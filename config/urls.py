@@ -25,3 +25,6 @@ if settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+# French error pages (pepites/web/templates/); the 500 page renders without the database.
+handler500 = "pepites.web.core.errors.server_error"

@@ -4,6 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from pepites.core.startup import refuse_without_secret_key
+
+refuse_without_secret_key()
 django_application = get_wsgi_application()
 
 # The map's data file is answered before Django's middleware stack: it is requested on

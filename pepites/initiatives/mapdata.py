@@ -365,8 +365,13 @@ class MapData:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):  # a full disk keeps no half-written file
+            temporary.unlink()
+        raise
 
 
 def store(built: Built, *, folder: Path | None = None) -> MapData:
@@ -395,22 +400,68 @@ def _prune(folder: Path, *, keep: str) -> None:
 
 
 _build_lock = threading.Lock()
+# After a failed write (read-only or full disk), the last built version is served and no
+# build is tried for this long: each attempt would cost a build for nothing.
+WRITE_RETRY_SECONDS = 60.0
+
+
+class MapDataUnavailable(Exception):
+    """Nothing built on disk and nothing can be written there."""
+
+
+def latest_built(folder: Path) -> MapData | None:
+    """The most recent complete version in `folder`, read without writing anything."""
+    try:
+        candidates = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    for path in candidates:
+        data = MapData(version=path.stem, folder=folder)
+        if data.exists():
+            return data
+    return None
 
 
 def ensure_built(*, version: str, folder: Path | None = None) -> MapData:
-    """The files of `version`, built now if no process has built them yet."""
+    """The files of `version`, built now if no process has built them yet. When they
+    cannot be written (read-only or full disk), the last version built is served instead
+    (logged once per WRITE_RETRY_SECONDS); MapDataUnavailable if there is none."""
     folder = Path(folder or settings.MAPDATA_DIR)
     data = MapData(version=version, folder=folder)
     if data.exists():
         return data
-    folder.mkdir(parents=True, exist_ok=True)
-    with _build_lock, (folder / ".lock").open("w") as lock:
+    if time.monotonic() < _Current.write_failed_until:
+        return _previous(folder, version)
+    try:
+        return _build_and_store(data)
+    except OSError as error:
+        _Current.write_failed_until = time.monotonic() + WRITE_RETRY_SECONDS
+        logger.error(
+            "Données de la carte : écriture impossible dans %s (%s) ; la dernière version "
+            "construite reste servie, nouvel essai dans %.0f s.",
+            folder,
+            error,
+            WRITE_RETRY_SECONDS,
+        )
+        return _previous(folder, version)
+
+
+def _previous(folder: Path, version: str) -> MapData:
+    previous = latest_built(folder)
+    if previous is None:
+        raise MapDataUnavailable(f"no map data built in {folder} (version {version} wanted)")
+    return previous
+
+
+def _build_and_store(data: MapData) -> MapData:
+    data.folder.mkdir(parents=True, exist_ok=True)
+    with _build_lock, (data.folder / ".lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per machine; the others wait for it
         try:
             if data.exists():
                 return data
             started = time.monotonic()
-            stored = store(build(version=version), folder=folder)
+            stored = store(build(version=data.version), folder=data.folder)
             _Current.build_seconds = time.monotonic() - started
             return stored
         finally:
@@ -428,6 +479,7 @@ class _Current:
     checked: float = float("-inf")
     data: MapData | None = None
     build_seconds: float = 0.0  # how long this process's last build took
+    write_failed_until: float = float("-inf")  # no build tried before (see ensure_built)
     background: threading.Thread | None = None  # the build running in the background
 
 
@@ -530,3 +582,4 @@ def forget_current() -> None:
     with _Current.lock:
         _Current.version, _Current.data, _Current.checked = None, None, float("-inf")
         _Current.build_seconds, _Current.background = 0.0, None
+        _Current.write_failed_until = float("-inf")

@@ -112,7 +112,9 @@ class BanGeocoder:
         cache=None,
         cache_seconds: int | None = None,
         max_wait_s: float = 30.0,
+        budget_s: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = (base_url or settings.GEOCODER_URL).rstrip("/")
         self.timeout = float(timeout if timeout is not None else settings.GEOCODER_TIMEOUT)
@@ -128,7 +130,11 @@ class BanGeocoder:
             cache_seconds if cache_seconds is not None else settings.GEOCODER_CACHE_SECONDS
         )
         self.max_wait_s = max_wait_s
+        # Every attempt and wait of one request fits in this many seconds, whatever the
+        # retries: a caller (a visitor's request) knows the most it can wait.
+        self.budget_s = float(budget_s if budget_s is not None else settings.GEOCODER_BUDGET)
         self.sleep = sleep
+        self.clock = clock
 
     def close(self) -> None:
         self.client.close()
@@ -292,11 +298,17 @@ class BanGeocoder:
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
         """Send with retries: a 429 waits its Retry-After, errors back off exponentially."""
         last_problem = ""
+        deadline = self.clock() + self.budget_s
+        attempts = 0
         for attempt in range(self.retries + 1):
             wait = min(0.5 * 2**attempt, self.max_wait_s)
+            timeout = min(self.timeout, deadline - self.clock())
+            if timeout <= 0:
+                break
+            attempts += 1
             try:
                 response = self.client.request(
-                    method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs
+                    method, f"{self.base_url}{path}", timeout=timeout, **kwargs
                 )
             except httpx.TimeoutException:
                 last_problem = _("délai de %(s)s s dépassé") % {"s": self.timeout}
@@ -317,12 +329,17 @@ class BanGeocoder:
                                 % {"s": retry_after}
                             )
                         wait = retry_after
+            if attempt < self.retries and self.clock() + wait >= deadline:
+                last_problem += " ; " + _("durée maximale de %(s)s s atteinte") % {
+                    "s": f"{self.budget_s:g}"
+                }
+                break
             if attempt < self.retries:
                 logger.info("geocoder %s %s: %s, retry in %.1f s", method, path, last_problem, wait)
                 self.sleep(wait)
         raise _Unavailable(
             _("Géocodeur injoignable après %(n)s tentatives : %(problem)s.")
-            % {"n": self.retries + 1, "problem": last_problem}
+            % {"n": attempts, "problem": last_problem}
         )
 
     def _get_json(self, path: str, params: dict) -> dict:

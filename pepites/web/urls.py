@@ -15,6 +15,7 @@ from pepites.web.workspace import tools as workspace_tools
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/ready", core_views.readiness, name="readiness"),
     # The map page's data and answers (see pepites/web/static/web/map/).
     path("carte/donnees.bin", mapdata_http.mapdata_view, name="map_data"),
     path("carte/fiches", initiatives_views.map_cards, name="map_cards"),

@@ -39,6 +39,7 @@ def environment(folder: Path, port: int) -> dict[str, str]:
         GEOCODER_URL="http://127.0.0.1:9",
         GEOCODER_RETRIES="0",
         PYTHONDONTWRITEBYTECODE="1",
+        SECRET_KEY="live-server-tests-only-" + "k" * 40,
         LOG_LEVEL="ERROR",  # the 4xx answers are expected; a server error is logged
     )
     return env

@@ -16,6 +16,7 @@ def test_cache_round_trip_on_the_configured_backend():
 def test_redis_url_selects_the_shared_redis_cache():
     backend = settings.CACHES["default"]["BACKEND"]
     if os.environ.get("REDIS_URL"):
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "pepites.core.cache.ResilientRedisCache"
+        cache.probe()  # the shared Redis answers
     else:
         assert backend == "django.core.cache.backends.locmem.LocMemCache"

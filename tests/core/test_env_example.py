@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_environment_variable_read_is_documented_in_env_example():
     sources = [ROOT / "config" / "settings.py", ROOT / "config" / "server.py"]
     pattern = re.compile(
-        r"""(?:environ\.get|env\.get|env_bool|env_list|env_int)\(\s*["']([A-Z_]+)["']"""
+        r"""(?:environ\.get|env\.get|env_bool|env_list|env_int|env_float)\(\s*["']([A-Z_]+)["']"""
     )
     setting = re.compile(r"""_positive\(\s*env,\s*["']([A-Z_]+)["']""")  # config/server.py
     used = {

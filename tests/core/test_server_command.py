@@ -18,8 +18,14 @@ def test_the_command_carries_the_settings():
     pairs = dict(pairwise(argv))
     assert (pairs["--interface"], pairs["--host"], pairs["--port"]) == ("wsgi", "0.0.0.0", "9000")
     assert (pairs["--workers"], pairs["--blocking-threads"]) == ("2", "4")
-    assert "--access-log" not in argv
-    assert "--access-log" in server.command({"PEPITES_ACCESS_LOG": "1"})
+    # The access log is on unless turned off, in JSON (as the application's lines) unless
+    # LOG_FORMAT=text; its line carries the X-Request-ID set by the reverse proxy.
+    assert "--access-log" in argv
+    assert pairs["--log-config"].endswith("config/granian_logging.json")
+    assert "%(header{x-request-id})s" in pairs["--access-log-fmt"]
+    assert "--access-log" not in server.command({"PEPITES_ACCESS_LOG": "false"})
+    assert "--log-config" not in server.command({"LOG_FORMAT": "text"})
+    assert "--log-config" not in server.command({"DEBUG": "true"})
 
 
 def test_defaults_when_nothing_is_set():
@@ -55,3 +61,18 @@ def test_the_entry_point_says_what_is_wrong_and_does_not_start():
     assert "Réglage du serveur invalide : WEB_CONCURRENCY doit être un entier positif" in (
         done.stderr
     )
+
+
+def test_the_entry_point_refuses_to_start_without_a_secret_key():
+    done = subprocess.run(
+        [sys.executable, "-m", "config.server"],
+        cwd=server.REPO_DIR,
+        env={"PATH": "/usr/bin:/bin", "PEPITES_BIND": "127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "SECRET_KEY manquant" in done.stderr
+    assert "la même valeur sur tous les serveurs" in done.stderr

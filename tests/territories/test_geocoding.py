@@ -2,6 +2,7 @@
 429 then success, timeouts, errors, cache and batches."""
 
 import socket
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -253,3 +254,19 @@ def test_batch_after_a_429(geocoder, fake_ban, waits):
 )
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value) == expected
+
+
+def test_a_silent_service_costs_no_more_than_the_total_budget(fake_ban, cache):
+    for _ in range(5):
+        fake_ban.then("/search", delay=2.0)
+    started = time.monotonic()
+    with BanGeocoder(
+        base_url=fake_ban.url, timeout=0.4, retries=4, budget_s=1.0, cache=cache
+    ) as client:
+        result = client.search(address=SAINT_DENIS)
+    elapsed = time.monotonic() - started
+    assert result.status is GeocodeStatus.UNAVAILABLE
+    assert "durée maximale de 1 s atteinte" in result.message
+    # Without the budget: 5 attempts of 0.4 s and waits of 0.5 + 1 + 2 + 4 s.
+    assert elapsed < 1.4
+    assert fake_ban.count("/search") == 2

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pepites.core import health
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.web.initiatives.explorer import (
@@ -52,3 +53,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
             {"status": "error", "database": str(exc.__class__.__name__)}, status=503
         )
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@never_cache
+def readiness(request: HttpRequest) -> HttpResponse:
+    """Should the load balancer send traffic here? See pepites/core/health.py."""
+    status, body = health.readiness()
+    return JsonResponse(body, status=status)

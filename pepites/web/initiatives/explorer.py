@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.mapdata import current_mapdata, current_version
+from pepites.initiatives.mapdata import MapDataUnavailable, current_mapdata, current_version
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import InitiativeResults
 
@@ -111,10 +111,13 @@ def map_page_config(
 ) -> dict:
     """What the map's scripts read. `initial_filters`: those of the list rendered by the
     server, which the worker starts clustering before the page's script asks."""
-    data = current_mapdata()
+    try:
+        version = current_mapdata().version
+    except MapDataUnavailable:  # the list is still served; the map says it failed
+        version = "indisponible"
     return {
         "initialFilters": initial_filters if initial_filters is not None else fixed,
-        "dataUrl": f"{reverse('map_data')}?v={data.version}",
+        "dataUrl": f"{reverse('map_data')}?v={version}",
         "workerUrl": static("web/map/worker.js"),
         "superclusterUrl": static("vendor/supercluster/supercluster.min.js"),
         "cardsUrl": reverse("map_cards"),

@@ -15,13 +15,26 @@ from pathlib import Path
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from pepites.initiatives.mapdata import MapData, current_mapdata, ensure_built
+from pepites.initiatives.mapdata import (
+    MapData,
+    MapDataUnavailable,
+    current_mapdata,
+    ensure_built,
+)
 
 PATH = "/carte/donnees.bin"
 CONTENT_TYPE = "application/octet-stream"
 # Always revalidate: a 304 costs almost nothing and the map is never stale.
 CACHE_CONTROL = "public, no-cache"
 CHUNK = 256 * 1024
+# Nothing built yet and nothing can be written (read-only or full disk): the map says it
+# failed, the list of the page is still there.
+UNAVAILABLE = "Données de la carte momentanément indisponibles.".encode()
+UNAVAILABLE_HEADERS = (
+    ("Content-Type", "text/plain; charset=utf-8"),
+    ("Retry-After", "60"),
+    ("Cache-Control", "no-store"),
+)
 
 _sizes: dict[Path, int] = {}
 _contents: dict[Path, bytes] = {}
@@ -87,8 +100,12 @@ def answer(
 def mapdata_view(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    try:
+        data = current_mapdata()
+    except MapDataUnavailable:
+        return HttpResponse(UNAVAILABLE, status=503, headers=dict(UNAVAILABLE_HEADERS))
     status, headers, path = answer(
-        current_mapdata(),
+        data,
         accept_encoding=request.headers.get("Accept-Encoding", ""),
         if_none_match=request.headers.get("If-None-Match", ""),
     )
@@ -123,7 +140,11 @@ def serve_wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
     if method not in ("GET", "HEAD"):
         start_response("405 Method Not Allowed", [("Allow", "GET, HEAD")])
         return [b""]
-    data = current_mapdata(outside_request=True)
+    try:
+        data = current_mapdata(outside_request=True)
+    except MapDataUnavailable:
+        start_response("503 Service Unavailable", list(UNAVAILABLE_HEADERS))
+        return [UNAVAILABLE]
     status, headers, path = answer(
         data,
         accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
