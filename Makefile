@@ -47,7 +47,9 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed ## Install the appli
 
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet
 
-lock: $(VENV)/.installed-dev ## Renew requirements/*.txt after a change to pyproject.toml (keeps the other pins)
+# uv alone, at its locked version: the new pyproject.toml may name packages the venv lacks.
+lock: | $(BIN)/python ## Renew requirements/*.txt after a change to pyproject.toml (keeps the other pins)
+	$(BIN)/pip install --quiet --no-deps "$$(grep -oE '^uv==[^ ]+' requirements/dev.txt)"
 	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements/dev.txt
 	$(LOCK) -c requirements/dev.txt -o requirements/base.txt
 
