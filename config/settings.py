@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "ninja",
     "rules",
     "simple_history",
+    # The job queue (pepites/core/jobs): Django's task API and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "pepites.core",
     "pepites.territories",
     "pepites.network",
@@ -241,6 +244,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pépites <pepites@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mails are sent by the job queue's workers: a failed sending is retried EMAIL_RETRIES
+# times, after EMAIL_RETRY_BACKOFF seconds then twice as long each time (1, 2, 4… min).
+EMAIL_RETRIES = env_int("EMAIL_RETRIES", 6)
+EMAIL_RETRY_BACKOFF = env_int("EMAIL_RETRY_BACKOFF", 60)
+
+# --- Job queue (pepites/core/jobs, README « File de tâches ») -------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds between two passes of each worker's scheduler (heartbeat, periodic jobs).
+JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
+# A worker silent this long is taken for dead: its task is given back to the queue.
+JOBS_WORKER_LOST_AFTER = env_int("JOBS_WORKER_LOST_AFTER", 60)
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

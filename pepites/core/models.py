@@ -38,3 +38,8 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+from pepites.core.jobs.models import PeriodicJobState, WorkerBeat  # noqa: E402
+
+__all__ = ["PeriodicJobState", "RateLimitHit", "ReferenceDataset", "WorkerBeat"]
