@@ -313,8 +313,6 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(api/|donnees/|flux/)"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
-# Files uploaded to the workspace's import, kept two days with the state of their job.
-IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 if MAP_TILES not in {"ign", "osmfr"}:
     raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 

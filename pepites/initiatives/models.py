@@ -447,3 +447,6 @@ class InitiativeImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

@@ -63,9 +63,7 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     )
 
 
-def _message(
-    *, subscriber: Subscriber, template: str, subject: str, context: dict
-) -> dict:
+def _message(*, subscriber: Subscriber, template: str, subject: str, context: dict) -> dict:
     link = unsubscribe_url(subscriber)
     context = {
         **context,

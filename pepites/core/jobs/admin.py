@@ -43,9 +43,7 @@ class JobAdmin(DBTaskResultAdmin):
         count = retry_jobs(queryset)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d tâche remise en file.", "%(count)d tâches remises en file.", count
-            )
+            ngettext("%(count)d tâche remise en file.", "%(count)d tâches remises en file.", count)
             % {"count": count},
             messages.SUCCESS,
         )

@@ -72,9 +72,7 @@ class Daily:
 
     def next_after(self, moment: datetime) -> datetime:
         local = timezone.localtime(moment)
-        candidate = local.replace(
-            hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0
-        )
+        candidate = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
         while candidate <= local or (
             self.weekday is not None and candidate.weekday() != self.weekday
         ):

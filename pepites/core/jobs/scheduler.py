@@ -71,9 +71,7 @@ def recover_interrupted(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     lost_after = timedelta(seconds=settings.JOBS_WORKER_LOST_AFTER)
     alive = set(
-        WorkerBeat.objects.filter(seen_at__gte=now - lost_after).values_list(
-            "worker_id", flat=True
-        )
+        WorkerBeat.objects.filter(seen_at__gte=now - lost_after).values_list("worker_id", flat=True)
     )
     WorkerBeat.objects.filter(seen_at__lt=now - 10 * lost_after).delete()
     # A task claimed moments ago may belong to a worker whose first beat is not written yet.
@@ -81,7 +79,9 @@ def recover_interrupted(*, now: datetime | None = None) -> int:
         Q(started_at__lt=now - lost_after) | Q(started_at__isnull=True),
         status=TaskResultStatus.RUNNING,
     )
-    lost = [result for result in running if not result.worker_ids or result.worker_ids[-1] not in alive]
+    lost = [
+        result for result in running if not result.worker_ids or result.worker_ids[-1] not in alive
+    ]
     count = give_back(lost, now=now)
     if count:
         logger.warning("%d interrupted job(s) given back to the queue or failed", count)

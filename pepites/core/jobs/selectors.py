@@ -36,15 +36,13 @@ def backlog(*, now: datetime | None = None) -> Backlog:
     undelayed = ready.filter(run_after=get_date_max()).aggregate(t=Min("enqueued_at"))["t"]
     delayed = ready.filter(run_after__lte=now).aggregate(t=Min("run_after"))["t"]
     since = min((t for t in (undelayed, delayed) if t is not None), default=None)
-    pending = ready.filter(run_after=get_date_max()).count() + ready.filter(
-        run_after__lte=now
-    ).count()
+    pending = (
+        ready.filter(run_after=get_date_max()).count() + ready.filter(run_after__lte=now).count()
+    )
     return Backlog(
         pending=pending,
         oldest_pending_seconds=max(0.0, (now - since).total_seconds()) if since else None,
-        failed_last_24h=failed_jobs()
-        .filter(finished_at__gte=now - timedelta(hours=24))
-        .count(),
+        failed_last_24h=failed_jobs().filter(finished_at__gte=now - timedelta(hours=24)).count(),
         running=DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
     )
 
