@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.core.errors import ConflictError
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.contributions.duplicates import (
     duplicates_of_proposal,
     likely_duplicates,

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from pepites.publications.models import Subscriber
 from pepites.core.jobs.worker import run_pending as run_jobs
+from pepites.publications.models import Subscriber
 from pepites.publications.services import publish_issue, unpublish_issue
 from pepites.publications.subscriptions import notify_new_issue, subscribe
 
