@@ -91,6 +91,7 @@ def run(*, job_id: int, write: bool, task_id: str) -> str:
     if job is None or job.state != (WRITING if write else CHECKING):
         return "superseded"
     mine = ImportJob.objects.filter(pk=job_id, task_id=task_id)
+    mine.update(stage="read", done=0, total=0)  # a resumed run starts again
     last_save = 0.0
 
     def on_progress(stage: str, done: int, total: int) -> None:
