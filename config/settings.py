@@ -255,6 +255,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
 # A worker silent this long is taken for dead: its task is given back to the queue.
 JOBS_WORKER_LOST_AFTER = env_int("JOBS_WORKER_LOST_AFTER", 60)
+# Finished tasks are kept this many days (failed ones 90 days), then pruned every night.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

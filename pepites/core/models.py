@@ -40,6 +40,6 @@ class RateLimitHit(models.Model):
         return self.key
 
 
-from pepites.core.jobs.models import PeriodicJobState, WorkerBeat  # noqa: E402
+from pepites.core.jobs.models import PeriodicJobState, QueuedJob, WorkerBeat  # noqa: E402
 
-__all__ = ["PeriodicJobState", "RateLimitHit", "ReferenceDataset", "WorkerBeat"]
+__all__ = ["PeriodicJobState", "QueuedJob", "RateLimitHit", "ReferenceDataset", "WorkerBeat"]

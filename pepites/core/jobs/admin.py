@@ -6,19 +6,19 @@ from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from pepites.core.jobs.models import PeriodicJobState
+from pepites.core.jobs.models import PeriodicJobState, QueuedJob
 from pepites.core.jobs.registry import PERIODIC_JOBS
 from pepites.core.jobs.services import retry_jobs
 from pepites.core.roles import is_national_team
 
-admin.site.unregister(DBTaskResult)
+admin.site.unregister(DBTaskResult)  # shown below in French, with « Relancer »
 
 
 def _staff_of_the_network(request) -> bool:
     return request.user.is_staff and is_national_team(request.user)
 
 
-@admin.register(DBTaskResult)
+@admin.register(QueuedJob)
 class JobAdmin(DBTaskResultAdmin):
     list_display = (
         "task_name",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 
 class PeriodicJobState(models.Model):
@@ -39,3 +40,12 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class QueuedJob(DBTaskResult):
+    """The library's task rows, as staff see them in the admin (in French)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tâche en file")
+        verbose_name_plural = _("tâches en file")
