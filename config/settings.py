@@ -255,6 +255,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
 # A worker silent this long is taken for dead: its task is given back to the queue.
 JOBS_WORKER_LOST_AFTER = env_int("JOBS_WORKER_LOST_AFTER", 60)
+# Proposers' name, e-mail and IP hash are erased this many days after the decision.
+PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 365)
+# The nightly check of the initiatives' public links: addresses per night, days between two
+# checks of one address, seconds allowed per address.
+LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 500)
+LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
+LINK_CHECK_TIMEOUT = env_int("LINK_CHECK_TIMEOUT", 10)
 # Finished tasks are kept this many days (failed ones 90 days), then pruned every night.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 

@@ -26,3 +26,40 @@ def sweep_import_jobs() -> int:
     from pepites.initiatives.imports.jobs import sweep
 
     return sweep()
+
+
+@periodic(
+    name="proposals.purge_personal_data",
+    schedule=Daily(time(3, 15)),
+    description="Efface nom, courriel et empreinte IP des auteurs de propositions décidées "
+    "depuis plus de PROPOSAL_RETENTION_DAYS jours.",
+)
+@job()
+def purge_proposer_data() -> int:
+    from pepites.initiatives.contributions.retention import purge_proposer_data as purge
+
+    return purge()
+
+
+@periodic(
+    name="initiatives.check_reminders",
+    schedule=Daily(time(8, 0), weekday=0),
+    description="Rappel hebdomadaire à chaque centre de ses initiatives à vérifier.",
+)
+@job()
+def send_check_reminders() -> int:
+    from pepites.initiatives.reminders import send_check_reminders as send
+
+    return send()
+
+
+@periodic(
+    name="initiatives.check_links",
+    schedule=Daily(time(2, 30)),
+    description="Vérifie les liens publics des initiatives publiées (LINK_CHECK_BATCH par nuit).",
+)
+@job()
+def check_links() -> int:
+    from pepites.initiatives.links import check_links as check
+
+    return check()
