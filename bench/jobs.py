@@ -103,7 +103,13 @@ def _latency(ctx: Context, vendor: str, workdir: Path) -> Row:
     label = f"{vendor}-latency"
     with ctx.database(vendor, workdir, label) as db:
         env = django_env(db, workdir / label / "var")
-        running = subprocess.Popen([PYTHON, "-m", "config.manage", "worker"], cwd=REPO_DIR, env=env)
+        running = subprocess.Popen(
+            [PYTHON, "-m", "config.manage", "worker"],
+            cwd=REPO_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             time.sleep(3)  # started and idle
             result = run_worker("trickle", {"count": 50, "every": 0.1}, env, module=MODULE)
