@@ -51,11 +51,11 @@ class PepitesWorker(Worker):
             after_failure(db_task_result)
 
 
-def run_pending(*, limit: int | None = None) -> int:
+def run_pending(*, limit: int | None = None, worker_id: str | None = None) -> int:
     """Run the due tasks in this process until none is left (or `limit`); returns how many
     ran. What `pepites worker --once` does after a scheduler tick; the tests call it too
     (unlike the library's loop, it leaves the current connection open)."""
-    worker = PepitesWorker(batch=True, interval=0)
+    worker = PepitesWorker(batch=True, interval=0, worker_id=worker_id)
     ran = 0
     while limit is None or ran < limit:
         with exclusive_transaction(DBTaskResult.objects.db):
@@ -79,7 +79,6 @@ class Scheduler(threading.Thread):
         self.stopping = threading.Event()
 
     def step(self) -> None:
-        close_old_connections()
         scheduler.beat(worker_id=self.worker_id, started_at=self.started_at)
         scheduler.recover_interrupted()
         scheduler.tick()
@@ -87,6 +86,7 @@ class Scheduler(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
+                close_old_connections()
                 self.step()
             except Exception:  # a database hiccup must not stop the scheduling for good
                 logger.exception("scheduler step failed")
@@ -94,15 +94,21 @@ class Scheduler(threading.Thread):
         connection.close()
 
 
-def serve(*, interval: float = 1) -> None:
-    """Run the worker until SIGTERM/SIGINT (what `pepites worker` does)."""
+def serve(*, interval: float = 1, once: bool = False) -> int:
+    """Run the worker until SIGTERM/SIGINT (what `pepites worker` does); `once`: run the due
+    periodic jobs and the pending tasks, then stop. Returns the tasks run (`once`)."""
     discover()
     worker = PepitesWorker(interval=interval)
     thread = Scheduler(worker.worker_id)
+    thread.step()  # beat, recover and tick before the first task
     thread.start()
-    worker.configure_signals()
     try:
+        if once:
+            return run_pending(worker_id=worker.worker_id)
+        worker.configure_signals()
         worker.run()
+        return worker._run_tasks
     finally:
         thread.stopping.set()
+        thread.join(timeout=30)
         WorkerBeat.objects.filter(worker_id=worker.worker_id).delete()

@@ -2,8 +2,7 @@ import logging
 
 from django.core.management.base import BaseCommand
 
-from pepites.core.jobs import scheduler
-from pepites.core.jobs.worker import discover, run_pending, serve
+from pepites.core.jobs.worker import serve
 
 
 class Command(BaseCommand):
@@ -30,10 +29,6 @@ class Command(BaseCommand):
             self.stderr.write("--interval doit être positif ou nul.")
             raise SystemExit(2)
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
+        ran = serve(interval=interval, once=once)
         if once:
-            discover()
-            scheduler.recover_interrupted()
-            scheduler.tick()
-            self.stdout.write(f"{run_pending()} tâche(s) exécutée(s).")
-            return
-        serve(interval=interval)
+            self.stdout.write(f"{ran} tâche(s) exécutée(s).")
