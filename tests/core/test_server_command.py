@@ -55,3 +55,10 @@ def test_the_entry_point_says_what_is_wrong_and_does_not_start():
     assert "Réglage du serveur invalide : WEB_CONCURRENCY doit être un entier positif" in (
         done.stderr
     )
+
+
+def test_the_embedded_worker_setting():
+    assert server.embedded_worker({}) is True  # the embedded instance runs its worker
+    assert server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "false"}) is False
+    with pytest.raises(server.SettingError, match="PEPITES_EMBEDDED_WORKER doit valoir"):
+        server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "peut-être"})
