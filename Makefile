@@ -74,9 +74,10 @@ setup: assets ## Migrate and load reference data; add demonstration content to a
 	$(PEPITES) load_reference_data
 	$(PEPITES) demo --if-empty
 
-run: setup ## Install, prepare and serve the embedded instance on http://127.0.0.1:8000
+run: setup ## Install, prepare and serve the embedded instance on http://127.0.0.1:8000 (with its job-queue worker)
 	@echo
 	@echo "Pépites est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
+	@echo "Un worker exécute à côté les tâches en file (courriels, imports, tâches périodiques)."
 	@echo "Pour créer un compte d'administration : $(PEPITES) createsuperuser"
 	@echo "  puis ouvrez http://$(HOST):$(PORT)/admin/"
 	@echo

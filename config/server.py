@@ -3,6 +3,11 @@ application (config.wsgi), several worker processes with a pool of threads each.
 
     python -m config.server        # reads PEPITES_BIND, WEB_CONCURRENCY, PEPITES_THREADS…
 
+With PEPITES_EMBEDDED_WORKER true (the default, for the embedded instance) it also starts a
+job-queue worker (`pepites worker`) beside the web server, restarts it if it dies, and stops
+it when the server stops: `make run` needs nothing else. In a deployment with several
+servers, set it to false and run workers as their own services (docs/deploiement.md).
+
 Why Granian rather than gunicorn: its HTTP layer is in Rust, so a request the application
 answers in microseconds (the map data's 304 revalidation, served before Django) costs a
 fraction of what a Python HTTP server adds (`mapserve` in docs/benchmarks.md). The
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -147,8 +153,13 @@ def running(
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server gracefully, then for good after 30 s."""
-    process.terminate()
+    """Stop a server (or a worker) gracefully, then for good after 30 s."""
+    if process.poll() is None:
+        process.terminate()
+    _wait_or_kill(process)
+
+
+def _wait_or_kill(process: subprocess.Popen) -> None:
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -156,9 +167,55 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def embedded_worker(env: Mapping[str, str]) -> bool:
+    value = (env.get("PEPITES_EMBEDDED_WORKER") or "true").strip().lower()
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise SettingError(f"PEPITES_EMBEDDED_WORKER doit valoir true ou false (reçu : {value!r}).")
+    return value in {"1", "true", "yes", "on"}
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "config.manage", "worker"]
+
+
+def supervise(argv: list[str], env: Mapping[str, str]) -> int:
+    """Run the web server and a worker until the server stops (SIGTERM/SIGINT to this process
+    stop both: the worker finishes its current task first, up to 30 s)."""
+    # Own sessions: a Ctrl-C in the terminal reaches this process only, which stops each
+    # child once (a second signal would make the worker drop its task).
+    server = subprocess.Popen(argv, env=dict(env), start_new_session=True)
+    worker = subprocess.Popen(worker_command(), env=dict(env), start_new_session=True)
+    stopping = False
+
+    def on_signal(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in (server, worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        while server.poll() is None:
+            if worker.poll() is not None and not stopping:
+                print("Le worker s'est arrêté ; il est relancé.", file=sys.stderr, flush=True)
+                time.sleep(1)
+                worker = subprocess.Popen(worker_command(), env=dict(env), start_new_session=True)
+            time.sleep(0.5)
+    finally:
+        for child in (worker, server):
+            # Told once already when stopping: a second SIGTERM would cut the worker short.
+            if not stopping and child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+            _wait_or_kill(child)
+    return server.returncode
+
+
 def main() -> None:
     try:
         argv = command()
+        with_worker = embedded_worker(os.environ)
     except SettingError as error:
         sys.exit(f"Réglage du serveur invalide : {error}")
     from pepites.core.startup import secret_key_problem
@@ -166,7 +223,9 @@ def main() -> None:
     problem = secret_key_problem(os.environ)
     if problem:
         sys.exit(problem)
-    os.execv(argv[0], argv)
+    if not with_worker:
+        os.execv(argv[0], argv)
+    sys.exit(supervise(argv, os.environ))
 
 
 if __name__ == "__main__":

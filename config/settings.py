@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "ninja",
     "rules",
     "simple_history",
+    # The job queue (pepites/core/jobs): Django's task API and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "pepites.core",
     "pepites.territories",
     "pepites.network",
@@ -343,6 +346,26 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pépites <pepites@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mails are sent by the job queue's workers: a failed sending is retried EMAIL_RETRIES
+# times, after EMAIL_RETRY_BACKOFF seconds then twice as long each time (1, 2, 4… min).
+EMAIL_RETRIES = env_int("EMAIL_RETRIES", 6)
+EMAIL_RETRY_BACKOFF = env_int("EMAIL_RETRY_BACKOFF", 60)
+
+# --- Job queue (pepites/core/jobs, README « File de tâches ») -------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds between two passes of each worker's scheduler (heartbeat, periodic jobs).
+JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
+# A worker silent this long is taken for dead: its task is given back to the queue.
+JOBS_WORKER_LOST_AFTER = env_int("JOBS_WORKER_LOST_AFTER", 60)
+# Proposers' name, e-mail and IP hash are erased this many days after the decision.
+PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 365)
+# The nightly check of the initiatives' public links: addresses per night, days between two
+# checks of one address, seconds allowed per address.
+LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 500)
+LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
+LINK_CHECK_TIMEOUT = env_int("LINK_CHECK_TIMEOUT", 10)
+# Finished tasks are kept this many days (failed ones 90 days), then pruned every night.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 
 # --- Security headers -----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -411,8 +434,6 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(api/|donnees/|flux/)"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
-# Files uploaded to the workspace's import, kept two days with the state of their job.
-IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 if MAP_TILES not in {"ign", "osmfr"}:
     raise ImproperlyConfigured(f"MAP_TILES must be ign or osmfr, got {MAP_TILES!r}")
 

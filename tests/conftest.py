@@ -153,3 +153,11 @@ def people(reference_data, fast_passwords):
         pb=pb,
         labo=labo,
     )
+
+
+@pytest.fixture
+def run_jobs():
+    """Run the queued jobs (e-mails…) as a worker would, in this process; returns how many ran."""
+    from pepites.core.jobs.worker import run_pending
+
+    return run_pending

@@ -10,3 +10,6 @@ class ReferenceDatasetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+from pepites.core.jobs import admin as jobs_admin  # noqa: E402, F401  (registers the queue's admin)

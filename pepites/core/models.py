@@ -38,3 +38,8 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+from pepites.core.jobs.models import PeriodicJobState, QueuedJob, WorkerBeat  # noqa: E402
+
+__all__ = ["PeriodicJobState", "QueuedJob", "RateLimitHit", "ReferenceDataset", "WorkerBeat"]

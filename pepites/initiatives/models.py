@@ -272,6 +272,27 @@ class InitiativeLink(models.Model):
         return self.label or self.url
 
 
+class LinkCheck(models.Model):
+    """The last check of a public link's address (pepites/initiatives/links.py)."""
+
+    url = models.URLField(_("adresse"), max_length=500, unique=True)
+    status_code = models.PositiveSmallIntegerField(_("code HTTP"), null=True, blank=True)
+    error = models.CharField(_("erreur"), max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("vérifiée le"))
+    broken_since = models.DateTimeField(_("en panne depuis"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification de lien")
+        verbose_name_plural = _("vérifications de liens")
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def problem(self) -> str:
+        return self.error or f"HTTP {self.status_code}"
+
+
 class QpvRelation(models.TextChoices):
     IN = "dans", _("Dans le QPV")
     NEAR = "proximite", _("À proximité du QPV")
@@ -447,3 +468,6 @@ class InitiativeImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

@@ -3,6 +3,7 @@
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import (
     Count,
@@ -14,6 +15,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils import timezone
 
 from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
 from pepites.territories.models import Commune
@@ -220,4 +222,18 @@ def published_counts_by_centre() -> dict[int, int]:
         .values_list("centre_id")
         .annotate(n=Count("pk"))
         .values_list("centre_id", "n")
+    )
+
+
+CHECK_AFTER = timedelta(days=365)
+
+
+def to_check_filter() -> Q:
+    """Published and not checked for a year (never checked: published more than a year ago):
+    the workspace's « À vérifier », and the weekly reminder to the centres."""
+    limit = timezone.now() - CHECK_AFTER
+    return Q(status=InitiativeStatus.PUBLISHED) & (
+        Q(last_checked_at__lt=limit)
+        | Q(last_checked_at__isnull=True, published_at__lt=limit)
+        | Q(last_checked_at__isnull=True, published_at__isnull=True, created_at__lt=limit)
     )

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.jobs.email import enqueue_email
 from pepites.core.roles import NATIONAL_TEAM_GROUP, forget_roles
 from pepites.network.models import Centre, Invitation, Membership
 
@@ -104,13 +104,10 @@ def invite_member(
         "inviter": invited_by.get_full_name() or invited_by.email if invited_by else "",
         "days": settings.INVITATION_VALID_DAYS,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Invitation à rejoindre %(centre)s sur Pépites") % {"centre": centre.name},
-            render_to_string("web/accounts/emails/invitation.txt", context),
-            None,
-            [email],
-        )
+    enqueue_email(
+        subject=_("Invitation à rejoindre %(centre)s sur Pépites") % {"centre": centre.name},
+        body=render_to_string("web/accounts/emails/invitation.txt", context),
+        to=[email],
     )
     return SentInvitation(invitation=invitation, url=url)
 

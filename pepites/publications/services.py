@@ -381,10 +381,7 @@ def publish_issue(
     generate_pdf: bool = True,
 ) -> Issue:
     """Publish: freeze the featured initiatives, date the issue, then build its PDF and
-    e-mail the subscribers (once per issue, synchronously, in batches).
-
-    The PDF and the e-mails come after the commit: a failure there does not unpublish the
-    issue (the PDF is built again on first download).
+    e-mail the subscribers (once per issue), both through the job queue after the commit.
     """
     caller_issue = issue
     with transaction.atomic():
@@ -403,18 +400,13 @@ def publish_issue(
         issue.published_at = at
         issue.save(update_fields=["status", "published_at", "updated_at"])
     caller_issue.refresh_from_db()
+    from pepites.publications.tasks import build_issue_pdf, notify_subscribers
+
+    # A failure there does not unpublish the issue (the PDF is also built on first download).
     if generate_pdf:
-        from pepites.publications.pdf import issue_pdf
-
-        try:
-            issue_pdf(issue=issue)
-        except Exception:  # the issue is published; its PDF is rebuilt on first download
-            logger.exception("PDF generation failed for issue %s", issue.pk)
+        build_issue_pdf.enqueue(issue_id=issue.pk)
     if notify and issue.notified_at is None:
-        from pepites.publications.subscriptions import notify_new_issue
-
-        notify_new_issue(issue=issue)
-        caller_issue.refresh_from_db()
+        notify_subscribers.enqueue(issue_id=issue.pk)
     return issue
 
 

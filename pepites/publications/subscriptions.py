@@ -1,8 +1,8 @@
 """E-mail subscriptions to the new issues of a series: double opt-in, consent kept,
 an unsubscribe link (signed token) in every message, notifications sent in batches.
 
-Sending is synchronous (Django's e-mail framework, one SMTP connection per batch): enough
-for a few thousand subscribers; a task queue can take it over without changing callers.
+Every message goes through the job queue (pepites/core/jobs/email.py): one queued e-mail
+per subscriber, each retried on its own when the SMTP server fails.
 """
 
 import secrets
@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.jobs.email import enqueue_email
 from pepites.publications.links import absolute_url
 from pepites.publications.models import Issue, Series, Subscriber
 
@@ -63,9 +63,7 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     )
 
 
-def _message(
-    *, subscriber: Subscriber, template: str, subject: str, context: dict
-) -> EmailMultiAlternatives:
+def _message(*, subscriber: Subscriber, template: str, subject: str, context: dict) -> dict:
     link = unsubscribe_url(subscriber)
     context = {
         **context,
@@ -74,28 +72,29 @@ def _message(
         "SITE_URL": settings.SITE_URL,
     }
     body = render_to_string(f"web/publications/emails/{template}.txt", context)
-    return EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscriber.email],
-        headers={
+    return {
+        "subject": subject,
+        "body": body,
+        "to": [subscriber.email],
+        "headers": {
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    )
+    }
 
 
 def _send_confirmation(subscriber: Subscriber) -> None:
     confirm = absolute_url(
         reverse("publications:confirm", kwargs={"token": subscriber.confirmation_token})
     )
-    _message(
-        subscriber=subscriber,
-        template="confirm",
-        subject=_("Confirmez votre abonnement à %(series)s") % {"series": subscriber.series},
-        context={"confirm_url": confirm},
-    ).send()
+    enqueue_email(
+        **_message(
+            subscriber=subscriber,
+            template="confirm",
+            subject=_("Confirmez votre abonnement à %(series)s") % {"series": subscriber.series},
+            context={"confirm_url": confirm},
+        )
+    )
     subscriber.confirmation_sent_at = timezone.now()
     subscriber.save(update_fields=["confirmation_sent_at"])
 
@@ -185,7 +184,7 @@ def _batches(subscribers, size: int) -> Iterator[list[Subscriber]]:
 def notify_new_issue(*, issue: Issue, batch_size: int = BATCH_SIZE) -> int:
     """E-mail every active subscriber of the series about a published issue, once.
 
-    Returns the number of messages sent.
+    Returns the number of messages queued.
     """
     with transaction.atomic():
         claimed = Issue.objects.filter(pk=issue.pk, notified_at__isnull=True).update(
@@ -207,16 +206,16 @@ def notify_new_issue(*, issue: Issue, batch_size: int = BATCH_SIZE) -> int:
     }
     sent = 0
     for batch in _batches(active_subscribers(series=series).select_related("series"), batch_size):
-        messages = [
-            _message(
-                subscriber=subscriber,
-                template="new_issue",
-                subject=subject,
-                context={"issue": issue, "issue_url": issue_url, "pdf_url": pdf_url},
-            )
-            for subscriber in batch
-        ]
-        with get_connection() as connection:
-            sent += connection.send_messages(messages) or 0
+        with transaction.atomic():
+            for subscriber in batch:
+                enqueue_email(
+                    **_message(
+                        subscriber=subscriber,
+                        template="new_issue",
+                        subject=subject,
+                        context={"issue": issue, "issue_url": issue_url, "pdf_url": pdf_url},
+                    )
+                )
+                sent += 1
     issue.notified_at = Issue.objects.values_list("notified_at", flat=True).get(pk=issue.pk)
     return sent

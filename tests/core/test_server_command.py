@@ -76,3 +76,10 @@ def test_the_entry_point_refuses_to_start_without_a_secret_key():
     assert done.returncode == 1
     assert "SECRET_KEY manquant" in done.stderr
     assert "la même valeur sur tous les serveurs" in done.stderr
+
+
+def test_the_embedded_worker_setting():
+    assert server.embedded_worker({}) is True  # the embedded instance runs its worker
+    assert server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "false"}) is False
+    with pytest.raises(server.SettingError, match="PEPITES_EMBEDDED_WORKER doit valoir"):
+        server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "peut-être"})

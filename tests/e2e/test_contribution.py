@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.models import Initiative, InitiativeStatus, Proposal
 from pepites.initiatives.services import create_initiative
 from pepites.network.memberships import add_member
@@ -80,6 +81,7 @@ def test_a_proposal_from_a_visitor_to_the_public_map(
     page.screenshot(path=str(artifacts_dir / "contribution-thanks.png"), full_page=True)
 
     # The centre's member got the e-mail; the proposer got a confirmation.
+    run_jobs()
     notice = next(m for m in mail.outbox if m.to == ["membre.pb@example.org"])
     assert f"/espace/propositions/{proposal.pk}/" in notice.body
     assert any(m.to == ["habitante@example.net"] for m in mail.outbox)

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from pepites.core.errors import ConflictError
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.contributions.duplicates import (
     duplicates_of_proposal,
     likely_duplicates,
@@ -48,7 +49,8 @@ def test_a_proposal_goes_to_the_centre_covering_the_commune(people):
     assert proposal.centre == people.pb
     assert proposal.status == ProposalStatus.PENDING
     assert proposal.ip_hash and "203.0.113.7" not in proposal.ip_hash
-    # The proposer's confirmation, and the centre's members told (after the commit).
+    # The proposer's confirmation, and the centre's members told (queued with the proposal).
+    run_jobs()
     by_recipient = {tuple(m.to): m for m in mail.outbox}
     assert ("habitante@example.net",) in by_recipient
     notice = next(m for m in mail.outbox if "membre.pb@example.org" in m.to)
@@ -61,6 +63,7 @@ def test_a_proposal_goes_to_the_centre_covering_the_commune(people):
 def test_without_a_centre_the_national_team_gets_it(people):
     proposal = propose(commune_code="77288", title="Une épicerie à Melun")
     assert proposal.centre is None
+    run_jobs()
     notice = next(m for m in mail.outbox if "nationale@example.org" in m.to)
     assert "Melun" in notice.body
 
@@ -147,10 +150,12 @@ def test_a_proposal_is_decided_once(people):
 @pytest.mark.django_db(transaction=True)
 def test_rejecting_sends_the_reason_and_publishes_nothing(people):
     proposal = propose(title="Une idée refusée")
+    run_jobs()
     mail.outbox.clear()
     with pytest.raises(ValidationError):
         reject_proposal(proposal=proposal, user=people.member, reason="  ")
     reject_proposal(proposal=proposal, user=people.member, reason="Elle ne concerne pas un QPV.")
+    run_jobs()
     assert [m.to for m in mail.outbox] == [["habitante@example.net"]]
     assert "Elle ne concerne pas un QPV." in mail.outbox[0].body
     assert not Initiative.objects.filter(title="Une idée refusée").exists()

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.publications.models import Subscriber
 from pepites.publications.services import publish_issue, unpublish_issue
 from pepites.publications.subscriptions import notify_new_issue, subscribe
@@ -26,6 +27,7 @@ def subscribe_by_form(client, email="lea@example.org", **extra):
 
 def confirmed_subscriber(client, email):
     subscribe_by_form(client, email)
+    run_jobs()
     confirm_path = links(mail.outbox[-1])[0]
     client.post(confirm_path)
     return Subscriber.objects.get(email=email)
@@ -40,6 +42,8 @@ def test_subscription_confirmation_notification_and_unsubscribe(client, issue, s
     subscriber = Subscriber.objects.get(email="lea@example.org")
     assert "J'accepte de recevoir par courriel" in subscriber.consent_text
     assert subscriber.consented_at is not None and subscriber.confirmed_at is None
+    assert mail.outbox == []  # queued, not sent inside the request
+    run_jobs()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["lea@example.org"]
@@ -61,6 +65,7 @@ def test_subscription_confirmation_notification_and_unsubscribe(client, issue, s
     # 3. Publishing notifies the subscriber, once.
     mail.outbox.clear()
     publish_issue(issue=issue, generate_pdf=False)
+    run_jobs()
     assert len(mail.outbox) == 1
     notice = mail.outbox[0]
     assert notice.subject == (
@@ -74,6 +79,7 @@ def test_subscription_confirmation_notification_and_unsubscribe(client, issue, s
     assert "List-Unsubscribe-Post" in notice.extra_headers
     unpublish_issue(issue=issue)
     publish_issue(issue=issue, generate_pdf=False)
+    run_jobs()
     assert len(mail.outbox) == 1  # a republication e-mails nobody
 
     # 4. Unsubscribe: GET asks, POST records; no more messages.
@@ -103,6 +109,7 @@ def test_the_form_never_tells_whether_an_address_is_subscribed(client, issue):
     mail.outbox.clear()
     new = subscribe_by_form(client, "nouvelle@example.org").content.decode()
     again = subscribe_by_form(client, "deja@example.org").content.decode()
+    run_jobs()
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", new) == strip.sub("", again)
     # The active subscriber gets no new e-mail; the new address gets its confirmation.
@@ -112,6 +119,7 @@ def test_the_form_never_tells_whether_an_address_is_subscribed(client, issue):
 def test_a_pending_address_is_not_flooded_with_confirmations(series):
     subscribe(series=series, email="Lea@Example.ORG")
     subscribe(series=series, email="lea@example.org")
+    run_jobs()
     assert len(mail.outbox) == 1
     assert Subscriber.objects.get().email == "Lea@example.org"
 
@@ -119,6 +127,7 @@ def test_a_pending_address_is_not_flooded_with_confirmations(series):
 def test_honeypot_and_missing_consent(client, series):
     robot = subscribe_by_form(client, "robot@example.org", website="http://spam.example")
     assert robot.status_code == 200
+    run_jobs()
     assert not Subscriber.objects.exists() and mail.outbox == []
     response = client.post(
         reverse("publications:subscribe", kwargs={"series": "eco-des-quartiers"}),
@@ -138,25 +147,18 @@ def test_bad_links_say_so(client, series):
     assert "plus valable" in response.content.decode()
 
 
-def test_notifications_go_in_batches(issue, client, monkeypatch):
-    from pepites.publications import subscriptions
+def test_notifications_are_queued_one_per_subscriber(issue, client):
+    from django_tasks_db.models import DBTaskResult
 
     for n in range(5):
         confirmed_subscriber(client, f"abonne{n}@example.org")
     mail.outbox.clear()
-    connections = []
-    real = subscriptions.get_connection
-
-    def counting_connection(*args, **kwargs):
-        connection = real(*args, **kwargs)
-        connections.append(connection)
-        return connection
-
-    monkeypatch.setattr(subscriptions, "get_connection", counting_connection)
     issue.status = "publie"
     issue.save()
     assert notify_new_issue(issue=issue, batch_size=2) == 5
-    assert len(connections) == 3  # 2 + 2 + 1
+    assert DBTaskResult.objects.ready().count() == 5  # each retried on its own
+    assert mail.outbox == []
+    assert run_jobs() == 5
     assert sorted(m.to[0] for m in mail.outbox) == [f"abonne{n}@example.org" for n in range(5)]
     assert len({links(m)[-1] for m in mail.outbox}) == 5  # a personal unsubscribe link each
 
@@ -170,4 +172,5 @@ def test_subscription_requests_are_limited_per_connection(client, series, monkey
     response = subscribe_by_form(client, "a3@example.org")
     assert response.status_code == 429
     assert "Trop de demandes" in response.content.decode()
+    run_jobs()
     assert len(mail.outbox) == 2

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.core.models import RateLimitHit
 from pepites.network.memberships import invite_member
 from pepites.network.models import Membership
@@ -62,6 +63,7 @@ def test_sessions_expire(settings):
 def test_password_reset_by_email(client, people):
     response = client.post("/compte/mot-de-passe/oubli/", {"email": "Membre.PB@example.org"})
     assert response.status_code == 302
+    run_jobs()
     message = mail.outbox[-1]
     assert message.to == ["membre.pb@example.org"]
     assert "nouveau mot de passe" in message.subject
@@ -83,6 +85,7 @@ def test_invitation_creates_the_account_and_the_membership(
         sent = invite_member(
             centre=people.pb, email="Nouvelle@Example.org", invited_by=people.member
         )
+    run_jobs()
     assert mail.outbox[-1].to == ["Nouvelle@example.org"]
     assert sent.url in mail.outbox[-1].body
     token = sent.url.rstrip("/").rsplit("/", 1)[1]

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.contributions.moderation import accept_proposal, reject_proposal
 from pepites.initiatives.models import InitiativeStatus, Proposal, ProposalKind, ProposalStatus
 from tests.contrib_helpers import old_token, proposal_form_post
@@ -46,6 +47,7 @@ def test_a_proposal_is_routed_confirmed_and_thanked(client, people):
     )
     thanks = client.get(response.url).content.decode()
     assert "Profession Banlieue" in thanks and "habitante@example.net" in thanks
+    run_jobs()
     assert {tuple(m.to) for m in mail.outbox} >= {("habitante@example.net",)}
     assert any("membre.pb@example.org" in m.to for m in mail.outbox)
 

@@ -1,33 +1,28 @@
 """The workspace's import: upload, preview with every problem, confirm, progress (the work
-runs in a background thread, as on the server: these tests commit their data)."""
-
-import time
+is queued and run by a worker, here in this process: these tests commit their data)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pepites.core.jobs.worker import run_pending
+from pepites.initiatives.imports import jobs
 from pepites.initiatives.models import Initiative
-from pepites.web.imports import jobs
 from tests.initiatives import import_files as files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.IMPORT_DIR = tmp_path / "imports"
+def no_geocoder(settings):
     settings.GEOCODER_URL = "http://127.0.0.1:9"  # no network: addresses stay unplaced
     settings.GEOCODER_RETRIES = 0
 
 
-def wait(client, token: str, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        progress = client.get(f"/espace/import/{token}/avancement.json").json()
-        if progress["state"] not in jobs.RUNNING:
-            return progress
-        assert time.monotonic() < deadline, progress
-        time.sleep(0.2)
+def wait(client, token: str) -> dict:
+    """Queued, not run inside the request; then a worker's pass runs it."""
+    assert client.get(f"/espace/import/{token}/avancement.json").json()["state"] == jobs.WAITING
+    assert run_pending() == 1
+    return client.get(f"/espace/import/{token}/avancement.json").json()
 
 
 def upload(client, data: bytes, name: str, **fields):
@@ -102,10 +97,21 @@ def test_an_unreadable_file_is_explained(client, people):
     assert "Ancien format Excel" in client.get(f"/espace/import/{token}/").content.decode()
 
 
-def test_progress_is_kept_in_a_file_any_process_can_read(people, settings):
-    job = jobs.create(user_id=people.member.pk, filename="a.csv", data=b"Titre\r\n")
-    assert jobs.load(job.token).state == jobs.CHECKING
-    job.heartbeat -= jobs.STALE_AFTER + 1
-    job.save()
-    assert jobs.load(job.token).progress()["state"] == "interrupted"
+def test_a_job_whose_task_failed_for_good_shows_as_failed(people):
+    from django_tasks_db.models import DBTaskResult
+
+    job = jobs.create(user=people.member, filename="a.csv", data=b"Titre\r\n", status="brouillon")
+    jobs.start(job, write=False)
+    assert jobs.progress(jobs.load(job.token))["state"] == jobs.WAITING
+    DBTaskResult.objects.filter(pk=job.task_id).update(status="FAILED")  # interrupted twice
+    assert jobs.progress(jobs.load(job.token))["state"] == jobs.FAILED
     assert jobs.load("../../etc") is None
+
+
+def test_a_superseded_check_changes_nothing(people):
+    job = jobs.create(user=people.member, filename="a.csv", data=b"Titre\r\n", status="brouillon")
+    jobs.start(job, write=False)
+    first = job.task_id
+    jobs.start(job, write=False)  # columns remapped meanwhile: another check queued
+    assert jobs.run(job_id=job.pk, write=False, task_id=first) == "superseded"
+    assert jobs.load(job.token).state == jobs.CHECKING

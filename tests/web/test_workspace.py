@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.models import Initiative, InitiativeStatus, Proposal, ProposalStatus
 from pepites.initiatives.services import update_initiative
 from tests.conftest import PASSWORD
@@ -259,6 +260,7 @@ def test_moderation_accept_with_edits(client, people):
     review = client.get(reverse("workspace:proposal", kwargs={"pk": proposal.pk}))
     html = review.content.decode()
     assert "habitante@example.net" in html and "INVALID<" not in html
+    run_jobs()  # the receipt of the proposal
     mail.outbox.clear()
     response = client.post(
         reverse("workspace:proposal_accept", kwargs={"pk": proposal.pk}),
@@ -275,6 +277,7 @@ def test_moderation_accept_with_edits(client, people):
     assert proposal.status == ProposalStatus.ACCEPTED
     assert proposal.initiative.title == "La Fabrique à entreprendre (Saint-Denis)"
     assert proposal.initiative.status == InitiativeStatus.PUBLISHED
+    run_jobs()
     assert mail.outbox[0].to == ["habitante@example.net"]
     assert proposal.initiative.slug in mail.outbox[0].body
 
@@ -339,6 +342,7 @@ def test_invite_a_colleague(client, people, django_capture_on_commit_callbacks):
             {"email": "nouvelle@example.org", "role": "membre", "centre": "profession-banlieue"},
         )
     assert response.status_code == 302
+    run_jobs()
     assert mail.outbox[-1].to == ["nouvelle@example.org"]
     # A member may not invite a manager; a manager may.
     manager = {"email": "chef@example.org", "role": "responsable", "centre": "profession-banlieue"}

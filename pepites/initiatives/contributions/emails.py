@@ -8,19 +8,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pepites.core.jobs.email import enqueue_email
 from pepites.initiatives.models import InitiativeStatus, Proposal
 from pepites.network.memberships import notification_emails
 
 
 def _send(subject: str, template: str, context: dict[str, Any], recipients: Iterable[str]) -> None:
+    """Queue the message (see pepites/core/jobs/email.py): never sent inside the request."""
     recipients = list(recipients)
     if recipients:
-        send_mail(subject, render_to_string(template, context), None, recipients)
+        enqueue_email(subject=subject, body=render_to_string(template, context), to=recipients)
 
 
 def _workspace_url(proposal: Proposal) -> str:

@@ -84,7 +84,7 @@ def accept_proposal(
             **fields,
         )
     _decide(proposal, status=ProposalStatus.ACCEPTED, user=user, initiative=initiative)
-    transaction.on_commit(lambda: notify_decision(proposal))
+    notify_decision(proposal)
     return initiative
 
 
@@ -110,7 +110,7 @@ def merge_proposal(
         **fields,
     )
     _decide(proposal, status=ProposalStatus.MERGED, user=user, initiative=initiative)
-    transaction.on_commit(lambda: notify_decision(proposal))
+    notify_decision(proposal)
     return initiative
 
 
@@ -124,5 +124,5 @@ def reject_proposal(*, proposal: Proposal, user: AbstractBaseUser | None, reason
         )
     proposal = _lock_pending(proposal)
     _decide(proposal, status=ProposalStatus.REJECTED, user=user, reason=reason[:3000])
-    transaction.on_commit(lambda: notify_decision(proposal))
+    notify_decision(proposal)
     return proposal

@@ -222,5 +222,5 @@ def submit_proposal(
         consent_at=timezone.now(),
         ip_hash=ratelimit.hashed(ip),
     )
-    transaction.on_commit(lambda: notify_submission(proposal))
+    notify_submission(proposal)  # queued with the proposal, in the same transaction
     return proposal

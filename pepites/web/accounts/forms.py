@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pepites.core.authentication import is_login_locked
+from pepites.core.jobs.email import enqueue_email
 from pepites.web.formtools import AccessibleErrorsMixin
 
 
@@ -42,6 +44,24 @@ class FrenchPasswordResetForm(AccessibleErrorsMixin, PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": gettext_lazy("Saisissez une adresse électronique valide.")},
     )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queued like every e-mail: the request never waits for the SMTP server."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        enqueue_email(
+            subject=subject,
+            body=render_to_string(email_template_name, context),
+            to=[to_email],
+            from_email=from_email or "",
+        )
 
 
 class FrenchSetPasswordForm(AccessibleErrorsMixin, SetPasswordForm):

@@ -7,17 +7,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from pepites.initiatives.imports import jobs
+from pepites.initiatives.imports.models import ImportJob
 from pepites.initiatives.imports.report import ImportReport
 from pepites.initiatives.permissions import can_create_initiative
 from pepites.network.models import Centre
-from pepites.web.imports import jobs
 from pepites.web.imports.forms import MappingForm, UploadForm
 from pepites.web.workspace.common import workspace_required
 
 ROWS_SHOWN = 500  # the preview lists every problem, but at most this many rows
 
 
-def _job_for(request: HttpRequest, token: str) -> jobs.Job:
+def _job_for(request: HttpRequest, token: str) -> ImportJob:
     job = jobs.load(token)
     if job is None or job.user_id != request.user.pk:
         raise Http404
@@ -34,7 +35,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             upload = form.cleaned_data["file"]
             job = jobs.create(
-                user_id=request.user.pk,
+                user=request.user,
                 filename=upload.name[:200],
                 data=upload.read(),
                 centre_slug=form.cleaned_data["centre"],
@@ -56,6 +57,7 @@ def job_page(request: HttpRequest, token: str) -> HttpResponse:
     if report is not None and job.state == jobs.CHECKED and report.columns:
         mapping_form = MappingForm(columns=report.columns, current=dict(job.mapping))
     rows = report.rows[:ROWS_SHOWN] if report else []
+    state = jobs.effective_state(job)
     committed = bool(report and report.committed)
     return render(
         request,
@@ -69,7 +71,8 @@ def job_page(request: HttpRequest, token: str) -> HttpResponse:
             "mapping_rows": list(
                 zip(mapping_form.columns, mapping_form, strict=True) if mapping_form else []
             ),
-            "running": job.state in jobs.RUNNING and not job.stale,
+            "state": state,
+            "running": state in jobs.RUNNING or state == jobs.WAITING,
         },
     )
 
@@ -78,7 +81,7 @@ def job_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @workspace_required
 def job_progress(request: HttpRequest, token: str) -> JsonResponse:
-    return JsonResponse(_job_for(request, token).progress())
+    return JsonResponse(jobs.progress(_job_for(request, token)))
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pepites.web.workspace import history_views, members, moderation, tools, views
+from pepites.web.workspace import history_views, links, members, moderation, tools, views
 
 app_name = "workspace"
 
@@ -35,6 +35,7 @@ urlpatterns = [
         name="proposal_merge",
     ),
     path("membres/", members.members, name="members"),
+    path("liens/", links.links_to_fix, name="links"),
     path("membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
     path("outils/geocodage", tools.geocode, name="geocode"),
     path("outils/apercu", tools.markdown_preview, name="markdown_preview"),

@@ -26,6 +26,7 @@ from pepites.initiatives.models import (
     InitiativeStatus,
     ProposalStatus,
 )
+from pepites.initiatives.selectors import to_check_filter
 from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
 from pepites.territories.services import set_served_qpvs
@@ -33,7 +34,6 @@ from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm
 
-CHECK_AFTER = timedelta(days=365)
 STATE_FILTERS = {
     "": None,
     "brouillon": Q(status=InitiativeStatus.DRAFT),
@@ -48,16 +48,6 @@ FIELD_ALIASES = {
     "principal_theme_slug": "principal_theme",
     "qpv": "served_qpvs",
 }
-
-
-def to_check_filter() -> Q:
-    """Published and not checked for a year (never checked: published more than a year ago)."""
-    limit = timezone.now() - CHECK_AFTER
-    return Q(status=InitiativeStatus.PUBLISHED) & (
-        Q(last_checked_at__lt=limit)
-        | Q(last_checked_at__isnull=True, published_at__lt=limit)
-        | Q(last_checked_at__isnull=True, published_at__isnull=True, created_at__lt=limit)
-    )
 
 
 def _scope(request: HttpRequest):

@@ -10,7 +10,7 @@ if (box) {
       const response = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
       if (response.ok) {
         const progress = await response.json();
-        if (progress.state !== "checking" && progress.state !== "writing") {
+        if (!["checking", "writing", "waiting"].includes(progress.state)) {
           window.location.reload();
           return;
         }

@@ -1,0 +1,65 @@
+"""The initiatives' queued and periodic jobs (see pepites/core/jobs)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pepites.core.jobs import Daily, job, periodic
+
+
+# Given back once to the queue when its worker dies (then run again from the start: an
+# interrupted import wrote nothing); an error inside is reported on the job's page.
+@job(retries=1, backoff=0, takes_context=True)
+def run_import_job(context, *, job_id: int, write: bool) -> str:
+    from pepites.initiatives.imports.jobs import run
+
+    return run(job_id=job_id, write=write, task_id=str(context.task_result.id))
+
+
+@periodic(
+    name="imports.sweep",
+    schedule=Daily(time(4, 10)),
+    description="Supprime les imports (et leurs fichiers) de plus de deux jours.",
+)
+@job()
+def sweep_import_jobs() -> int:
+    from pepites.initiatives.imports.jobs import sweep
+
+    return sweep()
+
+
+@periodic(
+    name="proposals.purge_personal_data",
+    schedule=Daily(time(3, 15)),
+    description="Efface nom, courriel et empreinte IP des auteurs de propositions décidées "
+    "depuis plus de PROPOSAL_RETENTION_DAYS jours.",
+)
+@job()
+def purge_proposer_data() -> int:
+    from pepites.initiatives.contributions.retention import purge_proposer_data as purge
+
+    return purge()
+
+
+@periodic(
+    name="initiatives.check_reminders",
+    schedule=Daily(time(8, 0), weekday=0),
+    description="Rappel hebdomadaire à chaque centre de ses initiatives à vérifier.",
+)
+@job()
+def send_check_reminders() -> int:
+    from pepites.initiatives.reminders import send_check_reminders as send
+
+    return send()
+
+
+@periodic(
+    name="initiatives.check_links",
+    schedule=Daily(time(2, 30)),
+    description="Vérifie les liens publics des initiatives publiées (LINK_CHECK_BATCH par nuit).",
+)
+@job()
+def check_links() -> int:
+    from pepites.initiatives.links import check_links as check
+
+    return check()

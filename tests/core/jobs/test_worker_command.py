@@ -1,0 +1,21 @@
+"""`pepites worker --once`: due periodic jobs enqueued, pending tasks run, then it stops."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from pepites.core.jobs.email import send_email
+from pepites.core.jobs.models import PeriodicJobState, WorkerBeat
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the scheduler thread reads too
+
+
+def test_worker_once(capsys, mailoutbox):
+    send_email.enqueue(subject="Bonjour", body="b", to=["a@example.org"])
+    call_command("worker", "--once")
+    assert "1 tâche(s) exécutée(s)." in capsys.readouterr().out
+    assert [m.subject for m in mailoutbox] == ["Bonjour"]
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    assert PeriodicJobState.objects.filter(name="ratelimit.purge").exists()  # scheduled
+    assert not WorkerBeat.objects.exists()  # gone with the worker
