@@ -460,10 +460,14 @@ HEALTH_CHECKS = [
     "pepites.core.health.cache_check",
     "pepites.core.health.media_storage",
     "pepites.core.health.disk",
+    "pepites.core.jobs.health.job_queue",
 ]
 HEALTH_DATABASE_TIMEOUT = env_float("HEALTH_DATABASE_TIMEOUT", 2.0)
 # Under this much free space (MB) in var/ or the media folder, the instance is not ready.
 HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 200)
+# A due job waiting longer than this (seconds) means too few workers, or none: "degraded"
+# (pages are still served; e-mails and imports wait).
+HEALTH_JOBS_MAX_WAIT = env_int("HEALTH_JOBS_MAX_WAIT", 300)
 
 # --- Error pages ----------------------------------------------------------------------
 CSRF_FAILURE_VIEW = "pepites.web.core.errors.csrf_failure"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from pepites.core import ratelimit
+from pepites.core import backups, ratelimit
 from pepites.core.jobs import Daily, Every, job, periodic
 
 
@@ -39,3 +39,14 @@ def prune_finished_jobs() -> int:
         status=TaskResultStatus.FAILED, finished_at__lt=now - timedelta(days=90)
     )
     return succeeded.delete()[0] + failed.delete()[0]
+
+
+@periodic(
+    name="backup.nightly",
+    schedule=Daily(time(1, 30)),
+    description="Sauvegarde de la base et des médias, puis conservation (BACKUP_KEEP_*).",
+)
+@job()
+def nightly_backup() -> str:
+    result = backups.run_scheduled_backup()
+    return result.path.name if result else ""

@@ -34,7 +34,8 @@ def test_readiness_reports_each_check_as_json(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "media_storage", "disk"}
+    assert set(body["checks"]) == {"database", "cache", "media_storage", "disk", "job_queue"}
+    assert body["checks"]["job_queue"]["pending"] == 0
     assert body["checks"]["database"]["vendor"] == connection.vendor
     assert body["checks"]["disk"]["var"]["free_mb"] > 0
     assert "no-cache" in response["Cache-Control"]
@@ -74,3 +75,24 @@ def backlog():
     from pepites.core.health import DEGRADED, Check
 
     return Check(DEGRADED, {"pending": 12})
+
+
+@pytest.mark.django_db
+def test_jobs_waiting_for_a_worker_degrade_the_instance(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from pepites.core.jobs.email import send_email
+
+    send_email.enqueue(subject="a", body="b", to=["x@example.org"])
+    assert client.get(reverse("readiness")).json()["checks"]["job_queue"]["status"] == "ok"
+    # No worker took it for ten minutes: still served (200), but not healthy.
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    response = client.get(reverse("readiness"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["job_queue"]["status"] == "degraded"
+    assert body["checks"]["job_queue"]["pending"] == 1

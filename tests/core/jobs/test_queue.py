@@ -136,3 +136,15 @@ def test_the_task_of_a_dead_worker_is_given_back_then_failed(settings):
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == TaskResultStatus.FAILED
     assert "worker" in row.traceback
+
+
+def test_the_nightly_backup_is_a_periodic_job(settings, tmp_path):
+    discover()
+    assert str(registry.PERIODIC_JOBS["backup.nightly"].schedule) == "chaque jour à 01:30"
+    settings.BACKUP_DIR = str(tmp_path)
+    settings.BACKUP_PERIODIC = False  # a systemd timer does it on another machine
+    from pepites.core.tasks import nightly_backup
+
+    nightly_backup.enqueue()
+    run_pending()
+    assert list(tmp_path.iterdir()) == []
