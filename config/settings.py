@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pepites.network",
     "pepites.initiatives",
     "pepites.publications",
+    "pepites.insights",
     "pepites.search",
     "pepites.api",
     "pepites.web",

@@ -16,10 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.core.services import record_reference_dataset
-from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
-from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
-from pepites.territories.placement import GEOD
-from pepites.territories.placement_services import (  # re-exported: the domain's writes
+from pepites.initiatives.placement.services import (  # re-exported: the domain's writes
     PlacementReport,
     build_qpv_index,
     near_distance_m,
@@ -28,6 +25,9 @@ from pepites.territories.placement_services import (  # re-exported: the domain'
     placement_for_point,
     set_served_qpvs,
 )
+from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
+from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
+from pepites.territories.placement import GEOD
 from pepites.territories.qpv_files import (
     COORDINATE_DECIMALS,
     QPV_DATASET_NAME,

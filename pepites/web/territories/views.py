@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pepites.initiatives.models import QpvRelation
+from pepites.insights.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.network.models import Centre
 from pepites.network.selectors import list_centres
-from pepites.territories.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.territories.models import QPV_CODE_RE, QpvGeneration
 from pepites.territories.selectors import (
     current_qpv_generation,
