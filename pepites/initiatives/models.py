@@ -146,7 +146,7 @@ class Initiative(models.Model):
         blank=True,
     )
     # Placement against the QPV outlines: derived data, recomputed by
-    # pepites.territories.services.place_initiatives, never typed by a person.
+    # pepites.initiatives.placement.services.place_initiatives, never typed by a person.
     qpv_relation = models.CharField(
         _("situation par rapport aux QPV"),
         max_length=10,

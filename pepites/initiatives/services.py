@@ -28,11 +28,11 @@ from pepites.initiatives.models import (
     LocationStatus,
     Theme,
 )
+from pepites.initiatives.placement.services import place_initiative
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
 from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
-from pepites.territories.services import place_initiative
 
 THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"
 

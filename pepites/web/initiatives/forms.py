@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from pepites.initiatives.models import QpvPlacement, Theme
 from pepites.initiatives.places import Place, commune_label, find_place
-from pepites.initiatives.selectors import Near
+from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES, Near
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
 from pepites.territories.selectors import (
-    QPV_RELATION_FILTER_CHOICES,
     QpvEntry,
     qpv_entries,
     resolve_qpv,

@@ -21,6 +21,7 @@ from pepites.initiatives.models import (
     PorteurKind,
     Theme,
 )
+from pepites.initiatives.placement.selectors import served_qpv_codes
 from pepites.initiatives.services import location_status_after_edit
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
@@ -30,7 +31,6 @@ from pepites.territories.selectors import (
     qpv_code_in_text,
     qpv_names,
     search_communes,
-    served_qpv_codes,
     unknown_qpv_codes,
 )
 from pepites.web.formtools import AccessibleErrorsMixin

@@ -26,9 +26,9 @@ from pepites.initiatives.models import (
     InitiativeStatus,
     ProposalStatus,
 )
+from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
-from pepites.territories.services import set_served_qpvs
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm
