@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 
 from pepites.territories.models import Commune, Departement, Qpv, Region
 
@@ -26,6 +27,18 @@ def list_regions() -> QuerySet[Region]:
 
 def list_departements() -> QuerySet[Departement]:
     return Departement.objects.select_related("region")
+
+
+def region_choices() -> list[tuple[str, str]]:
+    regions = Region.objects.order_by("name").values_list("code", "name")
+    return [("", _("Toutes les régions")), *regions]
+
+
+def departement_choices() -> list[tuple[str, str]]:
+    return [("", _("Tous les départements"))] + [
+        (code, f"{code} – {name}")
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ]
 
 
 # --- QPV ----------------------------------------------------------------------------------
