@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "pepites.core",
+    "pepites.accounts",
     "pepites.territories",
     "pepites.network",
     "pepites.initiatives",

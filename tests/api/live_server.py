@@ -85,7 +85,7 @@ def load_data() -> None:
     # A national-team account's token, so that the writes are exercised too.
     from django.contrib.auth.models import Group, User
 
-    from pepites.api.tokens import create_token
+    from pepites.accounts.tokens import create_token
     from pepites.core.roles import NATIONAL_TEAM_GROUP
 
     user = User.objects.create_user("api-fuzz", "api-fuzz@example.org")

@@ -4,9 +4,9 @@ rules, one JSON shape for errors, CORS for reading."""
 import pytest
 from django.utils import timezone
 
-from pepites.api.models import ApiToken
+from pepites.accounts.models import ApiToken
+from pepites.accounts.tokens import authenticate, create_token, revoke_token
 from pepites.api.schemas import Kind, Status
-from pepites.api.tokens import authenticate, create_token, revoke_token
 from pepites.initiatives.models import Initiative, InitiativeStatus, PorteurKind
 from tests.initiatives.helpers import new_initiative
 
