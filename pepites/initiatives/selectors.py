@@ -26,6 +26,7 @@ from pepites.initiatives.models import (
     QpvRelation,
     Theme,
 )
+from pepites.network.models import Centre
 from pepites.territories.models import Commune
 
 
@@ -270,3 +271,16 @@ def filter_initiatives_by_qpv(
     if relation:
         return queryset.filter(qpv_relation=relation)
     return queryset
+
+
+def list_centres() -> QuerySet[Centre]:
+    """The directory of centres, with the count of published initiatives of each."""
+    return (
+        Centre.objects.prefetch_related("departements")
+        .annotate(
+            published_count=Count(
+                "initiatives", filter=Q(initiatives__status=InitiativeStatus.PUBLISHED)
+            )
+        )
+        .order_by("name")
+    )

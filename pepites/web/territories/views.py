@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 
 from pepites.initiatives.models import QpvRelation
 from pepites.initiatives.placement.selectors import initiatives_of_qpv, qpv_index_rows
+from pepites.initiatives.selectors import list_centres
 from pepites.insights.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.network.models import Centre
-from pepites.network.selectors import list_centres
 from pepites.territories.models import QPV_CODE_RE, QpvGeneration
 from pepites.territories.qpv_lookup import near_distance_m
 from pepites.territories.selectors import (

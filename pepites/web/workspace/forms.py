@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pepites.core.roles import centres_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
 from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
 from pepites.initiatives.images import make_renditions
@@ -25,6 +25,7 @@ from pepites.initiatives.placement.selectors import served_qpv_codes
 from pepites.initiatives.services import location_status_after_edit
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
+from pepites.network.roles import centres_of
 from pepites.territories.models import Commune
 from pepites.territories.selectors import (
     current_qpv_generation,
