@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pepites.core.validators import validate_latitude, validate_longitude
-from pepites.initiatives.history import ExplicitHistoricalRecords
+from pepites.initiatives.history_records import ExplicitHistoricalRecords
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
 
