@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
-from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
+from pepites.initiatives.field_groups import CONTRIBUTOR_FIELDS
 from pepites.initiatives.images import make_renditions
 from pepites.initiatives.models import (
     Initiative,
@@ -259,20 +259,7 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    TEXT_FIELDS = (
-        *CASE_STUDY_FIELDS,
-        *PORTEUR_FIELDS,
-        "start_year",
-        "is_running",
-        "address",
-        "latitude",
-        "longitude",
-        "location_status",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
-    )
+    TEXT_FIELDS = CONTRIBUTOR_FIELDS  # the services' EDITABLE_FIELDS derive from it too
 
     def __init__(self, *args, user, initiative: Initiative | None = None, **kwargs):
         super().__init__(*args, **kwargs)
