@@ -86,9 +86,10 @@ run: setup ## Install, prepare and serve the embedded instance on http://127.0.0
 serve: ## Serve without reinstalling (after `make setup`)
 	$(SERVE)
 
-quality: install-dev ## Lint and format check, Django checks, missing migrations
+quality: install-dev ## Lint and format check, layers (import-linter), Django checks, missing migrations
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(PEPITES) check --fail-level WARNING
 	$(MAKE) --no-print-directory check-deploy
 	$(PEPITES) makemigrations --check --dry-run

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.registry import Options
+from bench.options import Options
 from bench.worker import RESULT_MARKER
 
 REPO_DIR = Path(__file__).resolve().parent.parent

@@ -14,12 +14,13 @@ from bench.worker import run_task
 def _place_task(args: dict) -> dict:
     """Inside Django: generate, import without placement, then time the placement."""
     from pepites.initiatives.demo import generate_initiatives
+    from pepites.initiatives.placement.services import place_initiatives
     from pepites.territories.qpv_files import read_qpv_file
-    from pepites.territories.services import import_qpv, place_initiatives
+    from pepites.territories.services import import_qpv
 
     generate_initiatives(count=args["count"], seed=args.get("seed", 0))
     started = time.perf_counter()
-    import_qpv(data=read_qpv_file(Path(args["path"])), place=False)
+    import_qpv(data=read_qpv_file(Path(args["path"])))
     import_s = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
     first = place_initiatives()

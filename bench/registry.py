@@ -15,9 +15,11 @@ flat dict that becomes a line of the benchmark's table in docs/benchmarks.md; it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bench.options import Options  # re-exported (bench/__init__.py)
 
 if TYPE_CHECKING:
     from bench.common import Context
@@ -25,25 +27,6 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 BenchFunction = Callable[[int, Path, "Context"], list[Row]]
 Finalizer = Callable[[list[Row], "Context"], list[Row]]
-
-
-@dataclass
-class Options:
-    sizes: list[int] = field(default_factory=lambda: [10_000, 100_000])
-    # stress
-    duration: float = 60.0
-    writers: int = 20
-    readers: int = 200
-    stress_size: int = 2_000
-    compare_deferred: bool = False
-    timeout: float = 60.0
-    # False (smoke test only): serve with STATIC_MANIFEST=false instead of running the slow
-    # `collectstatic` that `make setup` runs before `make serve`.
-    collect_static: bool = True
-    # every benchmark
-    postgres_url: str | None = None
-    seed: int = 0
-    verbose: bool = True
 
 
 @dataclass(frozen=True)

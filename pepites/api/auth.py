@@ -1,8 +1,8 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from pepites.api.models import ApiToken
-from pepites.api.tokens import authenticate
+from pepites.accounts.models import ApiToken
+from pepites.accounts.tokens import authenticate
 
 
 class TokenAuth(HttpBearer):

@@ -26,6 +26,7 @@ from pepites.api.schemas import (
     InitiativeUpdate,
 )
 from pepites.initiatives import exports
+from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -45,7 +46,6 @@ from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
 from pepites.territories.models import Commune
-from pepites.web.initiatives.forms import MapFilterForm, parse_point
 
 router = Router(tags=["Initiatives"])
 MAX_PAGE_SIZE = 100
@@ -91,7 +91,8 @@ class InitiativeFilters(Schema):
 
 
 def map_filters(filters: InitiativeFilters) -> dict:
-    """Keyword arguments of filter_published_initiatives, checked by the map's own form."""
+    """Keyword arguments of filter_published_initiatives, checked by the filter vocabulary
+    that the map's form also uses (pepites/initiatives/filters.py)."""
     data = QueryDict(mutable=True)
     for name in ("q", "region", "departement", "commune", "centre", "quartier", "relation", "pres"):
         if getattr(filters, name):
@@ -99,7 +100,7 @@ def map_filters(filters: InitiativeFilters) -> dict:
     data.setlist("thematique", [t for t in filters.thematique if t])
     if filters.qpv:
         data["qpv"] = "on"
-    form = MapFilterForm(data)
+    form = FilterForm(data)
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     result = form.filters()

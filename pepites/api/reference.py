@@ -25,8 +25,7 @@ from pepites.api.schemas import (
     RegionOut,
     ThemeOut,
 )
-from pepites.initiatives.selectors import list_themes
-from pepites.network.selectors import list_centres
+from pepites.initiatives.selectors import list_centres, list_themes
 from pepites.territories.models import Commune, Departement, QpvCommune, Region
 from pepites.territories.selectors import current_qpvs, qpv_communes, search_communes
 

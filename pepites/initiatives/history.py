@@ -17,25 +17,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from simple_history.models import HistoricalRecords
 
 from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
+from pepites.initiatives.models import Initiative, Theme
+from pepites.network.models import Centre
+from pepites.territories.models import Commune
 
 BULK_BATCH = 500
-
-
-class ExplicitHistoricalRecords(HistoricalRecords):
-    """HistoricalRecords whose versions are recorded by calling `record_version`."""
-
-    def contribute_to_class(self, cls, name):
-        super().contribute_to_class(cls, name)
-        cls.history_recorder = self
-
-    def post_save(self, instance, created, using=None, **kwargs):
-        return  # recorded by the services once the themes are set too
-
-    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
-        return
 
 
 def record_version(
@@ -189,7 +177,6 @@ def inline_diff(old: str, new: str) -> SafeString:
 
 
 def _initiative_field(name: str):
-    from pepites.initiatives.models import Initiative  # this module is imported by the models
 
     return Initiative._meta.get_field(name)
 
@@ -219,9 +206,6 @@ def _display(record, name: str, labels: dict[str, dict]) -> str:
 
 
 def _labels(records: list) -> dict[str, dict]:
-    from pepites.initiatives.models import Theme
-    from pepites.network.models import Centre
-    from pepites.territories.models import Commune
 
     communes = {r.commune_id for r in records}
     # The themes of every version in one query (the historical m2m cannot be prefetched).

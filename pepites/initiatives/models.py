@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pepites.core.validators import validate_latitude, validate_longitude
-from pepites.initiatives.history import ExplicitHistoricalRecords
+from pepites.initiatives.history_records import ExplicitHistoricalRecords
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
 
@@ -146,7 +146,7 @@ class Initiative(models.Model):
         blank=True,
     )
     # Placement against the QPV outlines: derived data, recomputed by
-    # pepites.territories.services.place_initiatives, never typed by a person.
+    # pepites.initiatives.placement.services.place_initiatives, never typed by a person.
     qpv_relation = models.CharField(
         _("situation par rapport aux QPV"),
         max_length=10,

@@ -18,9 +18,10 @@ import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from pepites.core.roles import centre_ids_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.initiatives.models import Initiative, Proposal, ProposalStatus
 from pepites.network.models import Centre
+from pepites.network.roles import centre_ids_of
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -7,19 +7,29 @@ from datetime import timedelta
 
 from django.db.models import (
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from pepites.initiatives.models import Initiative, InitiativeStatus, QpvPlacement, Theme
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeQpv,
+    InitiativeStatus,
+    QpvPlacement,
+    QpvRelation,
+    Theme,
+)
+from pepites.network.models import Centre
 from pepites.territories.models import Commune
-from pepites.territories.selectors import filter_initiatives_by_qpv
 
 
 def published_initiatives() -> QuerySet[Initiative]:
@@ -146,7 +156,7 @@ def filter_published_initiatives(
 
     `commune`: INSEE codes; a city with arrondissements municipaux includes them.
     `qpv_code`, `qpv_relation`: a QPV and/or a relation to the QPV ("dans", "proximite",
-    "pour", "hors"), as pepites.territories.selectors.filter_initiatives_by_qpv reads them;
+    "pour", "hors"), as filter_initiatives_by_qpv below reads them;
     `in_qpv` is the older spelling of `qpv_relation="dans"`. `query`: words, ranked by the
     search module (the order of the results unless `near` is given). `near`: nearest
     first. Otherwise newest first (LIST_ORDER).
@@ -236,4 +246,57 @@ def to_check_filter() -> Q:
         Q(last_checked_at__lt=limit)
         | Q(last_checked_at__isnull=True, published_at__lt=limit)
         | Q(last_checked_at__isnull=True, published_at__isnull=True, created_at__lt=limit)
+    )
+
+
+# The map's "relation" filter: its values and labels. "pour" is the contributor's statement
+# that an initiative located elsewhere serves the residents of a QPV.
+QPV_RELATION_FILTER_CHOICES = [
+    (QpvPlacement.IN.value, _("Dans un QPV")),
+    (QpvPlacement.NEAR.value, _("À proximité d'un QPV")),
+    (QpvRelation.FOR.value, _("Pour les habitants d'un QPV")),
+    (QpvPlacement.OUTSIDE.value, _("Hors QPV")),
+]
+
+
+def filter_initiatives_by_qpv(
+    queryset: QuerySet, *, qpv_code: str = "", relation: str = ""
+) -> QuerySet:
+    """Filter an Initiative queryset by QPV and/or relation, without duplicating rows.
+
+    - `qpv_code` alone: initiatives in, near or for that QPV;
+    - `relation` alone: "dans", "proximite", "hors" (computed from the point) or "pour"
+      (stated by the contributor, for any QPV);
+    - both: that relation with that QPV ("hors" with a QPV matches nothing).
+    Unknown values match nothing rather than everything.
+    """
+    known = {value for value, _label in QPV_RELATION_FILTER_CHOICES}
+    if relation and relation not in known:
+        return queryset.none()
+    if qpv_code:
+        if relation == QpvPlacement.OUTSIDE:
+            return queryset.none()
+        links = InitiativeQpv.objects.filter(initiative=OuterRef("pk"), qpv_code=qpv_code)
+        if relation:
+            links = links.filter(relation=relation)
+        return queryset.filter(Exists(links))
+    if relation == QpvRelation.FOR:
+        return queryset.filter(
+            Exists(InitiativeQpv.objects.filter(initiative=OuterRef("pk"), relation=relation))
+        )
+    if relation:
+        return queryset.filter(qpv_relation=relation)
+    return queryset
+
+
+def list_centres() -> QuerySet[Centre]:
+    """The directory of centres, with the count of published initiatives of each."""
+    return (
+        Centre.objects.prefetch_related("departements")
+        .annotate(
+            published_count=Count(
+                "initiatives", filter=Q(initiatives__status=InitiativeStatus.PUBLISHED)
+            )
+        )
+        .order_by("name")
     )

@@ -19,7 +19,10 @@ from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
 from pepites.initiatives import mapdata
-from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS, RICH_TEXT_FIELDS
+from pepites.initiatives.field_groups import (
+    CONTRIBUTOR_FIELDS,
+    RICH_TEXT_FIELDS,
+)
 from pepites.initiatives.history import record_version
 from pepites.initiatives.models import (
     Initiative,
@@ -28,29 +31,18 @@ from pepites.initiatives.models import (
     LocationStatus,
     Theme,
 )
+from pepites.initiatives.placement.services import place_initiative
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
 from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
-from pepites.territories.services import place_initiative
 
 THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"
 
 # Plain fields a caller may set directly; relations go through dedicated arguments.
 EDITABLE_FIELDS = frozenset(
     {
-        *CASE_STUDY_FIELDS,
-        *PORTEUR_FIELDS,
-        "start_year",
-        "is_running",
-        "address",
-        "latitude",
-        "longitude",
-        "location_status",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
+        *CONTRIBUTOR_FIELDS,
         "status",
         "is_demo",
         "last_checked_at",

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.core.jobs.email import enqueue_email
-from pepites.core.roles import NATIONAL_TEAM_GROUP, forget_roles
+from pepites.core.roles import NATIONAL_TEAM_GROUP
 from pepites.network.models import Centre, Invitation, Membership
+from pepites.network.roles import forget_roles
 
 
 def _token_hash(token: str) -> str:

@@ -9,13 +9,9 @@ pepites/initiatives/permissions.py).
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from pepites.core.roles import (
-    centre_ids_of,
-    is_centre_manager,
-    is_centre_member,
-    is_national_team,
-)
+from pepites.core.roles import is_national_team
 from pepites.network.models import Centre, Membership
+from pepites.network.roles import centre_ids_of, is_centre_manager, is_centre_member
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -1,8 +1,7 @@
 """Reads of the network domain."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from pepites.initiatives.models import InitiativeStatus
 from pepites.network.models import Centre
 
 
@@ -13,19 +12,6 @@ def centres_covering_commune(*, commune_code: str) -> QuerySet[Centre]:
 
 def centre_for_commune(*, commune_code: str) -> Centre | None:
     return centres_covering_commune(commune_code=commune_code).order_by("name").first()
-
-
-def list_centres() -> QuerySet[Centre]:
-    """The directory, with the count of published initiatives of each centre."""
-    return (
-        Centre.objects.prefetch_related("departements")
-        .annotate(
-            published_count=Count(
-                "initiatives", filter=Q(initiatives__status=InitiativeStatus.PUBLISHED)
-            )
-        )
-        .order_by("name")
-    )
 
 
 def get_centre(*, slug: str) -> Centre | None:

@@ -38,7 +38,7 @@ from pepites.publications.selectors import (
     network_centres,
     portfolio_initiatives,
 )
-from pepites.publications.services import snapshot_initiative
+from pepites.publications.snapshots import snapshot_initiative
 from pepites.publications.text import render_body
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from pepites.initiatives.selectors import filter_published_initiatives, publishe
 from pepites.network.models import Centre
 from pepites.publications.links import absolute_url, initiative_path
 from pepites.publications.models import Article, FeaturedInitiative, Issue, IssueStatus, Series
-from pepites.publications.services import snapshot_initiative
+from pepites.publications.snapshots import snapshot_initiative
 
 PORTFOLIO_MAX_CARDS = 60
 PICKER_MAX_RESULTS = 20

@@ -26,6 +26,7 @@ from pepites.publications.models import (
     IssueStatus,
     Series,
 )
+from pepites.publications.snapshots import snapshot_initiative
 
 logger = logging.getLogger(__name__)
 
@@ -252,50 +253,6 @@ def renumber_articles(*, issue: Issue) -> None:
 
 
 # --- Featured initiatives and their snapshot ---------------------------------------------------
-
-
-def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
-    """The fields an issue shows of an initiative, frozen as JSON."""
-    from pepites.territories.models import Qpv
-
-    qpv_links = list(initiative.qpv_links.all())
-    qpv_names = dict(
-        Qpv.objects.filter(code__in=[q.qpv_code for q in qpv_links]).values_list("code", "name")
-    )
-    themes = sorted(
-        initiative.themes.all(), key=lambda t: (t.pk != initiative.principal_theme_id, t.position)
-    )
-    commune = initiative.commune
-    return {
-        "uid": str(initiative.uid),
-        "slug": initiative.slug,
-        "title": initiative.title,
-        "summary": initiative.summary,
-        "porteur": initiative.porteur_name,
-        "porteur_kind": initiative.get_porteur_kind_display(),
-        "commune": {
-            "code": commune.code,
-            "name": commune.name,
-            "departement_code": commune.departement_id,
-        },
-        "qpv": [
-            {
-                "code": q.qpv_code,
-                "name": qpv_names.get(q.qpv_code, ""),
-                "relation": q.relation,
-                "relation_label": q.get_relation_display(),
-            }
-            for q in sorted(qpv_links, key=lambda q: q.qpv_code)
-        ],
-        "themes": [{"slug": t.slug, "label": t.label, "colour": t.colour} for t in themes],
-        "centre": (
-            {"slug": initiative.centre.slug, "name": initiative.centre.name}
-            if initiative.centre_id
-            else None
-        ),
-        "is_demo": initiative.is_demo,
-        "version": initiative.version,
-    }
 
 
 @transaction.atomic

@@ -7,17 +7,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 
-from pepites.initiatives.models import (
-    Initiative,
-    InitiativeQpv,
-    InitiativeStatus,
-    QpvPlacement,
-    QpvRelation,
-)
-from pepites.territories.models import Commune, Departement, Qpv, QpvCommune, Region
+from pepites.territories.models import Commune, Departement, Qpv, Region
 
 
 def get_commune(*, code: str) -> Commune | None:
@@ -36,16 +29,19 @@ def list_departements() -> QuerySet[Departement]:
     return Departement.objects.select_related("region")
 
 
-# --- QPV ----------------------------------------------------------------------------------
+def region_choices() -> list[tuple[str, str]]:
+    regions = Region.objects.order_by("name").values_list("code", "name")
+    return [("", _("Toutes les régions")), *regions]
 
-# The map's "relation" filter: its values and labels. "pour" is the contributor's statement
-# that an initiative located elsewhere serves the residents of a QPV.
-QPV_RELATION_FILTER_CHOICES = [
-    (QpvPlacement.IN.value, _("Dans un QPV")),
-    (QpvPlacement.NEAR.value, _("À proximité d'un QPV")),
-    (QpvRelation.FOR.value, _("Pour les habitants d'un QPV")),
-    (QpvPlacement.OUTSIDE.value, _("Hors QPV")),
-]
+
+def departement_choices() -> list[tuple[str, str]]:
+    return [("", _("Tous les départements"))] + [
+        (code, f"{code} – {name}")
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ]
+
+
+# --- QPV ----------------------------------------------------------------------------------
 
 
 def current_qpv_generation() -> str | None:
@@ -75,36 +71,6 @@ def qpv_choices(*, departement_codes: Iterable[str] | None = None) -> list[tuple
     ]
 
 
-def filter_initiatives_by_qpv(
-    queryset: QuerySet, *, qpv_code: str = "", relation: str = ""
-) -> QuerySet:
-    """Filter an Initiative queryset by QPV and/or relation, without duplicating rows.
-
-    - `qpv_code` alone: initiatives in, near or for that QPV;
-    - `relation` alone: "dans", "proximite", "hors" (computed from the point) or "pour"
-      (stated by the contributor, for any QPV);
-    - both: that relation with that QPV ("hors" with a QPV matches nothing).
-    Unknown values match nothing rather than everything.
-    """
-    known = {value for value, _label in QPV_RELATION_FILTER_CHOICES}
-    if relation and relation not in known:
-        return queryset.none()
-    if qpv_code:
-        if relation == QpvPlacement.OUTSIDE:
-            return queryset.none()
-        links = InitiativeQpv.objects.filter(initiative=OuterRef("pk"), qpv_code=qpv_code)
-        if relation:
-            links = links.filter(relation=relation)
-        return queryset.filter(Exists(links))
-    if relation == QpvRelation.FOR:
-        return queryset.filter(
-            Exists(InitiativeQpv.objects.filter(initiative=OuterRef("pk"), relation=relation))
-        )
-    if relation:
-        return queryset.filter(qpv_relation=relation)
-    return queryset
-
-
 def get_qpv(*, code: str) -> Qpv | None:
     return Qpv.objects.select_related("departement", "region").filter(code=code).first()
 
@@ -118,76 +84,6 @@ def qpv_communes(*, qpv: Qpv) -> list[dict[str, str]]:
     codes = list(qpv.commune_links.order_by("position").values_list("commune_code", flat=True))
     names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
     return [{"code": code, "name": names.get(code, "")} for code in codes]
-
-
-def initiatives_of_qpv(*, code: str, published_only: bool = True) -> dict[str, list]:
-    """Initiatives in, near and for a QPV: {"dans": [...], "proximite": [...], "pour": [...]}.
-
-    Each initiative carries `qpv_distance_m` (0 inside, metres nearby, None for "pour").
-    """
-    links = (
-        InitiativeQpv.objects.filter(qpv_code=code)
-        .select_related("initiative__commune", "initiative__principal_theme")
-        .order_by("relation", "distance_m", "initiative__title")
-    )
-    if published_only:
-        links = links.filter(initiative__status=InitiativeStatus.PUBLISHED)
-    grouped: dict[str, list] = {relation: [] for relation in QpvRelation.values}
-    for link in links:
-        initiative = link.initiative
-        initiative.qpv_distance_m = link.distance_m
-        grouped[link.relation].append(initiative)
-    return grouped
-
-
-@dataclass(frozen=True)
-class QpvMention:
-    code: str
-    name: str
-    distance_m: int | None = None
-
-
-@dataclass(frozen=True)
-class InitiativeQpvSummary:
-    """What the initiative page says about the QPV."""
-
-    relation: str  # "dans", "proximite", "hors" or "" (not computed)
-    relation_label: str
-    containing: list[QpvMention]
-    near: list[QpvMention]
-    serves: list[QpvMention]  # "pour les quartiers", stated by the contributor
-    nearest: QpvMention | None
-
-
-def initiative_qpv_summary(*, initiative: Initiative) -> InitiativeQpvSummary:
-    links = list(initiative.qpv_links.all())  # prefetched by get_published_initiative
-    codes = {link.qpv_code for link in links} | {initiative.nearest_qpv_code} - {""}
-    names = qpv_names(codes)
-
-    def mentions(relation: str) -> list[QpvMention]:
-        return [
-            QpvMention(
-                code=link.qpv_code, name=names.get(link.qpv_code, ""), distance_m=link.distance_m
-            )
-            for link in sorted(links, key=lambda link: (link.distance_m or 0, link.qpv_code))
-            if link.relation == relation
-        ]
-
-    nearest = None
-    if initiative.nearest_qpv_code:
-        nearest = QpvMention(
-            code=initiative.nearest_qpv_code,
-            name=names.get(initiative.nearest_qpv_code, ""),
-            distance_m=initiative.nearest_qpv_distance_m,
-        )
-    return InitiativeQpvSummary(
-        relation=initiative.qpv_relation,
-        relation_label=str(QpvPlacement(initiative.qpv_relation).label),
-        containing=mentions(QpvRelation.IN),
-        near=mentions(QpvRelation.NEAR),
-        serves=mentions(QpvRelation.FOR),
-        nearest=nearest,
-    )
 
 
 # --- QPV: what a visitor types, and the index of the current list -------------------------
@@ -318,70 +214,12 @@ def unknown_qpv_codes(codes: Iterable[str]) -> list[str]:
     return [code for code in codes if code not in known]
 
 
-def served_qpv_codes(*, initiative: Initiative) -> list[str]:
-    """The QPV the contributor states the initiative serves ("pour les quartiers")."""
-    return list(
-        initiative.qpv_links.filter(relation=QpvRelation.FOR)
-        .order_by("pk")
-        .values_list("qpv_code", flat=True)
-    )
-
-
-@dataclass(frozen=True)
-class QpvIndexRow:
-    """A line of the /quartiers/ index: the QPV, its communes and its published initiatives
-    in, near and for it."""
-
-    entry: QpvEntry
-    departement_name: str
-    communes: list[dict[str, str]]
-    counts: dict[str, int]  # relation → number of published initiatives
-
-
 def qpv_index_entries(*, region: str = "", departement: str = "", text: str = "") -> list[QpvEntry]:
     """The current QPV the index lists for these filters (words: see find_qpvs)."""
     text = " ".join(text.split())
     if text:
         return find_qpvs(text=text, region=region, departement=departement, limit=None)
     return qpv_entries(region=region, departement=departement)
-
-
-def qpv_index_rows(*, entries: list[QpvEntry]) -> list[QpvIndexRow]:
-    """The rows of one page of the index, in three queries whatever the page's size."""
-    codes = [entry.code for entry in entries]
-    links: dict[str, list[str]] = {code: [] for code in codes}
-    for code, commune in (
-        QpvCommune.objects.filter(qpv_id__in=codes)
-        .order_by("qpv_id", "position")
-        .values_list("qpv_id", "commune_code")
-    ):
-        links[code].append(commune)
-    commune_codes = {commune for found in links.values() for commune in found}
-    names = dict(Commune.objects.filter(code__in=commune_codes).values_list("code", "name"))
-    departements = dict(
-        Departement.objects.filter(code__in={e.departement_code for e in entries}).values_list(
-            "code", "name"
-        )
-    )
-    counts: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for code, relation, n in (
-        InitiativeQpv.objects.filter(
-            qpv_code__in=codes, initiative__status=InitiativeStatus.PUBLISHED
-        )
-        .order_by()
-        .values_list("qpv_code", "relation")
-        .annotate(n=Count("initiative_id", distinct=True))
-    ):
-        counts[code][relation] = n
-    return [
-        QpvIndexRow(
-            entry=entry,
-            departement_name=departements.get(entry.departement_code, ""),
-            communes=[{"code": c, "name": names.get(c, "")} for c in links[entry.code]],
-            counts=counts[entry.code],
-        )
-        for entry in entries
-    ]
 
 
 # --- Finding communes by what a visitor types ---------------------------------------------

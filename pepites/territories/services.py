@@ -1,10 +1,11 @@
 """Writes of the territories domain: the COG and the QPV outlines. The placement of
-initiatives against the outlines is in placement_services.py (re-exported here)."""
+initiatives against the outlines is initiatives' (initiatives/placement/services.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import shapely
 import shapely.geometry
@@ -19,15 +20,6 @@ from pepites.core.services import record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
 from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
 from pepites.territories.placement import GEOD
-from pepites.territories.placement_services import (  # re-exported: the domain's writes
-    PlacementReport,
-    build_qpv_index,
-    near_distance_m,
-    place_initiative,
-    place_initiatives,
-    placement_for_point,
-    set_served_qpvs,
-)
 from pepites.territories.qpv_files import (
     COORDINATE_DECIMALS,
     QPV_DATASET_NAME,
@@ -140,7 +132,8 @@ class QpvImportReport:
     removed: tuple[str, ...]
     unchanged: int
     repaired: int
-    placement: PlacementReport | None = None
+    # What placing the initiatives again changed (initiatives/placement/services.import_qpv).
+    placement: Any = None
 
     @property
     def has_changes(self) -> bool:
@@ -230,13 +223,13 @@ def _check_departements(data: QpvFile) -> dict[str, str]:
 
 
 @transaction.atomic
-def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> QpvImportReport:
+def import_qpv(*, data: QpvFile, partial: bool = False) -> QpvImportReport:
     """Bring the stored QPV of the file's generation in line with the file; all or nothing.
 
     The file is the complete list of its generation: QPV of that generation missing from it
     are removed, unless `partial` (a file holding only part of the list). Running it twice
-    changes nothing. When something changed and `place` is true, every initiative is placed
-    again against the new outlines.
+    changes nothing. Placing the initiatives again is the caller's (see
+    pepites.initiatives.placement.services.import_qpv).
     """
     regions = _check_departements(data)
     existing = {q.code: q for q in Qpv.objects.filter(generation=data.generation)}
@@ -313,21 +306,4 @@ def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> Q
             licence=QPV_LICENCE,
             counts={"qpv": Qpv.objects.filter(generation=data.generation).count()},
         )
-    if place and report.has_changes:
-        report = replace(report, placement=place_initiatives())
     return report
-
-
-__all__ = [
-    "PlacementReport",
-    "QpvImportReport",
-    "build_qpv_index",
-    "import_cog",
-    "import_qpv",
-    "near_distance_m",
-    "outline_geojson",
-    "place_initiative",
-    "place_initiatives",
-    "placement_for_point",
-    "set_served_qpvs",
-]

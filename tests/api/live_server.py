@@ -56,12 +56,13 @@ def load_data() -> None:
     from django.core.management import call_command
 
     from pepites.initiatives.demo import DEMO_FILE, load_demo
+    from pepites.initiatives.placement.services import import_qpv
     from pepites.initiatives.services import load_default_themes
     from pepites.network.centres_csv import read_centres
     from pepites.network.services import import_centres
     from pepites.territories.cog import CogData
     from pepites.territories.qpv_files import read_qpv_file
-    from pepites.territories.services import import_cog, import_qpv
+    from pepites.territories.services import import_cog
     from tests.conftest import SAMPLE_COMMUNES, full_cog
     from tests.territories.qpv_samples import write_geojson
 
@@ -85,7 +86,7 @@ def load_data() -> None:
     # A national-team account's token, so that the writes are exercised too.
     from django.contrib.auth.models import Group, User
 
-    from pepites.api.tokens import create_token
+    from pepites.accounts.tokens import create_token
     from pepites.core.roles import NATIONAL_TEAM_GROUP
 
     user = User.objects.create_user("api-fuzz", "api-fuzz@example.org")

@@ -4,9 +4,9 @@ rules, one JSON shape for errors, CORS for reading."""
 import pytest
 from django.utils import timezone
 
-from pepites.api.models import ApiToken
+from pepites.accounts.models import ApiToken
+from pepites.accounts.tokens import authenticate, create_token, revoke_token
 from pepites.api.schemas import Kind, Status
-from pepites.api.tokens import authenticate, create_token, revoke_token
 from pepites.initiatives.models import Initiative, InitiativeStatus, PorteurKind
 from tests.initiatives.helpers import new_initiative
 
@@ -122,8 +122,8 @@ def test_reference_data(client, published):
 
 
 def test_qpv(client, reference_data, tmp_path):
+    from pepites.initiatives.placement.services import import_qpv
     from pepites.territories.qpv_files import read_qpv_file
-    from pepites.territories.services import import_qpv
     from tests.territories.qpv_samples import write_geojson
 
     import_qpv(data=read_qpv_file(write_geojson(tmp_path / "qpv.geojson")))

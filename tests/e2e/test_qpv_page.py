@@ -3,8 +3,8 @@ import base64
 import pytest
 
 from pepites.initiatives.models import InitiativeStatus
+from pepites.initiatives.placement.services import import_qpv
 from pepites.territories.qpv_files import read_qpv_file
-from pepites.territories.services import import_qpv
 from tests.conftest import load_sample_reference_data
 from tests.e2e.conftest import axe_violations
 from tests.initiatives.helpers import new_initiative

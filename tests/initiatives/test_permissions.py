@@ -4,9 +4,9 @@ views, the admin and the future API call), and the same answers through `has_per
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from pepites.core.roles import centres_of, is_centre_member
 from pepites.initiatives import permissions
 from pepites.initiatives.models import ProposalStatus
+from pepites.network.roles import centres_of, is_centre_member
 from tests.contrib_helpers import propose
 from tests.initiatives.helpers import new_initiative
 

@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from pepites.core.roles import centres_of, is_centre_manager, is_centre_member
 from pepites.network.memberships import (
     accept_invitation,
     add_member,
@@ -13,6 +12,7 @@ from pepites.network.memberships import (
 )
 from pepites.network.models import Invitation, Membership
 from pepites.network.permissions import can_invite, can_remove_member
+from pepites.network.roles import centres_of, is_centre_manager, is_centre_member
 
 
 def test_roles_of_members(people):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pepites.initiatives.models import InitiativeStatus
+from pepites.initiatives.placement.services import import_qpv, set_served_qpvs
 from pepites.territories.qpv_files import read_qpv_file
-from pepites.territories.services import import_qpv, set_served_qpvs
 from tests.initiatives.helpers import new_initiative
 from tests.territories.qpv_samples import SAINT_DENIS_L93, point_at, write_geojson
 

@@ -6,16 +6,16 @@ import pytest
 
 from pepites.initiatives import mapdata
 from pepites.initiatives.models import Initiative, InitiativeQpv
+from pepites.initiatives.placement.selectors import qpv_index_rows
+from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.territories.selectors import (
     find_qpvs,
     qpv_code_in_text,
     qpv_index_entries,
-    qpv_index_rows,
     resolve_qpv,
     unknown_qpv_codes,
 )
-from pepites.territories.services import set_served_qpvs
 from tests.territories.qpv_fixtures import import_sample_qpvs, place_initiatives_around_qpvs
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.initiatives.models import InitiativeQpv
+from pepites.initiatives.placement.services import import_qpv
 from pepites.territories.models import Qpv, QpvCommune
 from pepites.territories.qpv_files import read_qpv_file
-from pepites.territories.services import import_qpv
 from tests.initiatives.helpers import new_initiative
 from tests.territories.qpv_samples import (
     SAINT_DENIS_L93,

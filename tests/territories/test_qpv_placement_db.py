@@ -10,23 +10,14 @@ from django.core.management import call_command
 
 from pepites.initiatives.demo import generate_initiatives
 from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus
+from pepites.initiatives.placement.selectors import initiative_qpv_summary, initiatives_of_qpv
+from pepites.initiatives.placement.services import import_qpv, place_initiatives, set_served_qpvs
+from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES, filter_initiatives_by_qpv
 from pepites.initiatives.services import update_initiative
 from pepites.territories.models import Qpv
 from pepites.territories.qpv_files import read_qpv_file
-from pepites.territories.selectors import (
-    QPV_RELATION_FILTER_CHOICES,
-    filter_initiatives_by_qpv,
-    initiative_qpv_summary,
-    initiatives_of_qpv,
-    qpv_choices,
-)
-from pepites.territories.services import (
-    build_qpv_index,
-    import_qpv,
-    place_initiatives,
-    placement_for_point,
-    set_served_qpvs,
-)
+from pepites.territories.qpv_lookup import build_qpv_index, placement_for_point
+from pepites.territories.selectors import qpv_choices
 from tests.initiatives.helpers import new_initiative
 from tests.territories.qpv_samples import (
     REUNION_UTM40S,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from pepites.territories.selectors import QPV_RELATION_FILTER_CHOICES
+from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES
 from tests.territories.qpv_fixtures import import_sample_qpvs, place_initiatives_around_qpvs
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,13 @@ was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from pepites.core.errors import ImportFileError
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.mapping import map_columns
 from pepites.initiatives.imports.matching import find_in_file_duplicates, match_existing
+from pepites.initiatives.imports.options import ImportOptions  # re-exported
 from pepites.initiatives.imports.places import geocode, reverse_geocode
 from pepites.initiatives.imports.readers import read_table
 from pepites.initiatives.imports.readers.base import RawTable
@@ -37,31 +34,13 @@ from pepites.initiatives.imports.rows import (
 )
 from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.imports.writer import write_rows
-from pepites.initiatives.models import InitiativeStatus
 
-Progress = Callable[[str, int, int], None]
 STAGES = {
     "read": "Lecture du fichier",
     "check": "Vérification des lignes",
     "geocode": "Géocodage des adresses",
     "write": "Enregistrement",
 }
-
-
-@dataclass
-class ImportOptions:
-    filename: str = ""
-    centre_slug: str = ""  # every row referred to this centre
-    mapping: dict[str, str] | None = None  # from mapping.parse_explicit_mapping
-    default_theme: str = ""  # slug, for the rows without a theme
-    status: str = InitiativeStatus.DRAFT  # of the created rows, without an "état" column
-    sheet: str = ""
-    geocode: bool = True
-    skip_invalid: bool = False
-    dry_run: bool = False
-    user: Any = None  # when given, every row is checked against this account's rights
-    progress: Progress | None = None
-    geocoder: Any = None  # a BanGeocoder; by default one configured from the settings
 
 
 def run_import(data: bytes, options: ImportOptions) -> ImportReport:

@@ -1,5 +1,5 @@
 """Import jobs of the workspace: the uploaded file and the job's state in the database, the
-work done by the job queue's workers (pepites/initiatives/tasks.py: run_import_job).
+work done by the job queue's workers (run_import_job below).
 
 Why a job: checking and writing 10,000 rows take seconds each (tens of seconds on a busy
 machine), longer than a request should last; the page polls a small JSON answer meanwhile,
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from pepites.core.jobs import job
 from pepites.initiatives.imports.importer import ImportOptions, run_import
 from pepites.initiatives.imports.mapping import parse_explicit_mapping
 from pepites.initiatives.imports.models import ImportJob, ImportState
@@ -54,8 +55,6 @@ def create(*, user: Any, filename: str, data: bytes, **options: Any) -> ImportJo
 @transaction.atomic
 def start(job: ImportJob, *, write: bool) -> None:
     """Queue the check (write=False) or the import (write=True) of the job's file."""
-    from pepites.initiatives.tasks import run_import_job
-
     result = run_import_job.enqueue(job_id=job.pk, write=write)
     job.state = WRITING if write else CHECKING
     job.stage, job.done, job.total, job.error, job.task_id = "read", 0, 0, "", str(result.id)
@@ -135,3 +134,10 @@ def sweep(*, now=None) -> int:
     now = now or timezone.now()
     deleted, _ = ImportJob.objects.filter(created_at__lt=now - KEEP_FOR).delete()
     return deleted
+
+
+# Given back once to the queue when its worker dies (then run again from the start: an
+# interrupted import wrote nothing); an error inside is reported on the job's page.
+@job(retries=1, backoff=0, takes_context=True)
+def run_import_job(context, *, job_id: int, write: bool) -> str:
+    return run(job_id=job_id, write=write, task_id=str(context.task_result.id))

@@ -13,7 +13,7 @@ import copy
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from pepites.initiatives.imports import values
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.mapping import Mapping
+from pepites.initiatives.imports.options import ImportOptions
 from pepites.initiatives.imports.readers.base import RawRow
 from pepites.initiatives.imports.references import (
     CentreIndex,
@@ -33,9 +34,6 @@ from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.models import Initiative, PorteurKind
 from pepites.initiatives.permissions import can_create_initiative, can_edit_initiative
 from pepites.territories.selectors import normalise_place_name
-
-if TYPE_CHECKING:
-    from pepites.initiatives.imports.importer import ImportOptions
 
 # Parsers of the cells, by field key (text for the others).
 PARSERS: dict[str, Callable[[Any], Any]] = {

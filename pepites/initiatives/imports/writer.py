@@ -26,6 +26,7 @@ from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportReport
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
+from pepites.initiatives.placement.services import place_initiatives
 from pepites.initiatives.services import (
     EDITABLE_FIELDS,
     SLUG_ATTEMPTS,
@@ -35,7 +36,6 @@ from pepites.initiatives.services import (
 from pepites.network.models import Centre
 from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
-from pepites.territories.services import place_initiatives
 
 BATCH = 500
 # Not validated field by field (each check would be a query per row): the references

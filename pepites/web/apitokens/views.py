@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pepites.api.tokens import active_tokens, create_token, revoke_token
+from pepites.accounts.tokens import active_tokens, create_token, revoke_token
 from pepites.web.workspace.common import workspace_required
 
 

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pepites.core.roles import centres_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.initiatives.imports.fields import FIELDS
 from pepites.initiatives.imports.mapping import IGNORE
 from pepites.initiatives.imports.readers.base import MAX_FILE_BYTES
 from pepites.initiatives.models import InitiativeStatus, Theme
 from pepites.network.models import Centre
+from pepites.network.roles import centres_of
 
 ACCEPT = ".csv,.txt,.tsv,.xlsx,.ods,.json,.geojson,.umap"
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pepites.initiatives import exports
-from pepites.web.initiatives.forms import MapFilterForm
+from pepites.initiatives.filters import FilterForm
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -34,12 +34,12 @@ IGNORED_PARAMETERS = ("lieu", "pres", "page", "carte", "fiche")
 def filters_from_query(query: QueryDict) -> tuple[dict, dict]:
     """(keyword arguments of filter_published_initiatives, the query as shown in files).
 
-    The map's own form reads them, so an export link built from the map's address gives
+    The map's filter vocabulary reads them, so an export link built from the map's address gives
     exactly the initiatives the map shows; invalid values are ignored, as on the map."""
     data = query.copy()
     for name in IGNORED_PARAMETERS:
         data.pop(name, None)
-    form = MapFilterForm(data or None)
+    form = FilterForm(data or None)
     filters = form.filters()
     filters.pop("near", None)
     shown = {

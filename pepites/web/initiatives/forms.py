@@ -1,172 +1,61 @@
-"""The map's filters: one GET form, so that they work without JavaScript and every view
-has an address that can be shared."""
+"""The map's filters as an HTML form: one GET form, so that they work without JavaScript and
+every view has an address that can be shared. The vocabulary and its validation are the
+domain's (pepites/initiatives/filters.py); this adds the widgets and what the page shows."""
 
 from __future__ import annotations
-
-import re
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pepites.initiatives.models import QpvPlacement, Theme
-from pepites.initiatives.places import Place, commune_label, find_place
-from pepites.initiatives.selectors import Near
-from pepites.network.models import Centre
-from pepites.territories.models import Commune
-from pepites.territories.selectors import (
-    QPV_RELATION_FILTER_CHOICES,
-    QpvEntry,
-    qpv_entries,
-    resolve_qpv,
-    search_communes,
-)
-from pepites.web.territories.forms import departement_choices, region_choices
+from pepites.initiatives.filters import FilterForm
+from pepites.initiatives.places import commune_label
+from pepites.territories.selectors import QpvEntry, qpv_entries
 
-_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
-
-def parse_point(text: str) -> Near | None:
-    """ "48.85,2.35" → Near, or None when it is not a point on Earth."""
-    match = _POINT.match(text or "")
-    if not match:
-        return None
-    latitude, longitude = float(match.group(1)), float(match.group(2))
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    return Near(latitude=latitude, longitude=longitude)
+HELP_TEXTS = {
+    "q": gettext_lazy("Titre, porteur, résumé… ex. : épicerie solidaire"),
+    "commune": gettext_lazy("Nom, code postal ou code INSEE"),
+    "quartier": gettext_lazy("Nom, commune ou code du quartier, ex. QN09301M"),
+    "relation": gettext_lazy(
+        "« Pour les habitants » : située ailleurs, déclarée au service d'un quartier. "
+        "Avec un quartier choisi : la situation par rapport à ce quartier."
+    ),
+    "lieu": gettext_lazy("Commune, code postal ou adresse : la liste commence au plus près"),
+}
 
 
-class MapFilterForm(forms.Form):
-    """Field names are the page's query parameters (French, as they appear in links)."""
-
-    q = forms.CharField(
-        label=gettext_lazy("Mots-clés"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Titre, porteur, résumé… ex. : épicerie solidaire"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    thematique = forms.MultipleChoiceField(
-        label=gettext_lazy("Thématiques"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
-    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
-    commune = forms.CharField(
-        label=gettext_lazy("Commune"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("Nom, code postal ou code INSEE"),
-    )
-    centre = forms.ChoiceField(label=gettext_lazy("Centre de ressources"), required=False)
-    # After the territory: a name typed is looked for in the région or département chosen.
-    quartier = forms.CharField(
-        label=gettext_lazy("Quartier prioritaire (QPV)"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Nom, commune ou code du quartier, ex. QN09301M"),
-        widget=forms.TextInput(
+def _widgets() -> dict[str, forms.Widget]:
+    return {
+        "q": forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        "thematique": forms.CheckboxSelectMultiple(),
+        "quartier": forms.TextInput(
             attrs={
                 "autocomplete": "off",
                 "list": "quartiers-suggestions",
                 "aria-describedby": "id_quartier_helptext",
             }
         ),
-    )
-    relation = forms.ChoiceField(
-        label=gettext_lazy("Situation par rapport aux QPV"),
-        required=False,
-        help_text=gettext_lazy(
-            "« Pour les habitants » : située ailleurs, déclarée au service d'un quartier. "
-            "Avec un quartier choisi : la situation par rapport à ce quartier."
-        ),
-        widget=forms.Select(attrs={"aria-describedby": "id_relation_helptext"}),
-    )
-    # Older links say "qpv=on": read as relation=dans (see __init__), no longer shown.
-    qpv = forms.BooleanField(required=False)
-    lieu = forms.CharField(
-        label=gettext_lazy("Autour d'un lieu"),
-        required=False,
-        max_length=200,
-        help_text=gettext_lazy("Commune, code postal ou adresse : la liste commence au plus près"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    # The point the list is ordered around: set by the place search or "autour de moi".
-    pres = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+        "relation": forms.Select(attrs={"aria-describedby": "id_relation_helptext"}),
+        "lieu": forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        "pres": forms.HiddenInput(),
+    }
 
-    def __init__(self, *args, themes=None, **kwargs) -> None:
+
+class MapFilterForm(FilterForm):
+    """Field names are the page's query parameters (French, as they appear in links)."""
+
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        older_link = self.is_bound and self.fields["qpv"].to_python(self.data.get("qpv"))
-        if older_link and not self.data.get("relation"):
-            self.data = self.data.copy()
-            self.data["relation"] = QpvPlacement.IN.value
-        themes = themes if themes is not None else Theme.objects.order_by("position", "label")
-        self.theme_objects = list(themes)
-        self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
-        self.fields["region"].choices = region_choices()
-        self.fields["departement"].choices = departement_choices()
-        centres = Centre.objects.order_by("name").values_list("slug", "name")
-        self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
-        self.fields["relation"].choices = [
-            ("", _("Toutes les situations")),
-            *QPV_RELATION_FILTER_CHOICES,
-        ]
-        self.communes: list[Commune] = []
-        self.chosen_qpv: QpvEntry | None = None
-        self.place: Place | None = None
-        self.place_message = ""
-
-    def clean_commune(self) -> str:
-        text = " ".join(self.cleaned_data["commune"].split())
-        if text:
-            self.communes = search_communes(text=text)
-            if not self.communes:
-                raise forms.ValidationError(
-                    _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
-                )
-        return text
-
-    def clean_quartier(self) -> str:
-        text = " ".join(self.cleaned_data["quartier"].split())
-        if text:
-            entry, found = resolve_qpv(
-                text=text,
-                region=self.cleaned_data.get("region") or "",
-                departement=self.cleaned_data.get("departement") or "",
-            )
-            if entry is None and found:
-                raise forms.ValidationError(
-                    _(
-                        "Plusieurs quartiers prioritaires correspondent à « %(text)s » : "
-                        "choisissez-en un dans la liste ou tapez son code, ex. %(choices)s."
-                    )
-                    % {"text": text, "choices": " ; ".join(e.label for e in found[:3])}
-                )
-            if entry is None:
-                raise forms.ValidationError(
-                    _("Aucun quartier prioritaire ne correspond à « %(text)s ».") % {"text": text}
-                )
-            self.chosen_qpv = entry
-        return text
-
-    def clean(self) -> dict:
-        data = super().clean()
-        near = parse_point(data.get("pres", ""))
-        place_text = data.get("lieu", "")
-        if near is None and place_text:
-            found = find_place(text=place_text)
-            if found.places:
-                self.place = found.places[0]
-                near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
-                # The page's scripts order the list around the same point.
-                self.data = self.data.copy()
-                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
-            else:
-                self.place_message = found.message
-        data["near"] = near
-        return data
+        for name, text in HELP_TEXTS.items():
+            self.fields[name].help_text = text
+        for name, widget in _widgets().items():
+            field = self.fields[name]
+            # What Field.__init__ does with a widget given at declaration.
+            widget.is_required = field.required
+            widget.attrs.update(field.widget_attrs(widget))
+            if isinstance(field, forms.ChoiceField):
+                widget.choices = field.choices
+            field.widget = widget
 
     def theme_options(self) -> list[tuple]:
         """(checkbox, theme) pairs: the template shows each theme's colour beside it."""
@@ -198,22 +87,3 @@ class MapFilterForm(forms.Form):
 
     def commune_labels(self) -> list[str]:
         return [commune_label(c) for c in self.communes]
-
-    def filters(self) -> dict:
-        """Keyword arguments of filter_published_initiatives, from the valid fields only:
-        a stale value in a shared link is reported and ignored, never a failure."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "themes": data.get("thematique") or [],
-            "region": data.get("region") or "",
-            "departement": data.get("departement") or "",
-            "commune": [c.code for c in self.communes] if "commune" in data else [],
-            "centre": data.get("centre") or "",
-            "qpv_code": self.chosen_qpv.code if self.chosen_qpv and "quartier" in data else "",
-            "qpv_relation": data.get("relation") or "",
-            "query": data.get("q") or "",
-            "near": data.get("near"),
-        }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from pepites.initiatives.filters import FilterForm
 from pepites.initiatives.models import Theme
 from pepites.initiatives.places import find_place
 from pepites.initiatives.selectors import (
@@ -28,7 +29,6 @@ from pepites.web.initiatives.explorer import (
     paginate,
     per_data_version,
 )
-from pepites.web.initiatives.forms import MapFilterForm
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
@@ -152,14 +152,14 @@ def map_search(request: HttpRequest) -> JsonResponse:
     browser combines them with the other filters).
 
     `quartier` (with `relation`, and the `region`/`departement` that narrow a name): read by
-    the map's own form; the data file knows whether an initiative is in, near or for *a*
-    QPV, not which, so the server answers for one. An unknown QPV is reported in `message`
-    and ignored (`quartier`: null), as on the page rendered by the server."""
+    the map's filter vocabulary; the data file knows whether an initiative is in, near or
+    for *a* QPV, not which, so the server answers for one. An unknown QPV is reported in
+    `message` and ignored (`quartier`: null), as on the page rendered by the server."""
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     answer: dict = {"query": query, "ids": [], "quartier": None, "message": ""}
     qpv_code = relation = ""
     if request.GET.get("quartier", "").strip():
-        form = MapFilterForm(request.GET, themes=[])
+        form = FilterForm(request.GET, themes=[])
         form.is_valid()
         if form.chosen_qpv is not None:
             qpv_code = form.chosen_qpv.code

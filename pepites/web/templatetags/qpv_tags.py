@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 
-from pepites.territories.selectors import initiative_qpv_summary
+from pepites.initiatives.placement.selectors import initiative_qpv_summary
 
 register = template.Library()
 

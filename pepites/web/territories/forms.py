@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pepites.territories.models import Departement, Region
-
-
-def region_choices() -> list[tuple[str, str]]:
-    regions = Region.objects.order_by("name").values_list("code", "name")
-    return [("", _("Toutes les régions")), *regions]
-
-
-def departement_choices() -> list[tuple[str, str]]:
-    return [("", _("Tous les départements"))] + [
-        (code, f"{code} – {name}")
-        for code, name in Departement.objects.order_by("code").values_list("code", "name")
-    ]
+from pepites.territories.selectors import departement_choices, region_choices
 
 
 class QpvIndexForm(forms.Form):

@@ -13,20 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pepites.initiatives.models import QpvRelation
+from pepites.initiatives.placement.selectors import initiatives_of_qpv, qpv_index_rows
+from pepites.initiatives.selectors import list_centres
+from pepites.insights.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.network.models import Centre
-from pepites.network.selectors import list_centres
-from pepites.territories.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.territories.models import QPV_CODE_RE, QpvGeneration
+from pepites.territories.qpv_lookup import near_distance_m
 from pepites.territories.selectors import (
     current_qpv_generation,
     find_qpvs,
     get_qpv,
-    initiatives_of_qpv,
     qpv_communes,
     qpv_index_entries,
-    qpv_index_rows,
 )
-from pepites.territories.services import near_distance_m
 from pepites.web.initiatives.explorer import page_query
 from pepites.web.territories.forms import QpvIndexForm
 

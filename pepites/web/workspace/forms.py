@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pepites.core.roles import centres_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
-from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, PORTEUR_FIELDS
+from pepites.initiatives.field_groups import CONTRIBUTOR_FIELDS
 from pepites.initiatives.images import make_renditions
 from pepites.initiatives.models import (
     Initiative,
@@ -21,16 +21,17 @@ from pepites.initiatives.models import (
     PorteurKind,
     Theme,
 )
+from pepites.initiatives.placement.selectors import served_qpv_codes
 from pepites.initiatives.services import location_status_after_edit
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
+from pepites.network.roles import centres_of
 from pepites.territories.models import Commune
 from pepites.territories.selectors import (
     current_qpv_generation,
     qpv_code_in_text,
     qpv_names,
     search_communes,
-    served_qpv_codes,
     unknown_qpv_codes,
 )
 from pepites.web.formtools import AccessibleErrorsMixin
@@ -258,20 +259,7 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    TEXT_FIELDS = (
-        *CASE_STUDY_FIELDS,
-        *PORTEUR_FIELDS,
-        "start_year",
-        "is_running",
-        "address",
-        "latitude",
-        "longitude",
-        "location_status",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
-    )
+    TEXT_FIELDS = CONTRIBUTOR_FIELDS  # the services' EDITABLE_FIELDS derive from it too
 
     def __init__(self, *args, user, initiative: Initiative | None = None, **kwargs):
         super().__init__(*args, **kwargs)

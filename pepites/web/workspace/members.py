@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pepites.core.roles import centres_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.network.memberships import (
     invite_member,
     list_members,
@@ -17,6 +17,7 @@ from pepites.network.memberships import (
 )
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite, can_remove_member, can_view_members
+from pepites.network.roles import centres_of
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import workspace_required
 from pepites.web.workspace.forms import InviteForm

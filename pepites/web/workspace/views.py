@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pepites.core.errors import ConflictError
-from pepites.core.roles import centres_of, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
 from pepites.initiatives.history import changes_since
 from pepites.initiatives.images import add_initiative_image, set_image_hidden
@@ -26,10 +26,11 @@ from pepites.initiatives.models import (
     InitiativeStatus,
     ProposalStatus,
 )
+from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.selectors import to_check_filter
 from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
-from pepites.territories.services import set_served_qpvs
+from pepites.network.roles import centres_of
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from pepites.api.models import ApiToken
-from pepites.api.tokens import create_token
+from pepites.accounts.models import ApiToken
+from pepites.accounts.tokens import create_token
 
 
 @admin.register(ApiToken)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pepites.api.models import ApiToken
+from pepites.accounts.models import ApiToken
 
 TOKEN_PREFIX = "pep_"
 MAX_TOKENS_PER_USER = 20

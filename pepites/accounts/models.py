@@ -29,6 +29,7 @@ class ApiToken(models.Model):
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
         ordering = ["-created_at"]
+        db_table = "api_apitoken"  # the table it had in the api app (moved without a copy)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -1,4 +1,4 @@
-"""Writes of the placement of initiatives against the QPV outlines.
+"""Writes of the placement of initiatives against the QPV outlines (territories' index).
 
 Derived data only: `Initiative.qpv_relation`, the nearest QPV and its distance, and the
 computed "dans"/"proximite" rows of InitiativeQpv; never an initiative's content, version or
@@ -8,12 +8,9 @@ statement that an initiative serves the residents of named QPV ("pour").
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import shapely
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
@@ -28,9 +25,16 @@ from pepites.initiatives.models import (
     QpvPlacement,
     QpvRelation,
 )
+from pepites.territories import services as territories_services
 from pepites.territories.models import Qpv
-from pepites.territories.placement import Placement, QpvIndex, QpvOutline
-from pepites.territories.selectors import current_qpv_generation
+from pepites.territories.placement import Placement, QpvIndex
+from pepites.territories.qpv_files import QpvFile
+from pepites.territories.qpv_lookup import (
+    build_qpv_index,
+    current_generation,
+    placement_for_point,
+)
+from pepites.territories.services import QpvImportReport
 
 BATCH_SIZE = 2000
 
@@ -45,30 +49,6 @@ class PlacementReport:
     by_relation: dict[str, int]
     qpv_count: int
     generation: str | None
-
-
-def near_distance_m() -> float:
-    return float(settings.QPV_NEAR_DISTANCE_M)
-
-
-def current_generation() -> str | None:
-    """Initiatives are placed against the most recent list stored."""
-    return current_qpv_generation()
-
-
-def _outlines(queryset) -> list[QpvOutline]:
-    return [
-        QpvOutline(code=code, departement_code=dep, geometry=shapely.from_geojson(outline))
-        for code, dep, outline in queryset.values_list("code", "departement_id", "outline")
-    ]
-
-
-def build_qpv_index(*, generation: str | None = None) -> QpvIndex:
-    generation = generation or current_generation()
-    return QpvIndex(
-        _outlines(Qpv.objects.filter(generation=generation).order_by("code")),
-        near_distance_m=near_distance_m(),
-    )
 
 
 def _placement_fields(placement: Placement | None) -> tuple[str, str, int | None]:
@@ -256,47 +236,6 @@ def _clear_placements(queryset, ids: list[int] | None, generation: str | None) -
     )
 
 
-# Successive search radii (metres) around one point; None: every outline.
-SINGLE_SEARCH_RADII_M = (None, 3_000, 30_000, 300_000)
-
-
-def _candidate_outlines(*, longitude: float, latitude: float, radius_m: float, generation: str):
-    """QPV whose bounding box comes within `radius_m` of the point (a superset)."""
-    dlat = radius_m / 110_000 * 1.05
-    dlon = radius_m / (111_320 * max(math.cos(math.radians(latitude)), 0.01)) * 1.05
-    return _outlines(
-        Qpv.objects.filter(
-            generation=generation,
-            min_longitude__lte=longitude + dlon,
-            max_longitude__gte=longitude - dlon,
-            min_latitude__lte=latitude + dlat,
-            max_latitude__gte=latitude - dlat,
-        ).order_by("code")
-    )
-
-
-def placement_for_point(*, longitude: float, latitude: float) -> Placement | None:
-    """Place one point reading only the outlines around it (no index of the whole list).
-
-    The search widens until the nearest QPV found lies within the searched radius: a QPV
-    outside the radius is farther than that, so the nearest found is the nearest of all.
-    """
-    generation = current_generation()
-    if generation is None:
-        return None
-    threshold = near_distance_m()
-    for radius in SINGLE_SEARCH_RADII_M:
-        radius = max(radius or threshold, threshold)
-        outlines = _candidate_outlines(
-            longitude=longitude, latitude=latitude, radius_m=radius, generation=generation
-        )
-        if outlines:
-            placement = QpvIndex(outlines, near_distance_m=threshold).place(longitude, latitude)
-            if placement is not None and placement.nearest_distance_m <= radius:
-                return placement
-    return build_qpv_index(generation=generation).place(longitude, latitude)
-
-
 @transaction.atomic
 def place_initiative(*, initiative: Initiative) -> Placement | None:
     """Place one initiative just saved (created, moved, imported) and update the instance."""
@@ -352,3 +291,13 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
     initiative.updated_at = now
     mapdata.data_changed()
     return codes
+
+
+@transaction.atomic
+def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> QpvImportReport:
+    """Store the QPV outlines of the file (territories' import_qpv) then, when something
+    changed and `place` is true, place every initiative again against them; all or nothing."""
+    report = territories_services.import_qpv(data=data, partial=partial)
+    if place and report.has_changes:
+        report = replace(report, placement=place_initiatives())
+    return report

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.core.errors import ImportFileError
+from pepites.initiatives.placement.services import import_qpv
 from pepites.territories.qpv_files import read_qpv_file
-from pepites.territories.services import import_qpv
 
 LISTED = 20  # codes shown per category before "…"
 

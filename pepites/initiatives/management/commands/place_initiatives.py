@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from pepites.initiatives.models import QpvPlacement
-from pepites.territories.services import place_initiatives
+from pepites.initiatives.placement.services import place_initiatives
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Accounts services shared by both faces (web and api): personal API tokens."""

@@ -1,0 +1,176 @@
+"""The filter vocabulary of the platform: what a search of published initiatives may say
+(words, themes, territory, centre, QPV and relation, place), read from a query string and
+validated with French errors. The map's HTML form, the API, the exports, the embed and the
+feeds all read their filters here, with the same names as in the map's address."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pepites.initiatives.models import QpvPlacement, Theme
+from pepites.initiatives.places import Place, find_place
+from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES, Near
+from pepites.network.models import Centre
+from pepites.territories.models import Commune
+from pepites.territories.selectors import (
+    QpvEntry,
+    departement_choices,
+    region_choices,
+    resolve_qpv,
+    search_communes,
+)
+
+_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def parse_point(text: str) -> Near | None:
+    """ "48.85,2.35" → Near, or None when it is not a point on Earth."""
+    match = _POINT.match(text or "")
+    if not match:
+        return None
+    latitude, longitude = float(match.group(1)), float(match.group(2))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return Near(latitude=latitude, longitude=longitude)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """A validated search: the keyword arguments of filter_published_initiatives."""
+
+    themes: list[str] = field(default_factory=list)  # slugs, one or another
+    region: str = ""
+    departement: str = ""
+    commune: list[str] = field(default_factory=list)  # INSEE codes
+    centre: str = ""  # slug
+    qpv_code: str = ""
+    qpv_relation: str = ""  # "dans", "proximite", "pour", "hors"
+    query: str = ""
+    near: Near | None = None  # nearest first
+
+    def as_kwargs(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class FilterForm(forms.Form):
+    """The filters read from a query string. Field names are the query parameters (French,
+    as they appear in links); a value that does not validate gets a French error."""
+
+    q = forms.CharField(label=gettext_lazy("Mots-clés"), required=False, max_length=200)
+    thematique = forms.MultipleChoiceField(label=gettext_lazy("Thématiques"), required=False)
+    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
+    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
+    commune = forms.CharField(label=gettext_lazy("Commune"), required=False, max_length=100)
+    centre = forms.ChoiceField(label=gettext_lazy("Centre de ressources"), required=False)
+    # After the territory: a name typed is looked for in the région or département chosen.
+    quartier = forms.CharField(
+        label=gettext_lazy("Quartier prioritaire (QPV)"), required=False, max_length=200
+    )
+    relation = forms.ChoiceField(
+        label=gettext_lazy("Situation par rapport aux QPV"), required=False
+    )
+    # Older links say "qpv=on": read as relation=dans (see __init__), no longer shown.
+    qpv = forms.BooleanField(required=False)
+    lieu = forms.CharField(label=gettext_lazy("Autour d'un lieu"), required=False, max_length=200)
+    # The point the list is ordered around: set by the place search or "autour de moi".
+    pres = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, themes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        older_link = self.is_bound and self.fields["qpv"].to_python(self.data.get("qpv"))
+        if older_link and not self.data.get("relation"):
+            self.data = self.data.copy()
+            self.data["relation"] = QpvPlacement.IN.value
+        themes = themes if themes is not None else Theme.objects.order_by("position", "label")
+        self.theme_objects = list(themes)
+        self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
+        self.fields["region"].choices = region_choices()
+        self.fields["departement"].choices = departement_choices()
+        centres = Centre.objects.order_by("name").values_list("slug", "name")
+        self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
+        self.fields["relation"].choices = [
+            ("", _("Toutes les situations")),
+            *QPV_RELATION_FILTER_CHOICES,
+        ]
+        self.communes: list[Commune] = []
+        self.chosen_qpv: QpvEntry | None = None
+        self.place: Place | None = None
+        self.place_message = ""
+
+    def clean_commune(self) -> str:
+        text = " ".join(self.cleaned_data["commune"].split())
+        if text:
+            self.communes = search_communes(text=text)
+            if not self.communes:
+                raise forms.ValidationError(
+                    _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
+                )
+        return text
+
+    def clean_quartier(self) -> str:
+        text = " ".join(self.cleaned_data["quartier"].split())
+        if text:
+            entry, found = resolve_qpv(
+                text=text,
+                region=self.cleaned_data.get("region") or "",
+                departement=self.cleaned_data.get("departement") or "",
+            )
+            if entry is None and found:
+                raise forms.ValidationError(
+                    _(
+                        "Plusieurs quartiers prioritaires correspondent à « %(text)s » : "
+                        "choisissez-en un dans la liste ou tapez son code, ex. %(choices)s."
+                    )
+                    % {"text": text, "choices": " ; ".join(e.label for e in found[:3])}
+                )
+            if entry is None:
+                raise forms.ValidationError(
+                    _("Aucun quartier prioritaire ne correspond à « %(text)s ».") % {"text": text}
+                )
+            self.chosen_qpv = entry
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        near = parse_point(data.get("pres", ""))
+        place_text = data.get("lieu", "")
+        if near is None and place_text:
+            found = find_place(text=place_text)
+            if found.places:
+                self.place = found.places[0]
+                near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
+                # The page's scripts order the list around the same point.
+                self.data = self.data.copy()
+                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
+            else:
+                self.place_message = found.message
+        data["near"] = near
+        return data
+
+    def search(self) -> SearchFilters:
+        """The search the valid fields describe: a stale value in a shared link is reported
+        (form.errors) and ignored, never a failure."""
+        if not self.is_bound:
+            return SearchFilters()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return SearchFilters(
+            themes=data.get("thematique") or [],
+            region=data.get("region") or "",
+            departement=data.get("departement") or "",
+            commune=[c.code for c in self.communes] if "commune" in data else [],
+            centre=data.get("centre") or "",
+            qpv_code=self.chosen_qpv.code if self.chosen_qpv and "quartier" in data else "",
+            qpv_relation=data.get("relation") or "",
+            query=data.get("q") or "",
+            near=data.get("near"),
+        )
+
+    def filters(self) -> dict:
+        """Keyword arguments of filter_published_initiatives (see search); {} when unbound."""
+        return self.search().as_kwargs() if self.is_bound else {}

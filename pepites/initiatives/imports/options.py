@@ -1,0 +1,27 @@
+"""The options of an import (its own module: the rows and the importer both read them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pepites.initiatives.models import InitiativeStatus
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportOptions:
+    filename: str = ""
+    centre_slug: str = ""  # every row referred to this centre
+    mapping: dict[str, str] | None = None  # from mapping.parse_explicit_mapping
+    default_theme: str = ""  # slug, for the rows without a theme
+    status: str = InitiativeStatus.DRAFT  # of the created rows, without an "état" column
+    sheet: str = ""
+    geocode: bool = True
+    skip_invalid: bool = False
+    dry_run: bool = False
+    user: Any = None  # when given, every row is checked against this account's rights
+    progress: Progress | None = None
+    geocoder: Any = None  # a BanGeocoder; by default one configured from the settings

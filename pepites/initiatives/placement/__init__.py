@@ -1,0 +1,1 @@
+"""Placement of initiatives against the QPV outlines (the outlines are territories')."""

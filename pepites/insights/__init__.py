@@ -1,0 +1,1 @@
+"""Read side: dashboards that read every domain (no domain reads them)."""

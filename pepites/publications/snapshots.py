@@ -1,0 +1,52 @@
+"""What an issue shows of a featured initiative, frozen as JSON at publication (a read:
+the services store it, the pages and the PDF show it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pepites.initiatives.models import Initiative
+
+
+def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
+    """The fields an issue shows of an initiative, frozen as JSON."""
+    from pepites.territories.models import Qpv
+
+    qpv_links = list(initiative.qpv_links.all())
+    qpv_names = dict(
+        Qpv.objects.filter(code__in=[q.qpv_code for q in qpv_links]).values_list("code", "name")
+    )
+    themes = sorted(
+        initiative.themes.all(), key=lambda t: (t.pk != initiative.principal_theme_id, t.position)
+    )
+    commune = initiative.commune
+    return {
+        "uid": str(initiative.uid),
+        "slug": initiative.slug,
+        "title": initiative.title,
+        "summary": initiative.summary,
+        "porteur": initiative.porteur_name,
+        "porteur_kind": initiative.get_porteur_kind_display(),
+        "commune": {
+            "code": commune.code,
+            "name": commune.name,
+            "departement_code": commune.departement_id,
+        },
+        "qpv": [
+            {
+                "code": q.qpv_code,
+                "name": qpv_names.get(q.qpv_code, ""),
+                "relation": q.relation,
+                "relation_label": q.get_relation_display(),
+            }
+            for q in sorted(qpv_links, key=lambda q: q.qpv_code)
+        ],
+        "themes": [{"slug": t.slug, "label": t.label, "colour": t.colour} for t in themes],
+        "centre": (
+            {"slug": initiative.centre.slug, "name": initiative.centre.name}
+            if initiative.centre_id
+            else None
+        ),
+        "is_demo": initiative.is_demo,
+        "version": initiative.version,
+    }
