@@ -111,7 +111,9 @@ class PostalCode(models.Model):
         return f"{self.code} {self.commune.name}"
 
 
-QPV_CODE_RE = r"^Q[NP][0-9A-Z]{6}$"
+# QP… (list 2015), QN… (list 2024), QD…: the demonstration outlines (never in a file).
+QPV_CODE_PATTERN = r"Q[NPD][0-9A-Z]{6}"
+QPV_CODE_RE = rf"^{QPV_CODE_PATTERN}$"
 validate_qpv_code = RegexValidator(QPV_CODE_RE, _("Code QPV invalide (ex. QN09301M)."))
 
 
@@ -120,6 +122,9 @@ class QpvGeneration(models.TextChoices):
 
     QP2015 = "2015", _("Liste 2015 (codes QP…)")
     QN2024 = "2024", _("Liste 2024 (codes QN…)")
+    # Synthetic outlines installed when the official ones cannot be fetched (offline):
+    # never stored beside an official list, removed when one is imported.
+    DEMO = "demo", _("Contours de démonstration (fictifs, codes QD…)")
 
 
 class Qpv(models.Model):
@@ -155,6 +160,11 @@ class Qpv(models.Model):
     latitude = models.FloatField(_("latitude d'un point intérieur"))
     longitude = models.FloatField(_("longitude d'un point intérieur"))
     area_m2 = models.FloatField(_("superficie (m²)"))
+    is_demo = models.BooleanField(
+        _("contour de démonstration"),
+        default=False,
+        help_text=_("Contour fictif, installé faute de liste officielle (hors ligne)."),
+    )
     updated_at = models.DateTimeField(_("modifié le"))
 
     class Meta:
@@ -166,6 +176,13 @@ class Qpv(models.Model):
                 fields=["min_longitude", "max_longitude", "min_latitude", "max_latitude"],
                 name="qpv_bbox",
             ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_demo=True, generation="demo")
+                | (models.Q(is_demo=False) & ~models.Q(generation="demo")),
+                name="qpv_demo_is_demo_generation",
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,15 @@ from pepites.initiatives.models import (
     QpvPlacement,
     QpvRelation,
 )
-from pepites.territories.models import Commune, Departement, Qpv, QpvCommune, Region
+from pepites.territories.models import (
+    QPV_CODE_PATTERN,
+    Commune,
+    Departement,
+    Qpv,
+    QpvCommune,
+    QpvGeneration,
+    Region,
+)
 
 
 def get_commune(*, code: str) -> Commune | None:
@@ -49,7 +57,16 @@ QPV_RELATION_FILTER_CHOICES = [
 
 
 def current_qpv_generation() -> str | None:
-    return Qpv.objects.order_by("-generation").values_list("generation", flat=True).first()
+    """The most recent official list stored, else the demonstration outlines (the two are
+    never stored together; official first all the same)."""
+    return (
+        Qpv.objects.order_by("is_demo", "-generation").values_list("generation", flat=True).first()
+    )
+
+
+def qpv_list_is_demo() -> bool:
+    """True when the QPV in use are the demonstration outlines (no official list stored)."""
+    return current_qpv_generation() == QpvGeneration.DEMO
 
 
 def current_qpvs() -> QuerySet[Qpv]:
@@ -192,7 +209,9 @@ def initiative_qpv_summary(*, initiative: Initiative) -> InitiativeQpvSummary:
 
 # --- QPV: what a visitor types, and the index of the current list -------------------------
 
-_QPV_CODE_TEXT = re.compile(r"^\s*(Q[NP][0-9A-Z]{6})\s*$|\(\s*(Q[NP][0-9A-Z]{6})\s*\)\s*$", re.I)
+_QPV_CODE_TEXT = re.compile(
+    rf"^\s*({QPV_CODE_PATTERN})\s*$|\(\s*({QPV_CODE_PATTERN})\s*\)\s*$", re.I
+)
 
 
 def qpv_code_in_text(text: str) -> str:
@@ -269,9 +288,9 @@ def _current_entries() -> list[QpvEntry]:
     aggregate tells): the suggestions search it at every few keystrokes."""
     # The current generation with its size and latest change, in one query.
     latest = (
-        Qpv.objects.values("generation")
+        Qpv.objects.values("generation", "is_demo")
         .annotate(n=Count("pk"), changed=Max("updated_at"))
-        .order_by("-generation")
+        .order_by("is_demo", "-generation")
         .values_list("generation", "n", "changed")
         .first()
     )

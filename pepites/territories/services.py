@@ -17,7 +17,16 @@ from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.core.services import record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
-from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
+from pepites.territories.demo_qpv import DEMO_QPV_LICENCE, DEMO_QPV_SOURCE, demo_qpv_file
+from pepites.territories.models import (
+    Commune,
+    Departement,
+    PostalCode,
+    Qpv,
+    QpvCommune,
+    QpvGeneration,
+    Region,
+)
 from pepites.territories.placement import GEOD
 from pepites.territories.placement_services import (  # re-exported: the domain's writes
     PlacementReport,
@@ -130,6 +139,38 @@ def import_cog(*, data: CogData) -> CogImportReport:
 # --- QPV outlines -----------------------------------------------------------------------
 
 
+def _keep_demo_apart(data: QpvFile) -> int:
+    """The demonstration outlines never sit beside an official list: an official import
+    removes them; the demonstration ones are refused beside an
+    official list. Returns how many demonstration outlines were removed."""
+    demo = Qpv.objects.filter(generation=QpvGeneration.DEMO)
+    if data.generation == QpvGeneration.DEMO:
+        if Qpv.objects.exclude(generation=QpvGeneration.DEMO).exists():
+            raise ImportFileError(
+                _(
+                    "Une liste officielle des QPV est déjà importée : les contours de "
+                    "démonstration ne s'y ajoutent pas."
+                ),
+                path=data.path,
+            )
+        return 0
+    codes = list(demo.values_list("code", flat=True))
+    if codes:
+        demo.delete()
+        ReferenceDataset.objects.filter(
+            name=f"{QPV_DATASET_NAME}-{QpvGeneration.DEMO.value}"
+        ).delete()
+    return len(codes)
+
+
+def install_demo_qpvs(*, place: bool = True) -> QpvImportReport | None:
+    """Install (or bring up to date) the demonstration outlines, unless an official list is
+    stored (then None: nothing changes)."""
+    if Qpv.objects.exclude(generation=QpvGeneration.DEMO).exists():
+        return None
+    return import_qpv(data=demo_qpv_file(), place=place)
+
+
 @dataclass(frozen=True)
 class QpvImportReport:
     generation: str
@@ -141,10 +182,11 @@ class QpvImportReport:
     unchanged: int
     repaired: int
     placement: PlacementReport | None = None
+    demo_removed: int = 0  # demonstration outlines replaced by this official list
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
+        return bool(self.added or self.changed or self.removed or self.demo_removed)
 
 
 QPV_FIELDS = [
@@ -230,15 +272,25 @@ def _check_departements(data: QpvFile) -> dict[str, str]:
 
 
 @transaction.atomic
-def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> QpvImportReport:
+def import_qpv(
+    *,
+    data: QpvFile,
+    partial: bool = False,
+    place: bool = True,
+    version: str = "",
+    source: str = "",
+) -> QpvImportReport:
     """Bring the stored QPV of the file's generation in line with the file; all or nothing.
 
     The file is the complete list of its generation: QPV of that generation missing from it
     are removed, unless `partial` (a file holding only part of the list). Running it twice
     changes nothing. When something changed and `place` is true, every initiative is placed
-    again against the new outlines.
+    again against the new outlines. An official list replaces the demonstration outlines;
+    `version` and `source` (else the file's name and the ANCT) go to the reference-dataset
+    table.
     """
     regions = _check_departements(data)
+    demo_removed = _keep_demo_apart(data)
     existing = {q.code: q for q in Qpv.objects.filter(generation=data.generation)}
     other_generation = set(
         Qpv.objects.exclude(generation=data.generation)
@@ -265,7 +317,13 @@ def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> Q
         if current is None:
             added.append(feature.code)
             to_create.append(
-                Qpv(code=feature.code, generation=data.generation, updated_at=now, **values)
+                Qpv(
+                    code=feature.code,
+                    generation=data.generation,
+                    is_demo=data.generation == QpvGeneration.DEMO,
+                    updated_at=now,
+                    **values,
+                )
             )
             communes_to_write[feature.code] = feature.commune_codes
             continue
@@ -303,14 +361,16 @@ def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> Q
         removed=tuple(removed),
         unchanged=len(data.features) - len(added) - len(changed),
         repaired=data.repaired,
+        demo_removed=demo_removed,
     )
     dataset_name = f"{QPV_DATASET_NAME}-{data.generation}"
     if report.has_changes or not ReferenceDataset.objects.filter(name=dataset_name).exists():
+        demo = data.generation == QpvGeneration.DEMO
         record_reference_dataset(
             name=dataset_name,
-            source=QPV_SOURCE,
-            version=Path(data.path).name[:50],
-            licence=QPV_LICENCE,
+            source=DEMO_QPV_SOURCE if demo else (source or QPV_SOURCE),
+            version=(version or Path(data.path).name)[:50],
+            licence=DEMO_QPV_LICENCE if demo else QPV_LICENCE,
             counts={"qpv": Qpv.objects.filter(generation=data.generation).count()},
         )
     if place and report.has_changes:
@@ -324,6 +384,7 @@ __all__ = [
     "build_qpv_index",
     "import_cog",
     "import_qpv",
+    "install_demo_qpvs",
     "near_distance_m",
     "outline_geojson",
     "place_initiative",

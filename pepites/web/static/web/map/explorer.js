@@ -405,7 +405,7 @@ function setupQuartierSuggestions() {
   const input = field("quartier");
   const list = input && input.list;
   if (!list || !config.qpvSuggestionsUrl) return;
-  const chosen = /\(Q[NP][0-9A-Z]{6}\)$/i;
+  const chosen = /\(Q[NPD][0-9A-Z]{6}\)$/i;
   const suggest = debounce(async () => {
     const text = input.value.trim();
     if (text.length < 2 || chosen.test(text)) return;
