@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
-from pepites.core.services import record_reference_dataset
+from pepites.core.services import DatasetOrigin, record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
 from pepites.territories.demo_qpv import DEMO_QPV_LICENCE, DEMO_QPV_SOURCE, demo_qpv_file
 from pepites.territories.models import (
@@ -277,17 +277,16 @@ def import_qpv(
     data: QpvFile,
     partial: bool = False,
     place: bool = True,
-    version: str = "",
-    source: str = "",
+    origin: DatasetOrigin | None = None,
 ) -> QpvImportReport:
     """Bring the stored QPV of the file's generation in line with the file; all or nothing.
 
     The file is the complete list of its generation: QPV of that generation missing from it
     are removed, unless `partial` (a file holding only part of the list). Running it twice
     changes nothing. When something changed and `place` is true, every initiative is placed
-    again against the new outlines. An official list replaces the demonstration outlines;
-    `version` and `source` (else the file's name and the ANCT) go to the reference-dataset
-    table.
+    again against the new outlines. An official list replaces the demonstration outlines.
+    `origin` (a downloaded edition) goes to the reference-dataset table; else the file's
+    name is the version.
     """
     regions = _check_departements(data)
     demo_removed = _keep_demo_apart(data)
@@ -364,14 +363,23 @@ def import_qpv(
         demo_removed=demo_removed,
     )
     dataset_name = f"{QPV_DATASET_NAME}-{data.generation}"
-    if report.has_changes or not ReferenceDataset.objects.filter(name=dataset_name).exists():
-        demo = data.generation == QpvGeneration.DEMO
+    stored = ReferenceDataset.objects.filter(name=dataset_name).first()
+    if report.has_changes or stored is None or (origin and stored.checksum != origin.checksum):
+        if origin is None:
+            demo = data.generation == QpvGeneration.DEMO
+            origin = DatasetOrigin(
+                version=Path(data.path).name,
+                source=DEMO_QPV_SOURCE if demo else QPV_SOURCE,
+                licence=DEMO_QPV_LICENCE if demo else QPV_LICENCE,
+            )
         record_reference_dataset(
             name=dataset_name,
-            source=DEMO_QPV_SOURCE if demo else (source or QPV_SOURCE),
-            version=(version or Path(data.path).name)[:50],
-            licence=DEMO_QPV_LICENCE if demo else QPV_LICENCE,
+            source=origin.source[:200],
+            version=origin.version[:50],
+            licence=origin.licence[:200],
             counts={"qpv": Qpv.objects.filter(generation=data.generation).count()},
+            url=origin.url,
+            checksum=origin.checksum,
         )
     if place and report.has_changes:
         report = replace(report, placement=place_initiatives())
