@@ -268,6 +268,13 @@ QPV_DATASET_API_URL = os.environ.get(
 )
 QPV_RESOURCE_URL = os.environ.get("QPV_RESOURCE_URL", "")
 QPV_RESOURCE_SHA256 = os.environ.get("QPV_RESOURCE_SHA256", "").lower()
+COMMUNE_OUTLINES_DATASET_API_URL = os.environ.get(
+    "COMMUNE_OUTLINES_DATASET_API_URL",
+    "https://www.data.gouv.fr/api/1/datasets/contours-administratifs/",
+)
+COMMUNE_OUTLINES_EDITION = os.environ.get("COMMUNE_OUTLINES_EDITION", "100m")
+COMMUNE_OUTLINES_RESOURCE_URL = os.environ.get("COMMUNE_OUTLINES_RESOURCE_URL", "")
+COMMUNE_OUTLINES_RESOURCE_SHA256 = os.environ.get("COMMUNE_OUTLINES_RESOURCE_SHA256", "").lower()
 GEODATA_DIR = Path(os.environ.get("GEODATA_DIR", VAR_DIR / "geodata"))
 GEODATA_TIMEOUT = env_int("GEODATA_TIMEOUT", 30)
 GEODATA_RETRIES = env_int("GEODATA_RETRIES", 2)

@@ -82,6 +82,10 @@ class Commune(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    # The commune's reference point, from official data only (a point inside its outline,
+    # see CommuneOutline); empty until the outlines are loaded.
+    latitude = models.FloatField(_("latitude du point de référence"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude du point de référence"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -90,6 +94,32 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class CommuneOutline(models.Model):
+    """A commune's generalised outline (Etalab's "contours administratifs", from IGN's Admin
+    Express COG carto), as GeoJSON text in WGS84 with its bounding box: apart from Commune
+    so that the lists of communes never read it."""
+
+    commune = models.OneToOneField(
+        Commune,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+        verbose_name=_("commune"),
+    )
+    outline = models.TextField(_("contour (GeoJSON, WGS 84)"))
+    min_longitude = models.FloatField(_("longitude min."))
+    min_latitude = models.FloatField(_("latitude min."))
+    max_longitude = models.FloatField(_("longitude max."))
+    max_latitude = models.FloatField(_("latitude max."))
+
+    class Meta:
+        verbose_name = _("contour de commune")
+        verbose_name_plural = _("contours des communes")
+
+    def __str__(self) -> str:
+        return str(self.commune_id)
 
 
 class PostalCode(models.Model):

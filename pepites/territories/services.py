@@ -17,9 +17,15 @@ from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.core.services import DatasetOrigin, record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
+from pepites.territories.commune_outlines import (
+    COMMUNE_OUTLINES_DATASET_NAME,
+    CommuneShape,
+    reference_point,
+)
 from pepites.territories.demo_qpv import DEMO_QPV_LICENCE, DEMO_QPV_SOURCE, demo_qpv_file
 from pepites.territories.models import (
     Commune,
+    CommuneOutline,
     Departement,
     PostalCode,
     Qpv,
@@ -134,6 +140,64 @@ def import_cog(*, data: CogData) -> CogImportReport:
         },
     )
     return report
+
+
+# --- Commune outlines -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneOutlinesReport:
+    outlines: int  # communes of the COG given an outline
+    unknown: tuple[str, ...]  # codes of the file absent from the COG loaded (other vintage)
+
+
+@transaction.atomic
+def import_commune_outlines(
+    *, shapes: list[CommuneShape], origin: DatasetOrigin
+) -> CommuneOutlinesReport:
+    """Store each known commune's outline and its reference point (centroid, or a point
+    inside); all or nothing. Communes absent from the file keep what they had."""
+    known = set(Commune.objects.values_list("code", flat=True))
+    if not known:
+        raise ImportFileError(
+            _("Aucune commune en base : chargez d'abord le COG (pepites load_territories).")
+        )
+    kept = [s for s in shapes if s.code in known]
+    outlines, communes = [], []
+    for item in kept:
+        west, south, east, north = item.geometry.bounds
+        outlines.append(
+            CommuneOutline(
+                commune_id=item.code,
+                outline=outline_geojson(item.geometry),
+                min_longitude=west,
+                min_latitude=south,
+                max_longitude=east,
+                max_latitude=north,
+            )
+        )
+        longitude, latitude = reference_point(item.geometry)
+        communes.append(Commune(code=item.code, latitude=latitude, longitude=longitude))
+    CommuneOutline.objects.bulk_create(
+        outlines,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["commune"],
+        update_fields=["outline", "min_longitude", "min_latitude", "max_longitude", "max_latitude"],
+    )
+    Commune.objects.bulk_update(communes, fields=["latitude", "longitude"], batch_size=BATCH_SIZE)
+    record_reference_dataset(
+        name=COMMUNE_OUTLINES_DATASET_NAME,
+        source=origin.source[:200],
+        version=origin.version[:50],
+        licence=origin.licence[:200],
+        counts={"communes": CommuneOutline.objects.count()},
+        url=origin.url,
+        checksum=origin.checksum,
+    )
+    return CommuneOutlinesReport(
+        outlines=len(kept), unknown=tuple(sorted(s.code for s in shapes if s.code not in known))
+    )
 
 
 # --- QPV outlines -----------------------------------------------------------------------
@@ -391,6 +455,7 @@ __all__ = [
     "QpvImportReport",
     "build_qpv_index",
     "import_cog",
+    "import_commune_outlines",
     "import_qpv",
     "install_demo_qpvs",
     "near_distance_m",

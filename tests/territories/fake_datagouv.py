@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from bench.common import free_port
 
 QPV_SLUG = "quartiers-prioritaires-de-la-politique-de-la-ville-qpv"
+COMMUNES_SLUG = "contours-administratifs"
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Published:
     announced_sha1: str | None = None  # default: the real SHA-1
     mode: str = ""  # "", "truncate" (serve 60 %), "corrupt" (flip bytes), "cut_once"
     served: int = 0
+    slug: str = QPV_SLUG  # the dataset it belongs to
+    folder: str = ""  # a path before the name, as Etalab's yearly folders
 
 
 @dataclass
@@ -40,8 +43,8 @@ class FakeDataGouv:
     def api_url(self, slug: str = QPV_SLUG) -> str:
         return f"{self.base_url}/api/1/datasets/{slug}/"
 
-    def file_url(self, name: str) -> str:
-        return f"{self.base_url}/fichiers/{name}"
+    def file_url(self, name: str, folder: str = "") -> str:
+        return f"{self.base_url}/fichiers/{folder}{name}"
 
     def publish(self, name: str, content: bytes, *, last_modified: str, **options) -> Published:
         published = Published(
@@ -51,17 +54,19 @@ class FakeDataGouv:
             last_modified=last_modified,
             **options,
         )
-        self.resources = [r for r in self.resources if r.name != name] + [published]
+        self.resources = [
+            r for r in self.resources if (r.name, r.slug) != (name, published.slug)
+        ] + [published]
         return published
 
-    def dataset(self) -> dict:
+    def dataset(self, slug: str = QPV_SLUG) -> dict:
         """The shape of https://www.data.gouv.fr/api/1/datasets/<slug>/ (fields we read and a
         few we do not)."""
         return {
             "id": "5b3cf6f2c751df4a3a6d4bb7",
             "title": "Quartiers prioritaires de la politique de la ville (QPV)",
-            "slug": QPV_SLUG,
-            "page": f"{self.base_url}/fr/datasets/{QPV_SLUG}/",
+            "slug": slug,
+            "page": f"{self.base_url}/fr/datasets/{slug}/",
             "license": "lov2",
             "organization": {"name": "Agence nationale de la cohésion des territoires"},
             "frequency": "punctual",
@@ -70,9 +75,9 @@ class FakeDataGouv:
                     "id": f"res-{index}",
                     "title": r.title,
                     "description": "Contours des QPV",
-                    "format": "geojson" if r.name.endswith(".geojson") else "zip",
+                    "format": "geojson" if ".geojson" in r.name else "zip",
                     "mime": "application/geo+json",
-                    "url": self.file_url(r.name),
+                    "url": self.file_url(r.name, r.folder),
                     "latest": f"{self.base_url}/fr/datasets/r/res-{index}",
                     "filesize": r.announced_size or len(r.content),
                     "checksum": {
@@ -84,6 +89,7 @@ class FakeDataGouv:
                     "type": "main",
                 }
                 for index, r in enumerate(self.resources)
+                if r.slug == slug
             ]
             + [
                 {
@@ -117,15 +123,15 @@ def _handler(fake: FakeDataGouv):
         def do_GET(self):
             path = urlsplit(self.path).path
             fake.requests.append((path, self.headers.get("Range", "")))
-            if path == f"/api/1/datasets/{QPV_SLUG}/":
+            if path.startswith("/api/1/datasets/"):
                 if fake.api_status != 200:
                     self._send(fake.api_status, b"{}", "application/json")
                     return
-                body = json.dumps(fake.dataset()).encode()
+                body = json.dumps(fake.dataset(path.split("/")[4])).encode()
                 self._send(200, body, "application/json")
                 return
             name = path.removeprefix("/fichiers/")
-            found = next((r for r in fake.resources if r.name == name), None)
+            found = next((r for r in fake.resources if r.folder + r.name == name), None)
             if found is None:
                 self._send(404, b"not found", "text/plain")
                 return
