@@ -408,6 +408,8 @@ def qpv_index_rows(*, entries: list[QpvEntry]) -> list[QpvIndexRow]:
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.I)
 _DEPARTEMENT_HINT = re.compile(r"^(?P<name>.*?)[\s,(]+(?P<dept>\d{2,3}|2[AB])\)?$", re.I)
+# A place's label, "Saint-Denis (Seine-Saint-Denis, 93)": the name and the code.
+_LABELLED = re.compile(r"^(?P<name>.+?)\s*\((?:[^(),]+,\s*)?(?P<dept>\d{2,3}|2[AB])\)$", re.I)
 
 
 def normalise_place_name(text: str) -> str:
@@ -454,7 +456,7 @@ def search_communes(*, text: str, limit: int = 10) -> list[Commune]:
     if _INSEE.match(text):
         return list(communes.filter(code=text.upper()))
     departement = ""
-    hint = _DEPARTEMENT_HINT.match(text)
+    hint = _LABELLED.match(text) or _DEPARTEMENT_HINT.match(text)
     if hint and not text.isdigit():
         text, departement = hint.group("name"), hint.group("dept").upper()
     name = normalise_place_name(text)

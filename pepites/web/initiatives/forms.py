@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pepites.initiatives.models import QpvPlacement, Theme
-from pepites.initiatives.places import Place, commune_label, find_place
+from pepites.initiatives.places import (
+    Place,
+    commune_label,
+    commune_points,
+    find_place,
+    homonyms,
+    place_label,
+)
 from pepites.initiatives.selectors import Near
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
@@ -126,6 +133,11 @@ class MapFilterForm(forms.Form):
                 raise forms.ValidationError(
                     _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
                 )
+            if homonyms(commune_points(self.communes)):
+                raise forms.ValidationError(
+                    _("Plusieurs communes portent ce nom : précisez laquelle, %(choices)s.")
+                    % {"choices": " ; ".join(place_label(c) for c in self.communes)}
+                )
         return text
 
     def clean_quartier(self) -> str:
@@ -157,7 +169,11 @@ class MapFilterForm(forms.Form):
         place_text = data.get("lieu", "")
         if near is None and place_text:
             found = find_place(text=place_text)
-            if found.places:
+            if homonyms(found.places):
+                self.place_message = _(
+                    "Plusieurs lieux portent ce nom : précisez lequel, %(choices)s."
+                ) % {"choices": " ; ".join(p.label for p in found.places)}
+            elif found.places:
                 self.place = found.places[0]
                 near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
                 # The page's scripts order the list around the same point.

@@ -1,0 +1,68 @@
+"""Reference points of territories, from official or stated data only (never from the
+initiatives): a commune's point comes from its outline (loaded by fetch_reference_geodata),
+else its city's for an arrondissement, else its département's reference point (the
+prefecture, data/departement_centres.csv, good to about 5 km)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+
+from pepites.territories.models import Commune, Departement
+
+DEPARTEMENT_POINTS_FILE = Path(__file__).resolve().parent / "data" / "departement_centres.csv"
+
+
+@functools.cache
+def departement_points() -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of each département's prefecture, by code."""
+    with DEPARTEMENT_POINTS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: (float(row["latitude"]), float(row["longitude"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+def mean_point(points: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
+    points = list(points)
+    if not points:
+        return None
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def departements_point(codes: Iterable[str]) -> tuple[float, float] | None:
+    """The mean of the départements' reference points (a région, a centre's territory)."""
+    known = departement_points()
+    return mean_point(known[code] for code in codes if code in known)
+
+
+def region_point(region_code: str) -> tuple[float, float] | None:
+    codes = Departement.objects.filter(region_id=region_code).values_list("code", flat=True)
+    return departements_point(codes)
+
+
+def commune_reference_points(
+    communes: list[Commune],
+) -> dict[str, tuple[float, float, bool]]:
+    """{code: (latitude, longitude, approximate)}: the commune's own point (from its
+    outline), its city's for an arrondissement without one, else its département's
+    (approximate). One query at most."""
+    parents = {c.parent_id for c in communes if c.latitude is None and c.parent_id}
+    parent_points = {
+        code: (lat, lon)
+        for code, lat, lon in Commune.objects.filter(
+            code__in=parents, latitude__isnull=False
+        ).values_list("code", "latitude", "longitude")
+    }
+    by_departement = departement_points()
+    found: dict[str, tuple[float, float, bool]] = {}
+    for commune in communes:
+        if commune.latitude is not None and commune.longitude is not None:
+            found[commune.code] = (commune.latitude, commune.longitude, False)
+        elif commune.parent_id in parent_points:
+            found[commune.code] = (*parent_points[commune.parent_id], False)
+        elif commune.departement_id in by_departement:
+            found[commune.code] = (*by_departement[commune.departement_id], True)
+    return found
