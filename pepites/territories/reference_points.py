@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pepites.territories.models import Commune, Departement
+from pepites.territories.commune_index import commune_index
+from pepites.territories.models import Commune, CommuneOutline, Departement
+from pepites.territories.placement import geodesic_distance_m
 
 DEPARTEMENT_POINTS_FILE = Path(__file__).resolve().parent / "data" / "departement_centres.csv"
 
@@ -66,3 +70,56 @@ def commune_reference_points(
         elif commune.departement_id in by_departement:
             found[commune.code] = (*by_departement[commune.departement_id], True)
     return found
+
+
+# A point farther than this from its commune's reference point is flagged when the
+# commune's outline is unknown (a département's point is rougher: a wider margin).
+COMMUNE_POINT_MARGIN_M = 15_000
+DEPARTEMENT_POINT_MARGIN_M = 60_000
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    outside: bool
+    distance_m: float  # to the outline (0 inside), or to the reference point
+    basis: str  # "outline", "reference" or "departement"
+
+
+def _outline_owner(commune: Commune) -> str | None:
+    """The code whose outline stands for the commune (an arrondissement: its city's)."""
+    index = commune_index()
+    if index is None:
+        return None
+    for code in (commune.code, commune.parent_id):
+        if code and code in index.by_code:
+            return code
+    return None
+
+
+def commune_outline(commune: Commune) -> dict | None:
+    """The commune's outline (GeoJSON geometry), or its city's; None when not loaded."""
+    code = _outline_owner(commune)
+    if code is None:
+        return None
+    outline = CommuneOutline.objects.filter(pk=code).values_list("outline", flat=True).first()
+    return json.loads(outline) if outline else None
+
+
+def check_point_in_commune(*, commune: Commune, latitude: float, longitude: float) -> PointCheck:
+    """Whether a point lies in (or near enough to) the commune chosen for it."""
+    code = _outline_owner(commune)
+    index = commune_index()
+    if code is not None and index is not None:
+        distance = index.distance_m(code, longitude, latitude) or 0.0
+        return PointCheck(outside=distance > 0, distance_m=distance, basis="outline")
+    point = commune_reference_points([commune]).get(commune.code)
+    if point is None:
+        return PointCheck(outside=False, distance_m=0.0, basis="departement")
+    lat, lon, approximate = point
+    distance = float(geodesic_distance_m(longitude, latitude, lon, lat))
+    margin = DEPARTEMENT_POINT_MARGIN_M if approximate else COMMUNE_POINT_MARGIN_M
+    return PointCheck(
+        outside=distance > margin,
+        distance_m=distance,
+        basis="departement" if approximate else "reference",
+    )
