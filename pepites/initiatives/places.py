@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from pepites.network.models import Centre
 from pepites.territories.models import Commune, Departement, Region
+from pepites.territories.placement import geodesic_distance_m
 from pepites.territories.reference_points import (
     commune_reference_points,
     departement_points,
@@ -238,3 +239,22 @@ def _geocode(query: str) -> PlaceSearch:
             )
         ],
     )
+
+
+def distance_label(metres: float) -> str:
+    if metres < 1_000:
+        return _("à %(m)s m") % {"m": int(round(metres, -1))}
+    km = f"{metres / 1000:.1f}" if metres < 10_000 else f"{metres / 1000:.0f}"
+    return _("à %(km)s km") % {"km": km.replace(".", ",")}
+
+
+def set_distances(initiatives, *, near) -> None:
+    """Give each initiative of a page (with a point) its `distance_label` from `near`."""
+    if near is None:
+        return
+    for initiative in initiatives:
+        if initiative.latitude is not None and initiative.longitude is not None:
+            metres = geodesic_distance_m(
+                near.longitude, near.latitude, initiative.longitude, initiative.latitude
+            )
+            initiative.distance_label = distance_label(float(metres))

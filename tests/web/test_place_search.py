@@ -1,5 +1,7 @@
 """Finding a place: communes and postal codes offline, addresses through the BAN."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -138,3 +140,27 @@ def test_the_commune_filter_never_asks_the_geocoder(client, reference_data, fake
     assert answer["places"] == []
     assert answer["message"] == "Aucune commune ne correspond à « Zzyzx »."
     assert fake_ban.requests == []
+
+
+@pytest.mark.django_db
+def test_around_a_place_the_distances_and_a_radius(client, sample_initiatives, fake_ban):
+    everything = client.get(reverse("home"), {"lieu": "Saint-Denis (Seine-Saint-Denis, 93)"})
+    html = everything.content.decode()
+    # The département's point (Bobigny) is about 6 km from the épicerie, 392 km from Lyon.
+    assert re.search(r"initiative-card__distance\">à \d,\d km<", html)
+    assert 'initiative-card__distance">à 39' in html
+    near = client.get(
+        reverse("home"), {"lieu": "Saint-Denis (Seine-Saint-Denis, 93)", "rayon": "50"}
+    )
+    titles = re.findall(
+        r'<h3 class="initiative-card__title"[^>]*><a [^>]*>([^<]+)<', near.content.decode()
+    )
+    assert "Couveuse du 8e" not in titles and "Épicerie solidaire du Franc-Moisin" in titles
+    # The cards the map's script asks for carry the same distances.
+    ids = ",".join(str(i.pk) for i in sample_initiatives.values() if i.status == "publiee")
+    cards = client.get(reverse("map_cards"), {"ids": ids, "pres": "48.9077,2.4397"})
+    assert "initiative-card__distance" in cards.content.decode()
+    assert (
+        "initiative-card__distance"
+        not in client.get(reverse("map_cards"), {"ids": ids}).content.decode()
+    )

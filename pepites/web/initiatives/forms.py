@@ -44,6 +44,9 @@ def parse_point(text: str) -> Near | None:
     return Near(latitude=latitude, longitude=longitude)
 
 
+RADIUS_CHOICES_KM = (2, 5, 10, 20, 50, 100)
+
+
 class MapFilterForm(forms.Form):
     """Field names are the page's query parameters (French, as they appear in links)."""
 
@@ -102,6 +105,14 @@ class MapFilterForm(forms.Form):
     )
     # The point the list is ordered around: set by the place search or "autour de moi".
     pres = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    rayon = forms.TypedChoiceField(
+        label=gettext_lazy("Dans un rayon de"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", gettext_lazy("toutes distances"))]
+        + [(km, gettext_lazy("%(km)s km") % {"km": km}) for km in RADIUS_CHOICES_KM],
+    )
 
     def __init__(self, *args, themes=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -181,6 +192,8 @@ class MapFilterForm(forms.Form):
                 self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
             else:
                 self.place_message = found.message
+        if near is not None and data.get("rayon"):
+            near = Near(near.latitude, near.longitude, radius_km=float(data["rayon"]))
         data["near"] = near
         return data
 

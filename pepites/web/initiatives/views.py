@@ -14,7 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from pepites.initiatives.models import Theme
-from pepites.initiatives.places import find_place
+from pepites.initiatives.places import find_place, set_distances
 from pepites.initiatives.selectors import (
     cards_for_ids,
     filter_published_initiatives,
@@ -28,7 +28,7 @@ from pepites.web.initiatives.explorer import (
     paginate,
     per_data_version,
 )
-from pepites.web.initiatives.forms import MapFilterForm
+from pepites.web.initiatives.forms import MapFilterForm, parse_point
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
@@ -139,6 +139,7 @@ def map_cards(request: HttpRequest) -> HttpResponse:
     """The list's cards for the ids given, in their order, as HTML (the same template as
     the page rendered by the server)."""
     initiatives = cards_for_ids(ids=_ids(request.GET.get("ids", "")))
+    set_distances(initiatives, near=parse_point(request.GET.get("pres", "")[:40]))
     html = render_to_string(
         "web/initiatives/includes/card_items.html", {"initiatives": initiatives}, request=request
     )
