@@ -1,7 +1,8 @@
 """A point's commune, offline: the communes' outlines in a shapely STRtree.
 
 Built on first use and kept by the process until the outlines change (their reference-
-dataset row tells); about 35,000 generalised outlines. Points within a few hundred metres
+dataset row tells); about 35,000 generalised outlines. `CommuneIndex` itself needs no
+database (the benchmark measures it alone). Points within a few hundred metres
 of an outline but in none (a coast, a gap left by the generalisation) go to the nearest.
 """
 
@@ -13,9 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
-from pepites.core.models import ReferenceDataset
-from pepites.territories.commune_outlines import COMMUNE_OUTLINES_DATASET_NAME
-from pepites.territories.models import CommuneOutline
 from pepites.territories.placement import geodesic_distance_m
 
 # A point outside every outline is given the nearest commune within this (degrees, ~500 m).
@@ -79,6 +77,9 @@ _cache: dict[str, object] = {"signature": None, "index": None}
 
 
 def _signature():
+    from pepites.core.models import ReferenceDataset
+    from pepites.territories.commune_outlines import COMMUNE_OUTLINES_DATASET_NAME
+
     return (
         ReferenceDataset.objects.filter(name=COMMUNE_OUTLINES_DATASET_NAME)
         .values_list("loaded_at", flat=True)
@@ -93,6 +94,8 @@ def commune_index() -> CommuneIndex | None:
         return None
     with _lock:
         if _cache["signature"] != signature:
+            from pepites.territories.models import CommuneOutline
+
             rows = list(CommuneOutline.objects.order_by("pk").values_list("pk", "outline"))
             _cache["index"] = CommuneIndex([r[0] for r in rows], [r[1] for r in rows])
             _cache["signature"] = signature

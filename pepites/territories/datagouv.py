@@ -121,6 +121,8 @@ class GeodataClient:
         for _attempt in self._attempts():
             try:
                 response = self.client.get(url, headers={"Accept": "application/json"})
+            except httpx.ConnectError as exc:  # no route, no name: no network, don't insist
+                raise _unreachable(url, exc) from exc
             except httpx.TransportError as exc:
                 error = _unreachable(url, exc)
                 continue

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pepites.territories.commune_index import commune_index
+from pepites.territories.commune_index import CommuneIndex
 from pepites.territories.models import Commune, CommuneOutline, Departement
 from pepites.territories.placement import geodesic_distance_m
 
@@ -85,33 +85,28 @@ class PointCheck:
     basis: str  # "outline", "reference" or "departement"
 
 
-def _outline_owner(commune: Commune) -> str | None:
-    """The code whose outline stands for the commune (an arrondissement: its city's)."""
-    index = commune_index()
-    if index is None:
-        return None
-    for code in (commune.code, commune.parent_id):
-        if code and code in index.by_code:
-            return code
-    return None
+def _outline_text(commune: Commune) -> str | None:
+    """The stored outline of the commune, or its city's (an arrondissement): one query, no
+    index of every commune (that one is for the imports)."""
+    codes = [code for code in (commune.code, commune.parent_id) if code]
+    found = dict(CommuneOutline.objects.filter(pk__in=codes).values_list("pk", "outline"))
+    return next((found[code] for code in codes if code in found), None)
 
 
 def commune_outline(commune: Commune) -> dict | None:
     """The commune's outline (GeoJSON geometry), or its city's; None when not loaded."""
-    code = _outline_owner(commune)
-    if code is None:
-        return None
-    outline = CommuneOutline.objects.filter(pk=code).values_list("outline", flat=True).first()
-    return json.loads(outline) if outline else None
+    text = _outline_text(commune)
+    return json.loads(text) if text else None
 
 
 def check_point_in_commune(*, commune: Commune, latitude: float, longitude: float) -> PointCheck:
     """Whether a point lies in (or near enough to) the commune chosen for it."""
-    code = _outline_owner(commune)
-    index = commune_index()
-    if code is not None and index is not None:
-        distance = index.distance_m(code, longitude, latitude) or 0.0
-        return PointCheck(outside=distance > 0, distance_m=distance, basis="outline")
+    text = _outline_text(commune)
+    if text is not None:
+        distance = CommuneIndex([commune.code], [text]).distance_m(
+            commune.code, longitude, latitude
+        )
+        return PointCheck(outside=bool(distance), distance_m=distance or 0.0, basis="outline")
     point = commune_reference_points([commune]).get(commune.code)
     if point is None:
         return PointCheck(outside=False, distance_m=0.0, basis="departement")

@@ -150,6 +150,7 @@ def test_the_worker_starts_with_the_filters_of_the_list_rendered(client, sample_
         "centre": "",
         "relation": "",
         "near": None,
+        "radius": 0,
     }
     response = client.get(reverse("home") + "?thematique=ess&commune=69123&lieu=69008")
     initial = response.context["map_page"]["initialFilters"]
