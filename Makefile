@@ -69,9 +69,10 @@ chromium: ## Install Debian's Chromium, poppler-utils (pdftoppm) and nginx for t
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "Absents :$$missing — installez-les (apt-get install$$missing) ou définissez CHROMIUM_PATH."; fi
 
-setup: assets ## Migrate and load reference data; add demonstration content to an empty database
+setup: assets ## Migrate, load reference data, fetch the QPV outlines (demonstration ones offline); demo content if empty
 	$(PEPITES) migrate --noinput -v0
 	$(PEPITES) load_reference_data
+	$(PEPITES) fetch_reference_geodata --if-missing
 	$(PEPITES) demo --if-empty
 
 run: setup ## Install, prepare and serve the embedded instance on http://127.0.0.1:8000 (with its job-queue worker)

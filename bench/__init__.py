@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bench import (  # noqa: F401  (registers the benchmarks)
+    communes,
     jobs,
     loading,
     maps,

@@ -395,6 +395,26 @@ COG_DATA_DIR = Path(
 # QPV: an initiative outside every QPV but within this distance (metres) is "à proximité".
 QPV_NEAR_DISTANCE_M = env_int("QPV_NEAR_DISTANCE_M", 300)
 # Address geocoding: the BAN served by the IGN Géoplateforme (pepites/territories/geocoding.py).
+# Reference geodata fetched by `pepites fetch_reference_geodata` (docs/qpv.md).
+QPV_DATASET_API_URL = os.environ.get(
+    "QPV_DATASET_API_URL",
+    "https://www.data.gouv.fr/api/1/datasets/"
+    "quartiers-prioritaires-de-la-politique-de-la-ville-qpv/",
+)
+QPV_RESOURCE_URL = os.environ.get("QPV_RESOURCE_URL", "")
+QPV_RESOURCE_SHA256 = os.environ.get("QPV_RESOURCE_SHA256", "").lower()
+COMMUNE_OUTLINES_DATASET_API_URL = os.environ.get(
+    "COMMUNE_OUTLINES_DATASET_API_URL",
+    "https://www.data.gouv.fr/api/1/datasets/contours-administratifs/",
+)
+COMMUNE_OUTLINES_EDITION = os.environ.get("COMMUNE_OUTLINES_EDITION", "100m")
+COMMUNE_OUTLINES_RESOURCE_URL = os.environ.get("COMMUNE_OUTLINES_RESOURCE_URL", "")
+COMMUNE_OUTLINES_RESOURCE_SHA256 = os.environ.get("COMMUNE_OUTLINES_RESOURCE_SHA256", "").lower()
+GEODATA_DIR = Path(os.environ.get("GEODATA_DIR", VAR_DIR / "geodata"))
+GEODATA_TIMEOUT = env_int("GEODATA_TIMEOUT", 30)
+GEODATA_RETRIES = env_int("GEODATA_RETRIES", 2)
+GEODATA_OFFLINE = env_bool("GEODATA_OFFLINE", False)
+
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage").rstrip("/")
 GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
 GEOCODER_RETRIES = env_int("GEOCODER_RETRIES", 3)

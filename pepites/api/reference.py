@@ -208,6 +208,7 @@ def qpv_out(qpv) -> dict:
         "code": qpv.code,
         "name": qpv.name,
         "generation": qpv.generation,
+        "is_demo": qpv.is_demo,
         "departement": qpv.departement_id,
         "region": qpv.region_id,
         "communes_label": qpv.communes_label,

@@ -99,7 +99,8 @@ class CentreOut(Schema):
 class QpvOut(Schema):
     code: str
     name: str
-    generation: str
+    generation: str = Field(description="2015, 2024, ou demo (contours fictifs de démonstration)")
+    is_demo: bool = Field(description="Contour fictif de démonstration (instance hors ligne)")
     departement: str
     region: str
     communes_label: str

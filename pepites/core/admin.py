@@ -6,7 +6,16 @@ from pepites.core.models import ReferenceDataset
 @admin.register(ReferenceDataset)
 class ReferenceDatasetAdmin(admin.ModelAdmin):
     list_display = ["name", "version", "licence", "loaded_at"]
-    readonly_fields = ["name", "source", "version", "licence", "counts", "loaded_at"]
+    readonly_fields = [
+        "name",
+        "source",
+        "version",
+        "licence",
+        "counts",
+        "url",
+        "checksum",
+        "loaded_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

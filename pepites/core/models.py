@@ -10,6 +10,10 @@ class ReferenceDataset(models.Model):
     version = models.CharField(_("version ou millésime"), max_length=50)
     licence = models.CharField(_("licence"), max_length=200)
     counts = models.JSONField(_("effectifs"), default=dict, blank=True)
+    # Where a downloaded edition came from and its fingerprint: a second fetch of the same
+    # file is recognised without downloading it again.
+    url = models.URLField(_("adresse du fichier"), max_length=500, blank=True)
+    checksum = models.CharField(_("empreinte (algorithme:valeur)"), max_length=140, blank=True)
     loaded_at = models.DateTimeField(_("chargé le"), auto_now=True)
 
     class Meta:

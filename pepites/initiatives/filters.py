@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pepites.initiatives.models import QpvPlacement, Theme
-from pepites.initiatives.places import Place, find_place
+from pepites.initiatives.places import (
+    Place,
+    commune_points,
+    find_place,
+    homonyms,
+    place_label,
+)
 from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES, Near
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
@@ -37,6 +43,9 @@ def parse_point(text: str) -> Near | None:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
     return Near(latitude=latitude, longitude=longitude)
+
+
+RADIUS_CHOICES_KM = (2, 5, 10, 20, 50, 100)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,14 @@ class FilterForm(forms.Form):
     lieu = forms.CharField(label=gettext_lazy("Autour d'un lieu"), required=False, max_length=200)
     # The point the list is ordered around: set by the place search or "autour de moi".
     pres = forms.CharField(required=False, max_length=40)
+    rayon = forms.TypedChoiceField(
+        label=gettext_lazy("Dans un rayon de"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", gettext_lazy("toutes distances"))]
+        + [(km, gettext_lazy("%(km)s km") % {"km": km}) for km in RADIUS_CHOICES_KM],
+    )
 
     def __init__(self, *args, themes=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -109,6 +126,11 @@ class FilterForm(forms.Form):
             if not self.communes:
                 raise forms.ValidationError(
                     _("Aucune commune ne correspond à « %(text)s ».") % {"text": text}
+                )
+            if homonyms(commune_points(self.communes)):
+                raise forms.ValidationError(
+                    _("Plusieurs communes portent ce nom : précisez laquelle, %(choices)s.")
+                    % {"choices": " ; ".join(place_label(c) for c in self.communes)}
                 )
         return text
 
@@ -141,7 +163,11 @@ class FilterForm(forms.Form):
         place_text = data.get("lieu", "")
         if near is None and place_text:
             found = find_place(text=place_text)
-            if found.places:
+            if homonyms(found.places):
+                self.place_message = _(
+                    "Plusieurs lieux portent ce nom : précisez lequel, %(choices)s."
+                ) % {"choices": " ; ".join(p.label for p in found.places)}
+            elif found.places:
                 self.place = found.places[0]
                 near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
                 # The page's scripts order the list around the same point.
@@ -149,6 +175,8 @@ class FilterForm(forms.Form):
                 self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
             else:
                 self.place_message = found.message
+        if near is not None and data.get("rayon"):
+            near = Near(near.latitude, near.longitude, radius_km=float(data["rayon"]))
         data["near"] = near
         return data
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pepites.core.validators import validate_latitude, validate_longitude
 from pepites.initiatives.history_records import ExplicitHistoricalRecords
 from pepites.network.models import Centre
-from pepites.territories.models import Commune
+from pepites.territories.models import QPV_CODE_RE, Commune
 
 validate_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("La couleur doit être au format hexadécimal, ex. #1f6f8b.")
@@ -320,7 +320,7 @@ class InitiativeQpv(models.Model):
         max_length=8,
         db_index=True,
         validators=[
-            RegexValidator(r"^Q[NP][0-9A-Z]{6}$", _("Code QPV invalide (ex. QN09301M).")),
+            RegexValidator(QPV_CODE_RE, _("Code QPV invalide (ex. QN09301M).")),
         ],
     )
     relation = models.CharField(_("relation"), max_length=10, choices=QpvRelation.choices)

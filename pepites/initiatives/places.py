@@ -1,27 +1,35 @@
 """Finding initiatives by place: what a visitor types becomes a point on the map.
 
-Communes and postal codes are resolved offline from the COG tables; the COG has no
-coordinates, so a commune's point is the centre of its located initiatives, else the
-prefecture of its département. Anything else is an address for the BAN geocoder
+Communes and postal codes, départements ("93", "Seine-Saint-Denis"), régions and the
+resource centres are resolved offline. A commune's point is its official reference point
+(its outline's, from `pepites fetch_reference_geodata`), else its département's: never
+the initiatives'. Anything else is an address for the BAN geocoder
 (pepites/territories/geocoding.py), asked with a short timeout.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.mapdata import read_departement_centres
-from pepites.initiatives.selectors import communes_and_arrondissements, published_initiatives
-from pepites.territories.models import Commune
-from pepites.territories.selectors import search_communes
+from pepites.network.models import Centre
+from pepites.territories.models import Commune, Departement, Region
+from pepites.territories.placement import geodesic_distance_m
+from pepites.territories.reference_points import (
+    commune_reference_points,
+    departement_points,
+    departements_point,
+    region_point,
+)
+from pepites.territories.selectors import normalise_place_name, search_communes
 
 # The place box answers while the visitor waits: no retry, a short timeout.
 GEOCODER_TIMEOUT_S = 3.0
 COMMUNE_ZOOM = 12
 DEPARTEMENT_ZOOM = 10
+REGION_ZOOM = 7
 ADDRESS_ZOOM = 15
 MAX_PLACES = 8
 
@@ -68,37 +76,22 @@ def commune_label(commune: Commune) -> str:
     return f"{commune.name} ({commune.departement_id})"
 
 
+def place_label(commune: Commune) -> str:
+    """With the département's name: homonyms ("Saint-Denis") told apart in words."""
+    return f"{commune.name} ({commune.departement.name}, {commune.departement_id})"
+
+
 def commune_points(communes: list[Commune]) -> list[Place]:
-    """A point for each commune, in one query (arrondissements count for their city)."""
-    codes = {c.code for c in communes}
-    # Published ones only: a draft's place is not public, not even averaged.
-    located = published_initiatives().filter(latitude__isnull=False, longitude__isnull=False)
-    rows = (
-        located.filter(commune_id__in=communes_and_arrondissements(codes))
-        .values("commune_id", "commune__parent_id")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("pk"))
-    )
-    sums: dict[str, list[float]] = {}
-    for row in rows:
-        for code in (row["commune_id"], row["commune__parent_id"]):
-            if code in codes:
-                total = sums.setdefault(code, [0.0, 0.0, 0])
-                total[0] += row["lat"] * row["n"]
-                total[1] += row["lon"] * row["n"]
-                total[2] += row["n"]
-    prefectures = read_departement_centres()
+    """A point for each commune, from official data (see the module's docstring)."""
+    points = commune_reference_points(communes)
     places = []
     for commune in communes:
-        total = sums.get(commune.code)
-        if total:
-            lat, lon, approximate = total[0] / total[2], total[1] / total[2], False
-        elif commune.departement_id in prefectures:
-            (lat, lon), approximate = prefectures[commune.departement_id], True
-        else:
+        if commune.code not in points:
             continue
+        lat, lon, approximate = points[commune.code]
         places.append(
             Place(
-                label=commune_label(commune),
+                label=place_label(commune),
                 latitude=lat,
                 longitude=lon,
                 kind="commune",
@@ -110,6 +103,87 @@ def commune_points(communes: list[Commune]) -> list[Place]:
     return places
 
 
+_DEPARTEMENT_CODE = re.compile(r"^(\d{2,3}|2[AB])$", re.I)
+
+
+def territory_places(query: str) -> tuple[list[Place], list[Place]]:
+    """Départements, régions and centres a text designates: (whole-name matches, names
+    that only begin with it). Offline, a few hundred rows at most."""
+    exact: list[Place] = []
+    partial: list[Place] = []
+    wanted = normalise_place_name(query)
+    if not wanted:
+        return exact, partial
+
+    def sort(name: str, place: Place) -> None:
+        normalised = normalise_place_name(name)
+        if normalised == wanted:
+            exact.append(place)
+        elif normalised.startswith(wanted) and len(wanted) >= 3:
+            partial.append(place)
+
+    points = departement_points()
+    code = query.strip().upper()
+    for departement in Departement.objects.order_by("code"):
+        point = points.get(departement.code)
+        if point is None:
+            continue
+        place = Place(
+            label=_("%(name)s (département, %(code)s)")
+            % {"name": departement.name, "code": departement.code},
+            latitude=point[0],
+            longitude=point[1],
+            kind="departement",
+            zoom=REGION_ZOOM + 2,
+            approximate=True,
+        )
+        if _DEPARTEMENT_CODE.match(code) and departement.code == code.zfill(2):
+            exact.append(place)
+        else:
+            sort(departement.name, place)
+    for region in Region.objects.order_by("name"):
+        if normalise_place_name(region.name).startswith(wanted):
+            point = region_point(region.code)
+            if point is not None:
+                sort(
+                    region.name,
+                    Place(
+                        label=_("%(name)s (région)") % {"name": region.name},
+                        latitude=point[0],
+                        longitude=point[1],
+                        kind="region",
+                        zoom=REGION_ZOOM,
+                        approximate=True,
+                    ),
+                )
+    for centre in Centre.objects.prefetch_related("departements").order_by("name"):
+        names = [centre.name, centre.former_name] if centre.former_name else [centre.name]
+        point = departements_point(d.code for d in centre.departements.all())
+        if point is None:
+            continue
+        place = Place(
+            label=_("%(name)s (centre de ressources, %(territory)s)")
+            % {"name": centre.name, "territory": centre.territory_label},
+            latitude=point[0],
+            longitude=point[1],
+            kind="centre",
+            zoom=REGION_ZOOM + 1,
+            approximate=True,
+        )
+        matches = [normalise_place_name(n) for n in names]
+        if wanted in matches:
+            exact.append(place)
+        elif any(m.startswith(wanted) for m in matches) and len(wanted) >= 3:
+            partial.append(place)
+    return exact, partial
+
+
+def homonyms(places: list[Place]) -> bool:
+    """Several communes of the same name (the four Saint-Denis): the visitor must choose."""
+    names = [normalise_place_name(p.label.split(" (")[0]) for p in places if p.kind == "commune"]
+    return len(names) != len(set(names))
+
+
 def find_place(*, text: str, geocode: bool = True) -> PlaceSearch:
     """Communes first (postal code, INSEE code, name), then the address geocoder."""
     query = " ".join((text or "").split())[:200]
@@ -118,10 +192,10 @@ def find_place(*, text: str, geocode: bool = True) -> PlaceSearch:
             query=query, message=_("Saisissez une commune, un code postal ou une adresse.")
         )
     communes = search_communes(text=query, limit=MAX_PLACES)
-    if communes:
-        places = commune_points(communes)
-        if places:
-            return PlaceSearch(query=query, places=places)
+    exact, partial = territory_places(query) if geocode else ([], [])
+    places = exact + (commune_points(communes) if communes else []) + partial
+    if places:
+        return PlaceSearch(query=query, places=places[:MAX_PLACES])
     if not geocode:
         return PlaceSearch(
             query=query, message=_("Aucune commune ne correspond à « %(q)s ».") % {"q": query}
@@ -139,9 +213,12 @@ def _geocode(query: str) -> PlaceSearch:
             query=query,
             unavailable=True,
             message=_(
-                "Le service de géocodage n'est pas joignable pour le moment : cherchez une "
-                "commune ou un code postal, ou réessayez plus tard."
-            ),
+                "Aucune commune, aucun département, aucune région ni aucun centre ne "
+                "correspond à « %(q)s », et la recherche d'adresses est injoignable pour le "
+                "moment : vérifiez l'orthographe, cherchez une commune ou un code postal, ou "
+                "réessayez plus tard."
+            )
+            % {"q": query},
         )
     if not result.located:
         return PlaceSearch(
@@ -162,3 +239,22 @@ def _geocode(query: str) -> PlaceSearch:
             )
         ],
     )
+
+
+def distance_label(metres: float) -> str:
+    if metres < 1_000:
+        return _("à %(m)s m") % {"m": int(round(metres, -1))}
+    km = f"{metres / 1000:.1f}" if metres < 10_000 else f"{metres / 1000:.0f}"
+    return _("à %(km)s km") % {"km": km.replace(".", ",")}
+
+
+def set_distances(initiatives, *, near) -> None:
+    """Give each initiative of a page (with a point) its `distance_label` from `near`."""
+    if near is None:
+        return
+    for initiative in initiatives:
+        if initiative.latitude is not None and initiative.longitude is not None:
+            metres = geodesic_distance_m(
+                near.longitude, near.latitude, initiative.longitude, initiative.latitude
+            )
+            initiative.distance_label = distance_label(float(metres))

@@ -75,6 +75,15 @@ def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
 class Near:
     latitude: float
     longitude: float
+    radius_km: float | None = None  # only the initiatives within it ("Autour d'un lieu")
+
+
+KM_PER_DEGREE = 111.32
+
+
+def _radius_degrees_squared(near: Near) -> float | None:
+    """The radius as the squared equirectangular distance the queries compare with."""
+    return (near.radius_km / KM_PER_DEGREE) ** 2 if near.radius_km else None
 
 
 class InitiativeResults:
@@ -128,9 +137,11 @@ def _distance_order(queryset: QuerySet[Initiative], near: Near) -> QuerySet[Init
     dlat = F("latitude") - Value(near.latitude)
     dlon = (F("longitude") - Value(near.longitude)) * Value(scale)
     distance = ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
-    return queryset.annotate(distance=distance).order_by(
-        F("distance").asc(nulls_last=True), *LIST_ORDER
-    )
+    queryset = queryset.annotate(distance=distance)
+    limit = _radius_degrees_squared(near)
+    if limit is not None:
+        queryset = queryset.filter(distance__lte=limit)
+    return queryset.order_by(F("distance").asc(nulls_last=True), *LIST_ORDER)
 
 
 def _search_ids(query: str) -> list[int]:
@@ -197,6 +208,8 @@ def filter_published_initiatives(
     narrowed = theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
     if not narrowed and not near:
         return InitiativeResults(queryset, ranked_ids=ranked)
+    if near and near.radius_km:  # then `points` holds only those within the radius
+        queryset = _distance_order(queryset, near)
     points = {
         pk: (lat, lon) for pk, lat, lon in queryset.values_list("pk", "latitude", "longitude")
     }

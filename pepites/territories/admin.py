@@ -40,7 +40,7 @@ class QpvCommuneInline(admin.TabularInline):
 class QpvAdmin(admin.ModelAdmin):
     """Read-only: the outlines come from the ANCT's file (pepites import_qpv)."""
 
-    list_display = ["code", "name", "generation", "departement", "communes_label", "updated_at"]
+    list_display = ["code", "name", "generation", "is_demo", "departement", "updated_at"]
     search_fields = ["code", "name", "communes_label"]
     list_filter = ["generation", "region"]
     list_select_related = ["departement"]

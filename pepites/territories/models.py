@@ -82,6 +82,10 @@ class Commune(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    # The commune's reference point, from official data only (a point inside its outline,
+    # see CommuneOutline); empty until the outlines are loaded.
+    latitude = models.FloatField(_("latitude du point de référence"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude du point de référence"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -90,6 +94,32 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class CommuneOutline(models.Model):
+    """A commune's generalised outline (Etalab's "contours administratifs", from IGN's Admin
+    Express COG carto), as GeoJSON text in WGS84 with its bounding box: apart from Commune
+    so that the lists of communes never read it."""
+
+    commune = models.OneToOneField(
+        Commune,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+        verbose_name=_("commune"),
+    )
+    outline = models.TextField(_("contour (GeoJSON, WGS 84)"))
+    min_longitude = models.FloatField(_("longitude min."))
+    min_latitude = models.FloatField(_("latitude min."))
+    max_longitude = models.FloatField(_("longitude max."))
+    max_latitude = models.FloatField(_("latitude max."))
+
+    class Meta:
+        verbose_name = _("contour de commune")
+        verbose_name_plural = _("contours des communes")
+
+    def __str__(self) -> str:
+        return str(self.commune_id)
 
 
 class PostalCode(models.Model):
@@ -111,7 +141,9 @@ class PostalCode(models.Model):
         return f"{self.code} {self.commune.name}"
 
 
-QPV_CODE_RE = r"^Q[NP][0-9A-Z]{6}$"
+# QP… (list 2015), QN… (list 2024), QD…: the demonstration outlines (never in a file).
+QPV_CODE_PATTERN = r"Q[NPD][0-9A-Z]{6}"
+QPV_CODE_RE = rf"^{QPV_CODE_PATTERN}$"
 validate_qpv_code = RegexValidator(QPV_CODE_RE, _("Code QPV invalide (ex. QN09301M)."))
 
 
@@ -120,6 +152,9 @@ class QpvGeneration(models.TextChoices):
 
     QP2015 = "2015", _("Liste 2015 (codes QP…)")
     QN2024 = "2024", _("Liste 2024 (codes QN…)")
+    # Synthetic outlines installed when the official ones cannot be fetched (offline):
+    # never stored beside an official list, removed when one is imported.
+    DEMO = "demo", _("Contours de démonstration (fictifs, codes QD…)")
 
 
 class Qpv(models.Model):
@@ -155,6 +190,11 @@ class Qpv(models.Model):
     latitude = models.FloatField(_("latitude d'un point intérieur"))
     longitude = models.FloatField(_("longitude d'un point intérieur"))
     area_m2 = models.FloatField(_("superficie (m²)"))
+    is_demo = models.BooleanField(
+        _("contour de démonstration"),
+        default=False,
+        help_text=_("Contour fictif, installé faute de liste officielle (hors ligne)."),
+    )
     updated_at = models.DateTimeField(_("modifié le"))
 
     class Meta:
@@ -166,6 +206,13 @@ class Qpv(models.Model):
                 fields=["min_longitude", "max_longitude", "min_latitude", "max_latitude"],
                 name="qpv_bbox",
             ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_demo=True, generation="demo")
+                | (models.Q(is_demo=False) & ~models.Q(generation="demo")),
+                name="qpv_demo_is_demo_generation",
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
-from pepites.territories.models import Commune, Departement, Qpv, Region
+from pepites.territories.models import (
+    QPV_CODE_PATTERN,
+    Commune,
+    Departement,
+    Qpv,
+    QpvGeneration,
+    Region,
+)
 
 
 def get_commune(*, code: str) -> Commune | None:
@@ -45,7 +52,16 @@ def departement_choices() -> list[tuple[str, str]]:
 
 
 def current_qpv_generation() -> str | None:
-    return Qpv.objects.order_by("-generation").values_list("generation", flat=True).first()
+    """The most recent official list stored, else the demonstration outlines (the two are
+    never stored together; official first all the same)."""
+    return (
+        Qpv.objects.order_by("is_demo", "-generation").values_list("generation", flat=True).first()
+    )
+
+
+def qpv_list_is_demo() -> bool:
+    """True when the QPV in use are the demonstration outlines (no official list stored)."""
+    return current_qpv_generation() == QpvGeneration.DEMO
 
 
 def current_qpvs() -> QuerySet[Qpv]:
@@ -88,7 +104,9 @@ def qpv_communes(*, qpv: Qpv) -> list[dict[str, str]]:
 
 # --- QPV: what a visitor types, and the index of the current list -------------------------
 
-_QPV_CODE_TEXT = re.compile(r"^\s*(Q[NP][0-9A-Z]{6})\s*$|\(\s*(Q[NP][0-9A-Z]{6})\s*\)\s*$", re.I)
+_QPV_CODE_TEXT = re.compile(
+    rf"^\s*({QPV_CODE_PATTERN})\s*$|\(\s*({QPV_CODE_PATTERN})\s*\)\s*$", re.I
+)
 
 
 def qpv_code_in_text(text: str) -> str:
@@ -165,9 +183,9 @@ def _current_entries() -> list[QpvEntry]:
     aggregate tells): the suggestions search it at every few keystrokes."""
     # The current generation with its size and latest change, in one query.
     latest = (
-        Qpv.objects.values("generation")
+        Qpv.objects.values("generation", "is_demo")
         .annotate(n=Count("pk"), changed=Max("updated_at"))
-        .order_by("-generation")
+        .order_by("is_demo", "-generation")
         .values_list("generation", "n", "changed")
         .first()
     )
@@ -227,6 +245,8 @@ def qpv_index_entries(*, region: str = "", departement: str = "", text: str = ""
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.I)
 _DEPARTEMENT_HINT = re.compile(r"^(?P<name>.*?)[\s,(]+(?P<dept>\d{2,3}|2[AB])\)?$", re.I)
+# A place's label, "Saint-Denis (Seine-Saint-Denis, 93)": the name and the code.
+_LABELLED = re.compile(r"^(?P<name>.+?)\s*\((?:[^(),]+,\s*)?(?P<dept>\d{2,3}|2[AB])\)$", re.I)
 
 
 def normalise_place_name(text: str) -> str:
@@ -273,7 +293,7 @@ def search_communes(*, text: str, limit: int = 10) -> list[Commune]:
     if _INSEE.match(text):
         return list(communes.filter(code=text.upper()))
     departement = ""
-    hint = _DEPARTEMENT_HINT.match(text)
+    hint = _LABELLED.match(text) or _DEPARTEMENT_HINT.match(text)
     if hint and not text.isdigit():
         text, departement = hint.group("name"), hint.group("dept").upper()
     name = normalise_place_name(text)

@@ -16,9 +16,24 @@ from shapely.geometry.base import BaseGeometry
 
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
-from pepites.core.services import record_reference_dataset
+from pepites.core.services import DatasetOrigin, record_reference_dataset
 from pepites.territories.cog import COG_DATASET_NAME, COG_LICENCE, COG_SOURCE, CogData
-from pepites.territories.models import Commune, Departement, PostalCode, Qpv, QpvCommune, Region
+from pepites.territories.commune_outlines import (
+    COMMUNE_OUTLINES_DATASET_NAME,
+    CommuneShape,
+    reference_point,
+)
+from pepites.territories.demo_qpv import DEMO_QPV_LICENCE, DEMO_QPV_SOURCE, demo_qpv_file
+from pepites.territories.models import (
+    Commune,
+    CommuneOutline,
+    Departement,
+    PostalCode,
+    Qpv,
+    QpvCommune,
+    QpvGeneration,
+    Region,
+)
 from pepites.territories.placement import GEOD
 from pepites.territories.qpv_files import (
     COORDINATE_DECIMALS,
@@ -119,7 +134,98 @@ def import_cog(*, data: CogData) -> CogImportReport:
     return report
 
 
+# --- Commune outlines -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneOutlinesReport:
+    outlines: int  # communes of the COG given an outline
+    unknown: tuple[str, ...]  # codes of the file absent from the COG loaded (other vintage)
+
+
+@transaction.atomic
+def import_commune_outlines(
+    *, shapes: list[CommuneShape], origin: DatasetOrigin
+) -> CommuneOutlinesReport:
+    """Store each known commune's outline and its reference point (centroid, or a point
+    inside); all or nothing. Communes absent from the file keep what they had."""
+    known = set(Commune.objects.values_list("code", flat=True))
+    if not known:
+        raise ImportFileError(
+            _("Aucune commune en base : chargez d'abord le COG (pepites load_territories).")
+        )
+    kept = [s for s in shapes if s.code in known]
+    outlines, communes = [], []
+    for item in kept:
+        west, south, east, north = item.geometry.bounds
+        outlines.append(
+            CommuneOutline(
+                commune_id=item.code,
+                outline=outline_geojson(item.geometry),
+                min_longitude=west,
+                min_latitude=south,
+                max_longitude=east,
+                max_latitude=north,
+            )
+        )
+        longitude, latitude = reference_point(item.geometry)
+        communes.append(Commune(code=item.code, latitude=latitude, longitude=longitude))
+    CommuneOutline.objects.bulk_create(
+        outlines,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["commune"],
+        update_fields=["outline", "min_longitude", "min_latitude", "max_longitude", "max_latitude"],
+    )
+    Commune.objects.bulk_update(communes, fields=["latitude", "longitude"], batch_size=BATCH_SIZE)
+    record_reference_dataset(
+        name=COMMUNE_OUTLINES_DATASET_NAME,
+        source=origin.source[:200],
+        version=origin.version[:50],
+        licence=origin.licence[:200],
+        counts={"communes": CommuneOutline.objects.count()},
+        url=origin.url,
+        checksum=origin.checksum,
+    )
+    return CommuneOutlinesReport(
+        outlines=len(kept), unknown=tuple(sorted(s.code for s in shapes if s.code not in known))
+    )
+
+
 # --- QPV outlines -----------------------------------------------------------------------
+
+
+def _keep_demo_apart(data: QpvFile) -> int:
+    """The demonstration outlines never sit beside an official list: an official import
+    removes them; the demonstration ones are refused beside an
+    official list. Returns how many demonstration outlines were removed."""
+    demo = Qpv.objects.filter(generation=QpvGeneration.DEMO)
+    if data.generation == QpvGeneration.DEMO:
+        if Qpv.objects.exclude(generation=QpvGeneration.DEMO).exists():
+            raise ImportFileError(
+                _(
+                    "Une liste officielle des QPV est déjà importée : les contours de "
+                    "démonstration ne s'y ajoutent pas."
+                ),
+                path=data.path,
+            )
+        return 0
+    codes = list(demo.values_list("code", flat=True))
+    if codes:
+        demo.delete()
+        ReferenceDataset.objects.filter(
+            name=f"{QPV_DATASET_NAME}-{QpvGeneration.DEMO.value}"
+        ).delete()
+    return len(codes)
+
+
+def install_demo_qpvs() -> QpvImportReport | None:
+    """Install (or bring up to date) the demonstration outlines, unless an official list is
+    stored (then None: nothing changes). Placing the initiatives is the caller's (see
+    pepites.initiatives.placement.services.install_demo_qpvs)."""
+    if Qpv.objects.exclude(generation=QpvGeneration.DEMO).exists():
+        return None
+    return import_qpv(data=demo_qpv_file())
 
 
 @dataclass(frozen=True)
@@ -134,10 +240,11 @@ class QpvImportReport:
     repaired: int
     # What placing the initiatives again changed (initiatives/placement/services.import_qpv).
     placement: Any = None
+    demo_removed: int = 0  # demonstration outlines replaced by this official list
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
+        return bool(self.added or self.changed or self.removed or self.demo_removed)
 
 
 QPV_FIELDS = [
@@ -223,15 +330,23 @@ def _check_departements(data: QpvFile) -> dict[str, str]:
 
 
 @transaction.atomic
-def import_qpv(*, data: QpvFile, partial: bool = False) -> QpvImportReport:
+def import_qpv(
+    *,
+    data: QpvFile,
+    partial: bool = False,
+    origin: DatasetOrigin | None = None,
+) -> QpvImportReport:
     """Bring the stored QPV of the file's generation in line with the file; all or nothing.
 
     The file is the complete list of its generation: QPV of that generation missing from it
     are removed, unless `partial` (a file holding only part of the list). Running it twice
     changes nothing. Placing the initiatives again is the caller's (see
-    pepites.initiatives.placement.services.import_qpv).
+    pepites.initiatives.placement.services.import_qpv). An official list replaces the
+    demonstration outlines. `origin` (a downloaded edition) goes to the reference-dataset
+    table; else the file's name is the version.
     """
     regions = _check_departements(data)
+    demo_removed = _keep_demo_apart(data)
     existing = {q.code: q for q in Qpv.objects.filter(generation=data.generation)}
     other_generation = set(
         Qpv.objects.exclude(generation=data.generation)
@@ -258,7 +373,13 @@ def import_qpv(*, data: QpvFile, partial: bool = False) -> QpvImportReport:
         if current is None:
             added.append(feature.code)
             to_create.append(
-                Qpv(code=feature.code, generation=data.generation, updated_at=now, **values)
+                Qpv(
+                    code=feature.code,
+                    generation=data.generation,
+                    is_demo=data.generation == QpvGeneration.DEMO,
+                    updated_at=now,
+                    **values,
+                )
             )
             communes_to_write[feature.code] = feature.commune_codes
             continue
@@ -296,14 +417,25 @@ def import_qpv(*, data: QpvFile, partial: bool = False) -> QpvImportReport:
         removed=tuple(removed),
         unchanged=len(data.features) - len(added) - len(changed),
         repaired=data.repaired,
+        demo_removed=demo_removed,
     )
     dataset_name = f"{QPV_DATASET_NAME}-{data.generation}"
-    if report.has_changes or not ReferenceDataset.objects.filter(name=dataset_name).exists():
+    stored = ReferenceDataset.objects.filter(name=dataset_name).first()
+    if report.has_changes or stored is None or (origin and stored.checksum != origin.checksum):
+        if origin is None:
+            demo = data.generation == QpvGeneration.DEMO
+            origin = DatasetOrigin(
+                version=Path(data.path).name,
+                source=DEMO_QPV_SOURCE if demo else QPV_SOURCE,
+                licence=DEMO_QPV_LICENCE if demo else QPV_LICENCE,
+            )
         record_reference_dataset(
             name=dataset_name,
-            source=QPV_SOURCE,
-            version=Path(data.path).name[:50],
-            licence=QPV_LICENCE,
+            source=origin.source[:200],
+            version=origin.version[:50],
+            licence=origin.licence[:200],
             counts={"qpv": Qpv.objects.filter(generation=data.generation).count()},
+            url=origin.url,
+            checksum=origin.checksum,
         )
     return report

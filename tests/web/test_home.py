@@ -79,7 +79,9 @@ def test_place_orders_the_list_by_distance(client, sample_initiatives):
     # 69008: Lyon 8e's postal code, resolved offline from the COG tables.
     response = client.get(reverse("home") + "?lieu=69008")
     assert titles(response)[0] == "Couveuse du 8e"
-    assert "Liste ordonnée autour de : Lyon 8e Arrondissement (69)" in response.content.decode()
+    assert "Liste ordonnée autour de : Lyon 8e Arrondissement (Rhône, 69)" in (
+        response.content.decode()
+    )
     response = client.get(reverse("home") + "?pres=48.96,2.88&lieu=ici")
     assert titles(response) == [
         "Garage solidaire de Meaux",
@@ -148,6 +150,7 @@ def test_the_worker_starts_with_the_filters_of_the_list_rendered(client, sample_
         "centre": "",
         "relation": "",
         "near": None,
+        "radius": 0,
     }
     response = client.get(reverse("home") + "?thematique=ess&commune=69123&lieu=69008")
     initial = response.context["map_page"]["initialFilters"]

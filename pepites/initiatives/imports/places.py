@@ -19,6 +19,7 @@ from pepites.initiatives.imports.report import CREATE, UPDATE, WARNING
 from pepites.initiatives.imports.rows import Row, RowContext, auto_ref, progress
 from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.models import LocationStatus
+from pepites.territories.commune_index import communes_for_points
 from pepites.territories.selectors import normalise_place_name
 
 MAX_REVERSE_GEOCODING = 1000
@@ -117,8 +118,14 @@ def resolve_place(row: Row, ctx: RowContext) -> None:
 
 
 def reverse_geocode(rows: list[Row], ctx: RowContext) -> None:
-    """The commune of the rows that only have a point (uMap), from the BAN's /reverse."""
+    """The commune of the rows that only have a point (uMap): from the communes' outlines
+    when they are loaded (offline, all at once), else from the BAN's /reverse."""
     pending = [r for r in rows if r.needs_reverse and not r.failed]
+    located = communes_for_points([(r.fields["longitude"], r.fields["latitude"]) for r in pending])
+    for row, code in zip(pending, located, strict=True):
+        if code and code in ctx.communes.by_code:
+            _set_commune_from_point(row, ctx.communes.by_code[code], ctx)
+    pending = [r for r in pending if r.commune is None]
     client = _geocoder(ctx) if pending else None
     for number, row in enumerate(pending):
         result = None
@@ -138,12 +145,16 @@ def reverse_geocode(rows: list[Row], ctx: RowContext) -> None:
                 label=str(FIELDS_BY_KEY["commune_name"].label),
             )
             continue
-        row.commune = commune
-        row.report.commune = commune.label
-        if row.values.get("title"):
-            row.source_ref = row.values.get("ref") or auto_ref(row.values["title"], commune.code)
-        if not row.centre_explicit:
-            row.centre = ctx.centres.for_departement(commune.departement)
+        _set_commune_from_point(row, commune, ctx)
+
+
+def _set_commune_from_point(row: Row, commune, ctx: RowContext) -> None:
+    row.commune = commune
+    row.report.commune = commune.label
+    if row.values.get("title"):
+        row.source_ref = row.values.get("ref") or auto_ref(row.values["title"], commune.code)
+    if not row.centre_explicit:
+        row.centre = ctx.centres.for_departement(commune.departement)
 
 
 def _geocoder(ctx: RowContext):

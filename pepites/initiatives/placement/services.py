@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.services import DatasetOrigin
 from pepites.initiatives import mapdata
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
@@ -294,10 +295,31 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
 
 
 @transaction.atomic
-def import_qpv(*, data: QpvFile, partial: bool = False, place: bool = True) -> QpvImportReport:
+def import_qpv(
+    *,
+    data: QpvFile,
+    partial: bool = False,
+    place: bool = True,
+    origin: DatasetOrigin | None = None,
+) -> QpvImportReport:
     """Store the QPV outlines of the file (territories' import_qpv) then, when something
     changed and `place` is true, place every initiative again against them; all or nothing."""
-    report = territories_services.import_qpv(data=data, partial=partial)
-    if place and report.has_changes:
+    report = territories_services.import_qpv(data=data, partial=partial, origin=origin)
+    return placed_after(report) if place else report
+
+
+def placed_after(report: QpvImportReport) -> QpvImportReport:
+    """The initiatives placed again after a change of the QPV outlines (one transaction)."""
+    if report.has_changes:
         report = replace(report, placement=place_initiatives())
     return report
+
+
+@transaction.atomic
+def install_demo_qpvs(*, place: bool = True) -> QpvImportReport | None:
+    """The demonstration outlines (territories' install_demo_qpvs), then the initiatives
+    placed against them; None when an official list is stored."""
+    report = territories_services.install_demo_qpvs()
+    if report is None or not place:
+        return report
+    return placed_after(report)

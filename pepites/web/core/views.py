@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from pepites.core import health
 from pepites.initiatives.models import Theme
+from pepites.initiatives.places import set_distances
 from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.web.initiatives.explorer import (
     map_page_config,
@@ -22,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     results = filter_published_initiatives(**filters)
     page = paginate(request, results)
+    set_distances(page.object_list, near=filters.get("near"))
     total = page.paginator.count
     return render(
         request,

@@ -94,6 +94,7 @@ def worker_filters(filters: dict, *, commune_text: str = "") -> dict | None:
         "centre": filters.get("centre") or "",
         "relation": filters.get("qpv_relation") or "",
         "near": [near.latitude, near.longitude] if near else None,
+        "radius": near.radius_km if near and near.radius_km else 0,
     }
     if commune_text:
         out["communeFilter"] = True

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from pepites.initiatives.filters import FilterForm
+from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import Theme
-from pepites.initiatives.places import find_place
+from pepites.initiatives.places import find_place, set_distances
 from pepites.initiatives.selectors import (
     cards_for_ids,
     filter_published_initiatives,
@@ -139,6 +139,7 @@ def map_cards(request: HttpRequest) -> HttpResponse:
     """The list's cards for the ids given, in their order, as HTML (the same template as
     the page rendered by the server)."""
     initiatives = cards_for_ids(ids=_ids(request.GET.get("ids", "")))
+    set_distances(initiatives, near=parse_point(request.GET.get("pres", "")[:40]))
     html = render_to_string(
         "web/initiatives/includes/card_items.html", {"initiatives": initiatives}, request=request
     )

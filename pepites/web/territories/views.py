@@ -25,6 +25,7 @@ from pepites.territories.selectors import (
     get_qpv,
     qpv_communes,
     qpv_index_entries,
+    qpv_list_is_demo,
 )
 from pepites.web.initiatives.explorer import page_query
 from pepites.web.territories.forms import QpvIndexForm
@@ -55,6 +56,7 @@ def qpv_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "page_query": page_query(request),
             "generation_label": QpvGeneration(generation).label if generation else "",
+            "qpv_demo": generation == QpvGeneration.DEMO,
             "near_distance_m": round(near_distance_m()),
         },
     )
@@ -160,6 +162,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "qpvs_with": [q for q in report.qpvs if not q.is_empty],
             "map_data": map_data,
             "csv_query": f"?centre={centre.slug}&table=" if centre else "?table=",
+            "qpv_demo": qpv_list_is_demo(),
         },
     )
 

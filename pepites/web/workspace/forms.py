@@ -26,7 +26,7 @@ from pepites.initiatives.services import location_status_after_edit
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
 from pepites.network.roles import centres_of
-from pepites.territories.models import Commune
+from pepites.territories.models import QPV_CODE_PATTERN, Commune
 from pepites.territories.selectors import (
     current_qpv_generation,
     qpv_code_in_text,
@@ -116,7 +116,7 @@ MARKDOWN_HELP = gettext_lazy(
 )
 
 
-_BRACKETED_QPV_CODE = re.compile(r"\(\s*(Q[NP][0-9A-Z]{6})\s*\)", re.IGNORECASE)
+_BRACKETED_QPV_CODE = re.compile(rf"\(\s*({QPV_CODE_PATTERN})\s*\)", re.IGNORECASE)
 
 
 def parse_qpv_codes(text: str) -> list[str]:

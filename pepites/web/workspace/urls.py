@@ -38,5 +38,6 @@ urlpatterns = [
     path("liens/", links.links_to_fix, name="links"),
     path("membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
     path("outils/geocodage", tools.geocode, name="geocode"),
+    path("outils/commune", tools.commune_place, name="commune_place"),
     path("outils/apercu", tools.markdown_preview, name="markdown_preview"),
 ]

@@ -144,7 +144,10 @@ let shown = list.children.length;
 
 async function fetchCards(ids) {
   if (!ids.length) return "";
-  const response = await fetch(`${config.cardsUrl}?ids=${ids.join(",")}`);
+  // With a place, the cards say how far each initiative is.
+  const pres = field("pres") && field("lieu") && field("lieu").value ? field("pres").value : "";
+  const around = pres ? `&pres=${encodeURIComponent(pres)}` : "";
+  const response = await fetch(`${config.cardsUrl}?ids=${ids.join(",")}${around}`);
   if (!response.ok) throw new Error(`cards: HTTP ${response.status}`);
   return response.text();
 }
@@ -216,6 +219,7 @@ function readFilters() {
     q: (data.get("q") || "").trim(),
     commune: (data.get("commune") || "").trim(),
     near: pres.length === 2 && pres.every(Number.isFinite) ? pres : null,
+    radius: Number(data.get("rayon")) || 0,
   };
 }
 
@@ -273,6 +277,7 @@ async function workerFilters(filters) {
     centre: filters.centre,
     relation: filters.relation,
     near: filters.near,
+    radius: filters.radius,
   };
   if (filters.q || filters.quartier) {
     const answer = await search(filters);
@@ -405,7 +410,7 @@ function setupQuartierSuggestions() {
   const input = field("quartier");
   const list = input && input.list;
   if (!list || !config.qpvSuggestionsUrl) return;
-  const chosen = /\(Q[NP][0-9A-Z]{6}\)$/i;
+  const chosen = /\(Q[NPD][0-9A-Z]{6}\)$/i;
   const suggest = debounce(async () => {
     const text = input.value.trim();
     if (text.length < 2 || chosen.test(text)) return;

@@ -10,6 +10,7 @@ let current = null; // {order: Int32Array of rows, index: Supercluster, located:
 let SuperclusterClass = null;
 
 const WIDTHS = { int32: 4, uint32: 4, uint8: 1, uint16: 2 };
+const KM_PER_DEGREE = 111.32; // the radius "Autour d'un lieu", as the server measures it
 const FORMAT = 2; // mapdata.FORMAT: the flags below
 const FLAG_IN_QPV = 1;
 // The map's "relation" filter: the bit of the flags column that answers each value.
@@ -159,7 +160,7 @@ function applyFilters(filters) {
     for (let i = 0; i < count; i++) if (keep(i)) rows[n++] = i;
     order = rows.slice(0, n);
   }
-  if (filters.near) order = byDistance(order, filters.near);
+  if (filters.near) order = byDistance(order, filters.near, filters.radius);
 
   const inSet = new Uint8Array(count);
   for (const row of order) inSet[row] = 1;
@@ -170,7 +171,8 @@ function applyFilters(filters) {
   return summary(order, points);
 }
 
-function byDistance(order, [latitude, longitude]) {
+// Nearest first; with a radius (km), only the rows within it (the server's formula).
+function byDistance(order, [latitude, longitude], radiusKm) {
   const { lat, lon, header } = data;
   const scale = header.scale;
   const k = Math.cos((latitude * Math.PI) / 180);
@@ -184,7 +186,8 @@ function byDistance(order, [latitude, longitude]) {
       distances[j] = dy * dy + dx * dx;
     }
   });
-  const positions = Array.from(order.keys());
+  const limit = radiusKm > 0 ? (radiusKm / KM_PER_DEGREE) ** 2 : Infinity;
+  const positions = Array.from(order.keys()).filter((j) => distances[j] <= limit);
   positions.sort((a, b) => distances[a] - distances[b] || a - b); // ties keep the list order
   return Int32Array.from(positions, (j) => order[j]);
 }
@@ -275,6 +278,7 @@ function filterKey(filters) {
     Boolean(f.communeFilter),
     [...(f.communes || [])].sort(),
     f.near ? f.near.map((x) => Number(x).toFixed(5)) : null,
+    f.near && f.radius > 0 ? Number(f.radius) : 0,
     Array.isArray(f.ids) ? f.ids : null,
   ]);
 }

@@ -56,21 +56,92 @@
     const button = section.querySelector("[data-geocode]");
     const mapElement = section.querySelector("[data-location-map]");
     const configElement = document.getElementById("map-config");
+    const warning = section.querySelector("[data-location-warning]");
     let map = null;
     let marker = null;
+    let outlineLayer = null;
+
+    function communeCode() {
+      return (commune && (commune.value.match(/\((\w{5})\)\s*$/) || [])[1]) || "";
+    }
+
+    // The chosen commune: where the map opens, its outline, and whether the point is in it.
+    async function communePlace(withPoint) {
+      const code = communeCode();
+      if (!code || !mapElement || !mapElement.dataset.communeUrl) return null;
+      const params = new URLSearchParams({ code });
+      const a = parseFloat(lat.value);
+      const o = parseFloat(lon.value);
+      if (withPoint && !Number.isNaN(a) && !Number.isNaN(o)) {
+        params.set("lat", a);
+        params.set("lon", o);
+      }
+      try {
+        const response = await fetch(mapElement.dataset.communeUrl + "?" + params);
+        return response.ok ? await response.json() : null;
+      } catch (error) {
+        return null; // the check is a help: saving still works
+      }
+    }
+
+    function drawOutline(place) {
+      if (!map) return;
+      if (outlineLayer) outlineLayer.remove();
+      outlineLayer = place && place.outline
+        ? window.L.geoJSON(place.outline, { style: { color: "#5b2a86", weight: 2, fill: false }, interactive: false }).addTo(map)
+        : null;
+    }
+
+    async function checkPoint() {
+      if (!warning) return;
+      const place = await communePlace(true);
+      drawOutline(place);
+      warning.textContent = place && place.check && place.check.outside ? place.check.message : "";
+    }
+
+    async function openOnCommune() {
+      const place = await communePlace(false);
+      if (!place || !map) return;
+      drawOutline(place);
+      if (outlineLayer) map.fitBounds(outlineLayer.getBounds(), { maxZoom: 15 });
+      else if (place.lat != null) map.setView([place.lat, place.lon], place.zoom || 12);
+    }
 
     function setPoint(latitude, longitude, how) {
       lat.value = latitude.toFixed(6);
       lon.value = longitude.toFixed(6);
       if (status) status.value = how;
       moveMarker(latitude, longitude);
+      checkPoint();
+    }
+
+    // Leaflet guesses its marker image from its stylesheet's URL, which hashed static
+    // names defeat (a broken image): the server gives the three images' real addresses.
+    function markerIcon() {
+      const data = mapElement.dataset;
+      if (!data.icon) return new window.L.Icon.Default();
+      return window.L.icon({
+        iconUrl: data.icon,
+        iconRetinaUrl: data.icon2x,
+        shadowUrl: data.iconShadow,
+        iconSize: [25, 41],
+        iconAnchor: [12, 41],
+        popupAnchor: [1, -34],
+        tooltipAnchor: [16, -28],
+        shadowSize: [41, 41],
+      });
     }
 
     function moveMarker(latitude, longitude) {
       if (map) {
         const point = [latitude, longitude];
         if (!marker) {
-          marker = window.L.marker(point, { draggable: true, keyboard: true, title: "Point de l'initiative" }).addTo(map);
+          marker = window.L.marker(point, {
+            draggable: true,
+            keyboard: true,
+            title: "Point de l'initiative",
+            icon: markerIcon(),
+          }).addTo(map);
           marker.on("dragend", () => {
             const p = marker.getLatLng();
             setPoint(p.lat, p.lng, "manual");
@@ -87,6 +158,7 @@
       mapElement.hidden = false;
       section.querySelector("[data-map-hint]").hidden = false;
       map = window.L.map(mapElement, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
+      mapElement.leafletMap = map; // for the browser tests
       window.L.tileLayer(config.tiles.url, {
         attribution: config.tiles.attribution,
         maxZoom: config.tiles.max_zoom,
@@ -96,6 +168,14 @@
       const lo = parseFloat(lon.value);
       if (!Number.isNaN(la) && !Number.isNaN(lo)) {
         setPoint(la, lo, status ? status.value : "");
+      } else {
+        openOnCommune();
+      }
+      if (commune) {
+        commune.addEventListener("change", () => {
+          if (Number.isNaN(parseFloat(lat.value))) openOnCommune();
+          else checkPoint();
+        });
       }
       // While typing, not on "change": a change event fired by the click on "Enregistrer"
       // would move the map under the pointer and the click would be lost.
@@ -105,6 +185,7 @@
         if (!Number.isNaN(a) && !Number.isNaN(o) && Math.abs(a) <= 90 && Math.abs(o) <= 180) {
           moveMarker(a, o);
           if (status) status.value = "manual";
+          checkPoint();
         }
       }, 300);
       [lat, lon].forEach((input) => input.addEventListener("input", follow));
@@ -113,7 +194,7 @@
     if (button && address) {
       button.hidden = false;
       button.addEventListener("click", async () => {
-        const code = (commune && (commune.value.match(/\((\w{5})\)\s*$/) || [])[1]) || "";
+        const code = communeCode();
         const query = [address.value, commune ? commune.value.replace(/\s*\(\w{5}\)\s*$/, "") : ""]
           .filter(Boolean)
           .join(", ");
