@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "pepites.api.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (nonce per request) and Permissions-Policy on every answer.
+    "pepites.web.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -295,6 +297,11 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 # request, files included (an import file is 20 MB at most).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 24 * 1024 * 1024)
+# Content-Security-Policy: more image origins (space separated), e.g. the object storage
+# serving the media; the map tiles' origin is added from MAP_TILES.
+CSP_EXTRA_IMG_SOURCES = os.environ.get("CSP_EXTRA_IMG_SOURCES", "").strip()
+# Sent by Django's SecurityMiddleware (its default, said here on purpose).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Serve uploaded media from Django itself (the embedded instance); a national deployment
 # serves them from its object storage or its web server instead.
