@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "pepites.search",
     "pepites.api",
     "pepites.web",
+    # Two-factor authentication (pepites/core/twofactor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +96,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then the second factor is asked (or its set-up, for the
+    # accounts that must have one) before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    "pepites.web.accounts.twofactor.TwoFactorMiddleware",
     # Records who made each change of an initiative's history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +191,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:index"
+# The national team, staff and administrators must use a second factor (TOTP).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Pépites"
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)

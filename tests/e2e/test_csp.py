@@ -78,6 +78,9 @@ def test_every_page_type_loads_without_a_csp_violation(live_server, page, people
         f"/espace/initiatives/{initiative.pk}/",
         "/espace/import/",
         "/espace/api/",
+        "/compte/",
+        "/compte/mot-de-passe/",
+        "/compte/double-authentification/",
     ):
         violations += visit(page, base + path, console)
     sign_in(page, live_server, people.national)

@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,3 +78,7 @@ class InvitationForm(AccessibleErrorsMixin, forms.Form):
         if one and two and one != two:
             raise forms.ValidationError(_("Les deux mots de passe ne sont pas identiques."))
         return two
+
+
+class FrenchPasswordChangeForm(AccessibleErrorsMixin, PasswordChangeForm):
+    """Django's form (its messages are translated); the other sessions end on success."""

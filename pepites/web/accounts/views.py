@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from pepites.core.twofactor import has_two_factor, recovery_codes_left, requires_two_factor
 from pepites.network.memberships import accept_invitation, existing_account, get_valid_invitation
 from pepites.web.accounts.forms import (
     EmailLoginForm,
+    FrenchPasswordChangeForm,
     FrenchPasswordResetForm,
     FrenchSetPasswordForm,
     InvitationForm,
@@ -86,3 +89,27 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "web/accounts/invitation.html",
         {"invitation": found, "form": form, "account": account},
     )
+
+
+@never_cache
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's own account: second factor, password (and their data)."""
+    return render(
+        request,
+        "web/accounts/account.html",
+        {
+            "has_two_factor": has_two_factor(request.user),
+            "two_factor_required": requires_two_factor(request.user),
+            "recovery_codes_left": recovery_codes_left(request.user),
+        },
+    )
+
+
+# Django keeps this session and ends every other one: the session carries a hash of the
+# password (update_session_auth_hash), which no longer matches elsewhere.
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="web/accounts/password_change.html",
+    form_class=FrenchPasswordChangeForm,
+    success_url=reverse_lazy("accounts:account"),
+)
