@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pepites.search",
     "pepites.api",
     "pepites.web",
+    "pepites.audit",
     # Two-factor authentication (pepites/core/twofactor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     # request.user.is_verified(); then the second factor is asked (or its set-up, for the
     # accounts that must have one) before anything else.
     "django_otp.middleware.OTPMiddleware",
+    # The client's address for the audit trail (pepites/audit/).
+    "pepites.audit.services.AuditAddressMiddleware",
     "pepites.web.accounts.twofactor.TwoFactorMiddleware",
     # Records who made each change of an initiative's history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -194,6 +197,9 @@ LOGIN_REDIRECT_URL = "workspace:index"
 # The national team, staff and administrators must use a second factor (TOTP).
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 OTP_TOTP_ISSUER = "Pépites"
+# Audit trail of sensitive actions (pepites/audit/): kept this many days, then purged by
+# run_retention (docs/donnees-personnelles.md).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)

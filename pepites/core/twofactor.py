@@ -12,6 +12,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.roles import is_national_team
 
 RECOVERY_CODES = 10
@@ -65,6 +67,7 @@ def confirm_enrolment(*, user: AbstractBaseUser, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    record(action=Action.TWO_FACTOR, actor=user, details={"etat": "activée"})
     return new_recovery_codes(user=user)
 
 
@@ -91,6 +94,7 @@ def verify_code(*, user: AbstractBaseUser, code: str):
 def disable_two_factor(*, user: AbstractBaseUser) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    record(action=Action.TWO_FACTOR, actor=user, details={"etat": "désactivée"})
 
 
 def recovery_codes_left(user: AbstractBaseUser) -> int:

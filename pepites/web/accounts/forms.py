@@ -8,6 +8,8 @@ from django.contrib.auth.forms import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.authentication import is_login_locked
 from pepites.web.formtools import AccessibleErrorsMixin
 
@@ -29,6 +31,7 @@ class EmailLoginForm(AccessibleErrorsMixin, AuthenticationForm):
     def clean(self):
         identifier = self.cleaned_data.get("username") or ""
         if identifier and is_login_locked(identifier=identifier, request=self.request):
+            record(action=Action.LOCKOUT, actor_label=identifier)
             raise forms.ValidationError(
                 _(
                     "Trop de tentatives de connexion échouées : la connexion à ce compte est "
