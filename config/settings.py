@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pepites.api",
     "pepites.web",
     "pepites.audit",
+    "pepites.privacy",
     # Two-factor authentication (pepites/core/twofactor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -200,6 +201,12 @@ OTP_TOTP_ISSUER = "Pépites"
 # Audit trail of sensitive actions (pepites/audit/): kept this many days, then purged by
 # run_retention (docs/donnees-personnelles.md).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Retention of personal data (pepites/privacy/retention.py, docs/donnees-personnelles.md):
+# proposers' contact data after the decision, subscribers who left or never confirmed and
+# expired invitations, accounts without a login (deactivated).
+PROPOSER_RETENTION_DAYS = env_int("PROPOSER_RETENTION_DAYS", 90)
+SUBSCRIBER_RETENTION_DAYS = env_int("SUBSCRIBER_RETENTION_DAYS", 30)
+INACTIVE_ACCOUNT_DAYS = env_int("INACTIVE_ACCOUNT_DAYS", 730)
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
