@@ -122,3 +122,27 @@ def test_old_entries_are_purged_after_the_retention(settings):
     recent = AuditEntry.objects.create(action=Action.LOGIN)
     assert purge_audit_trail() == 1
     assert list(AuditEntry.objects.all()) == [recent]
+
+
+def test_deletions_in_the_admin_and_password_changes(client, people):
+    first, second = new_initiative(title="Une première"), new_initiative(title="Une seconde")
+    client.force_login(people.admin)
+    response = client.post(
+        "/admin/initiatives/initiative/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    deleted = AuditEntry.objects.filter(action=Action.DELETE)
+    assert sorted(deleted.values_list("target_id", flat=True)) == sorted(
+        [str(first.pk), str(second.pk)]
+    )
+    client.force_login(people.member)
+    client.post(
+        "/compte/mot-de-passe/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Un-nouveau-mot-de-passe-2026",
+            "new_password2": "Un-nouveau-mot-de-passe-2026",
+        },
+    )
+    assert only_entry(action=Action.PASSWORD_CHANGE).actor == people.member

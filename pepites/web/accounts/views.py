@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.twofactor import has_two_factor, recovery_codes_left, requires_two_factor
 from pepites.network.memberships import accept_invitation, existing_account, get_valid_invitation
 from pepites.privacy.personal_data import erase_account, personal_data
@@ -109,11 +111,17 @@ def account(request: HttpRequest) -> HttpResponse:
 
 # Django keeps this session and ends every other one: the session carries a hash of the
 # password (update_session_auth_hash), which no longer matches elsewhere.
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="web/accounts/password_change.html",
-    form_class=FrenchPasswordChangeForm,
-    success_url=reverse_lazy("accounts:account"),
-)
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "web/accounts/password_change.html"
+    form_class = FrenchPasswordChangeForm
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        record(action=Action.PASSWORD_CHANGE, actor=self.request.user)
+        return super().form_valid(form)
+
+
+password_change = PasswordChangeView.as_view()
 
 
 @never_cache
