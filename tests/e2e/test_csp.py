@@ -71,6 +71,12 @@ def test_every_page_type_loads_without_a_csp_violation(live_server, page, people
     violations = []
     for path in public:
         violations += visit(page, base + path, console)
+    # The colours, once inline styles, still reach the page (nonced rules on data-colour).
+    page.goto(base + "/thematiques/")
+    card = page.locator(".theme-card").first
+    expected = card.get_attribute("data-colour").lower()
+    shown = card.evaluate("el => getComputedStyle(el).getPropertyValue('--theme-colour')")
+    assert shown.strip().lower() == expected
     sign_in(page, live_server, people.member)
     for path in (
         "/espace/",

@@ -65,3 +65,13 @@ def test_map_scripts_carry_the_nonce(client, sample_initiatives):
     assert f'<script nonce="{nonce}">' in html
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or f'nonce="{nonce}"' in tag or "json" in tag, tag
+
+
+def test_the_colour_rules_are_css(client, sample_initiatives):
+    from django.core.cache import cache
+
+    from pepites.web.templatetags import pepites_csp
+
+    cache.delete(pepites_csp.COLOUR_RULES_KEY)
+    html = client.get("/thematiques/").content.decode()
+    assert '[data-colour="#' in html and "&quot;" not in html.split("</style>")[0]

@@ -9,6 +9,7 @@ import re
 from django import template
 from django.core.cache import cache
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 register = template.Library()
@@ -39,9 +40,15 @@ def _colour_rules() -> str:
 @register.simple_tag(takes_context=True)
 def colour_styles(context) -> str:
     """A nonced style element with one rule per colour of the themes and centres (kept a
-    few minutes in the cache: colours rarely change)."""
-    rules = cache.get(COLOUR_RULES_KEY)
-    if rules is None:
-        rules = _colour_rules()
-        cache.set(COLOUR_RULES_KEY, rules, COLOUR_RULES_SECONDS)
-    return format_html('<style nonce="{}">{}</style>', csp_nonce(context), rules)
+    few minutes in the cache: colours rarely change). Never fails: without the database or
+    the cache (an error page), the colours fall back to the accent colour."""
+    try:
+        rules = cache.get(COLOUR_RULES_KEY)
+        if rules is None:
+            rules = _colour_rules()
+            cache.set(COLOUR_RULES_KEY, rules, COLOUR_RULES_SECONDS)
+    except Exception:
+        rules = ""
+    # The rules are made of validated "#rrggbb" colours only: safe as they are (escaping
+    # would turn their quotes into entities, which CSS does not read).
+    return format_html('<style nonce="{}">{}</style>', csp_nonce(context), mark_safe(rules))
