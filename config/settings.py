@@ -109,6 +109,12 @@ INSTALLED_APPS = [
     "pepites.search",
     "pepites.api",
     "pepites.web",
+    "pepites.audit",
+    "pepites.privacy",
+    # Two-factor authentication (pepites/core/twofactor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -118,15 +124,25 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "pepites.api.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (nonce per request) and Permissions-Policy on every answer.
+    "pepites.web.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then the second factor is asked (or its set-up, for the
+    # accounts that must have one) before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    # The client's address for the audit trail (pepites/audit/).
+    "pepites.audit.services.AuditAddressMiddleware",
+    "pepites.web.accounts.twofactor.TwoFactorMiddleware",
     # Records who made each change of an initiative's history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reads the body within the limits before any view: a 413 in French, never a 500.
+    "pepites.core.limits.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -234,6 +250,17 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:index"
+# The national team, staff and administrators must use a second factor (TOTP).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Pépites"
+# Audit trail of sensitive actions (pepites/audit/): kept this many days, then purged by
+# run_retention (docs/donnees-personnelles.md).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Retention of personal data (pepites/privacy/retention.py, docs/donnees-personnelles.md):
+# subscribers who left or never confirmed and expired invitations, accounts without a login
+# (deactivated). Proposers' contact data: PROPOSAL_RETENTION_DAYS, above.
+SUBSCRIBER_RETENTION_DAYS = env_int("SUBSCRIBER_RETENTION_DAYS", 30)
+INACTIVE_ACCOUNT_DAYS = env_int("INACTIVE_ACCOUNT_DAYS", 730)
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
@@ -360,7 +387,7 @@ JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
 # A worker silent this long is taken for dead: its task is given back to the queue.
 JOBS_WORKER_LOST_AFTER = env_int("JOBS_WORKER_LOST_AFTER", 60)
 # Proposers' name, e-mail and IP hash are erased this many days after the decision.
-PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 365)
+PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 90)
 # The nightly check of the initiatives' public links: addresses per night, days between two
 # checks of one address, seconds allowed per address.
 LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 500)
@@ -446,6 +473,15 @@ PROPOSAL_MIN_FILL_SECONDS = env_int("PROPOSAL_MIN_FILL_SECONDS", 4)
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # Uploaded images: largest file (bytes) and largest picture (pixels) accepted.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)
+# Request size limits (pepites.core.limits): form fields and JSON bodies, then the whole
+# request, files included (an import file is 20 MB at most).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 24 * 1024 * 1024)
+# Content-Security-Policy: more image origins (space separated), e.g. the object storage
+# serving the media; the map tiles' origin is added from MAP_TILES.
+CSP_EXTRA_IMG_SOURCES = os.environ.get("CSP_EXTRA_IMG_SOURCES", "").strip()
+# Sent by Django's SecurityMiddleware (its default, said here on purpose).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Serve uploaded media from Django itself (the embedded instance); a national deployment
 # serves them from its object storage or its web server instead.

@@ -56,6 +56,13 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def second_factor_optional(settings):
+    """The second factor is required in production; the tests that check it turn it on
+    (tests/web/test_two_factor.py), the others sign the national team in with force_login."""
+    settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path_factory):
     """Uploaded files and cached PDFs go to a folder of the test's own, never to var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

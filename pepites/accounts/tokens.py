@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.accounts.models import ApiToken
+from pepites.audit.models import Action
+from pepites.audit.services import record
 
 TOKEN_PREFIX = "pep_"
 MAX_TOKENS_PER_USER = 20
@@ -51,6 +53,7 @@ def create_token(*, user: AbstractBaseUser, name: str, expires_at=None) -> NewTo
         token_hash=hash_token(raw),
         expires_at=expires_at,
     )
+    record(action=Action.TOKEN_CREATE, actor=user, target=token, details={"prefixe": token.prefix})
     return NewToken(token=token, raw=raw)
 
 
@@ -62,11 +65,14 @@ def active_tokens(*, user: AbstractBaseUser):
 
 
 def revoke_token(*, user: AbstractBaseUser, token_id: int) -> bool:
-    return bool(
+    revoked = bool(
         ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
     )
+    if revoked:
+        record(action=Action.TOKEN_REVOKE, actor=user, target=ApiToken.objects.get(pk=token_id))
+    return revoked
 
 
 def authenticate(raw: str) -> ApiToken | None:

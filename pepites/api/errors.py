@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -13,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
 from pepites.core.errors import ConflictError
+from pepites.core.limits import too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "invalid_request",
     500: "server_error",
 }
@@ -110,6 +113,8 @@ def _french(error: dict) -> str:
     if "error" in context:
         context["message"] = str(context["error"]).removeprefix("Value error, ")
     context.setdefault("message", str(error.get("msg", "")).removeprefix("Value error, "))
+    if error.get("type") == "too_long" and context.get("field_type") != "List":
+        template = PYDANTIC_MESSAGES["string_too_long"]  # an optional text's max_length
     if "expected" in context:  # pydantic lists the choices as "'a', 'b' or 'c'"
         head, sep, last = str(context["expected"]).rpartition(" or ")
         context["expected"] = f"{head} ou {last}" if sep else last
@@ -136,6 +141,19 @@ def validation_fields(exc: ValidationError) -> list[dict]:
             for m in messages
         ]
     return [{"field": "", "message": m} for m in exc.messages]
+
+
+def unparsable_body_message(cause: BaseException | None) -> str:
+    """django-ninja's "Cannot parse request body", said in French with where it fails."""
+    if isinstance(cause, json.JSONDecodeError):
+        return _(
+            "Corps de la requête illisible : JSON invalide ligne %(line)s, colonne %(column)s "
+            "(envoyez un objet JSON en UTF-8 avec « Content-Type: application/json »)."
+        ) % {"line": cause.lineno, "column": cause.colno}
+    return _(
+        "Corps de la requête illisible : envoyez un objet JSON en UTF-8 avec "
+        "« Content-Type: application/json »."
+    )
 
 
 def install_handlers(api: NinjaAPI) -> None:
@@ -175,7 +193,13 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            return error_response(400, unparsable_body_message(exc.__cause__))
         return error_response(exc.status_code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return error_response(413, too_large_message())
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
+
+from pepites.initiatives.models import LIST_TEXT_MAX_LENGTH, RICH_TEXT_MAX_LENGTH
 
 
 def _clean(value: str) -> str:
@@ -190,6 +192,8 @@ class InitiativePage(Page):
 
 
 class LinkIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is an error, not ignored
+
     url: CleanStr = Field(..., max_length=500)
     label: CleanStr = Field("", max_length=150)
 
@@ -197,13 +201,15 @@ class LinkIn(Schema):
 class InitiativeFields(Schema):
     """What both a creation and an update may set."""
 
-    context: CleanStr | None = None
-    actions: CleanStr | None = None
-    results: CleanStr | None = None
-    replication: CleanStr | None = None
+    model_config = ConfigDict(extra="forbid")  # an unknown field is an error, not ignored
+
+    context: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
+    actions: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
+    results: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
+    replication: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
     porteur_kind: Kind | None = None
-    partners: CleanStr | None = None
-    funders: CleanStr | None = None
+    partners: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
+    funders: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
     target_public: CleanStr | None = Field(None, max_length=300)
     start_year: int | None = Field(None, ge=1900, le=2100)
     is_running: bool | None = None

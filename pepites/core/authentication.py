@@ -15,6 +15,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core import ratelimit
 
 # One address may try several accounts (a shared office) before it is stopped.
@@ -60,6 +62,7 @@ class EmailBackend(ModelBackend):
         if not identifier or password is None:
             return None
         if is_login_locked(identifier=identifier, request=request):
+            record(action=Action.LOCKOUT, actor_label=identifier)
             # Stops every backend: authenticate() returns None and signals a failed login.
             raise PermissionDenied
         user = find_user_by_login(identifier)
@@ -68,7 +71,9 @@ class EmailBackend(ModelBackend):
         elif user.check_password(password) and self.user_can_authenticate(user):
             account, _address = _keys(identifier, request)
             ratelimit.clear(key=account)
+            record(action=Action.LOGIN, actor=user)
             return user
+        record(action=Action.LOGIN_FAILED, actor_label=identifier)
         account, address = _keys(identifier, request)
         ratelimit.record(key=account)
         if address:

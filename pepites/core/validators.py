@@ -57,3 +57,21 @@ def validate_longitude(value: float) -> None:
             code="longitude_out_of_range",
             params={"value": value},
         )
+
+
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a title they can
+# display text reversed ("Trojan Source"); ordinary right-to-left text does not need them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_no_bidi_controls(value: str) -> None:
+    found = sorted({f"U+{ord(c):04X}" for c in value if c in BIDI_CONTROLS})
+    if found:
+        raise ValidationError(
+            _(
+                "Ce texte contient des caractères qui inversent le sens d'affichage "
+                "(%(codes)s) : retirez-les."
+            ),
+            code="bidi_control",
+            params={"codes": ", ".join(found)},
+        )

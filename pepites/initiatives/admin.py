@@ -5,6 +5,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.admin_permissions import NationalTeamAdminMixin
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
@@ -157,6 +159,16 @@ class InitiativeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+    # Deletions (one or a selection) go to the audit trail, one entry per initiative.
+    def delete_model(self, request, obj) -> None:
+        record(action=Action.DELETE, actor=request.user, target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for initiative in queryset:
+            record(action=Action.DELETE, actor=request.user, target=initiative)
+        super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "centre" and not is_national_team(request.user):

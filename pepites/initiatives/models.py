@@ -8,7 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pepites.core.validators import validate_latitude, validate_longitude
+from pepites.core.validators import (
+    validate_latitude,
+    validate_longitude,
+    validate_no_bidi_controls,
+)
 from pepites.initiatives.history_records import ExplicitHistoricalRecords
 from pepites.network.models import Centre
 from pepites.territories.models import QPV_CODE_RE, Commune
@@ -16,6 +20,12 @@ from pepites.territories.models import QPV_CODE_RE, Commune
 validate_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("La couleur doit être au format hexadécimal, ex. #1f6f8b.")
 )
+
+
+# Longest free texts, in characters: a Markdown section, and the partners or funders list
+# (a 1 MB text is refused with the field's limit instead of filling the database and pages).
+RICH_TEXT_MAX_LENGTH = 5_000
+LIST_TEXT_MAX_LENGTH = 2_000
 
 
 class Theme(models.Model):
@@ -90,23 +100,27 @@ class Initiative(models.Model):
         help_text=_("Identifiant de la fiche dans le fichier importé dont elle provient."),
     )
     slug = models.SlugField(_("adresse (slug)"), max_length=120, unique=True)
-    title = models.CharField(_("titre"), max_length=200)
-    summary = models.TextField(_("résumé"), max_length=600)
+    title = models.CharField(_("titre"), max_length=200, validators=[validate_no_bidi_controls])
+    summary = models.TextField(_("résumé"), max_length=600, validators=[validate_no_bidi_controls])
     # The structured description: the four questions a reader asks of a case study.
-    context = models.TextField(_("contexte et enjeu"), blank=True)
-    actions = models.TextField(_("ce qui a été fait"), blank=True)
-    results = models.TextField(_("résultats"), blank=True)
-    replication = models.TextField(_("pour reproduire"), blank=True)
+    context = models.TextField(_("contexte et enjeu"), blank=True, max_length=RICH_TEXT_MAX_LENGTH)
+    actions = models.TextField(_("ce qui a été fait"), blank=True, max_length=RICH_TEXT_MAX_LENGTH)
+    results = models.TextField(_("résultats"), blank=True, max_length=RICH_TEXT_MAX_LENGTH)
+    replication = models.TextField(
+        _("pour reproduire"), blank=True, max_length=RICH_TEXT_MAX_LENGTH
+    )
 
-    porteur_name = models.CharField(_("porteur"), max_length=200)
+    porteur_name = models.CharField(
+        _("porteur"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     porteur_kind = models.CharField(
         _("type de porteur"),
         max_length=30,
         choices=PorteurKind.choices,
         default=PorteurKind.ASSOCIATION,
     )
-    partners = models.TextField(_("partenaires"), blank=True)
-    funders = models.TextField(_("financeurs"), blank=True)
+    partners = models.TextField(_("partenaires"), blank=True, max_length=LIST_TEXT_MAX_LENGTH)
+    funders = models.TextField(_("financeurs"), blank=True, max_length=LIST_TEXT_MAX_LENGTH)
     target_public = models.CharField(_("public visé"), max_length=300, blank=True)
 
     themes = models.ManyToManyField(

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
@@ -261,6 +263,8 @@ def create_initiative(
         link.full_clean(exclude=["initiative"])
         link.save()
     record_version(initiative, created=True, user=history_user, reason=history_reason)
+    if initiative.status == InitiativeStatus.PUBLISHED and history_user is not None:
+        record(action=Action.PUBLISH, actor=history_user, target=initiative)
     return initiative
 
 
@@ -348,6 +352,7 @@ def update_initiative(
     Raises ConflictError if someone saved it in between, ValidationError on bad input;
     in both cases nothing is written. `refresh_derived`: see `save_initiative`.
     """
+    status_before = initiative.status
     if commune_code is not None:
         initiative.commune = _resolve_commune(commune_code)
     _apply_fields(initiative, fields)
@@ -369,7 +374,24 @@ def update_initiative(
     if themes is not None:
         initiative.themes.set(themes)
     record_version(initiative, user=history_user, reason=history_reason)
+    _audit_status(initiative, before=status_before, user=history_user)
     return initiative
+
+
+def _audit_status(initiative: Initiative, *, before: str, user) -> None:
+    """Publication, unpublication and archiving go to the audit trail."""
+    after = initiative.status
+    if after == before:
+        return
+    if after == InitiativeStatus.PUBLISHED:
+        action = Action.PUBLISH
+    elif after == InitiativeStatus.ARCHIVED:
+        action = Action.ARCHIVE
+    elif before == InitiativeStatus.PUBLISHED:
+        action = Action.UNPUBLISH
+    else:
+        return
+    record(action=action, actor=user, target=initiative, details={"avant": before})
 
 
 @transaction.atomic
@@ -402,5 +424,11 @@ def restore_initiative_version(
         initiative,
         user=user,
         reason=_("Restauration de la version %(version)s") % {"version": version.version},
+    )
+    record(
+        action=Action.RESTORE,
+        actor=user,
+        target=initiative,
+        details={"version": version.version},
     )
     return initiative

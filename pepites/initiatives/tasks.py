@@ -20,19 +20,6 @@ def sweep_import_jobs() -> int:
 
 
 @periodic(
-    name="proposals.purge_personal_data",
-    schedule=Daily(time(3, 15)),
-    description="Efface nom, courriel et empreinte IP des auteurs de propositions décidées "
-    "depuis plus de PROPOSAL_RETENTION_DAYS jours.",
-)
-@job()
-def purge_proposer_data() -> int:
-    from pepites.initiatives.contributions.retention import purge_proposer_data as purge
-
-    return purge()
-
-
-@periodic(
     name="initiatives.check_reminders",
     schedule=Daily(time(8, 0), weekday=0),
     description="Rappel hebdomadaire à chaque centre de ses initiatives à vérifier.",

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.roles import NATIONAL_TEAM_GROUP
 from pepites.network.models import Centre, Invitation, Membership
@@ -47,22 +49,33 @@ def add_member(
     centre: Centre,
     role: str = Membership.Role.MEMBER,
     invited_by: AbstractBaseUser | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> Membership:
-    """Attach the user to the centre (or change their role there)."""
+    """Attach the user to the centre (or change their role there); `by`: who does it."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     membership, created = Membership.objects.get_or_create(
         user=user, centre=centre, defaults={"role": role, "invited_by": invited_by}
     )
+    changed = created or membership.role != role
     if not created and membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
     forget_roles(user)
+    if changed:
+        record(
+            action=Action.MEMBER_ADD,
+            actor=by or invited_by,
+            target=membership,
+            details={"compte": user.get_username(), "centre": centre.slug, "role": role},
+        )
     return membership
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership) -> None:
+def remove_member(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
+    details = {"compte": membership.user.get_username(), "centre": membership.centre.slug}
+    record(action=Action.MEMBER_REMOVE, actor=by, target=membership, details=details)
     membership.delete()
     forget_roles(membership.user)
 

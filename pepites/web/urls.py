@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from pepites.web import feeds
+from pepites.privacy.models import LegalPage
+from pepites.web import feeds, legal
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
@@ -64,4 +65,8 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", feeds.robots_txt, name="robots_txt"),
+    *(
+        path(f"{slug}/", legal.legal, {"slug": slug}, name=f"legal_{slug.replace('-', '_')}")
+        for slug in LegalPage.Kind.values
+    ),
 ]

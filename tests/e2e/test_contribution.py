@@ -117,7 +117,9 @@ def test_a_proposal_from_a_visitor_to_the_public_map(
     assert "La Fabrique à entreprendre du Franc-Moisin" in titles
     if search_available():
         page.get_by_label("Mots-clés").fill("fabrique entreprendre")
-        page.wait_for_function("document.querySelector('#compte').textContent === '1 initiative'")
+        page.wait_for_function(
+            "() => document.querySelector('#compte').textContent === '1 initiative'"
+        )
         assert page.locator("#liste .initiative-card__title").all_inner_texts() == [
             "La Fabrique à entreprendre du Franc-Moisin"
         ]

@@ -42,17 +42,21 @@ def test_filtering_by_theme_changes_counts_list_markers_and_address(live_server,
     wait_for_map(page)
     page.get_by_text("Thématiques, territoire, centre, QPV").click()
     page.get_by_label("Mobilité").check()
-    page.wait_for_function("document.querySelector('#compte').textContent === '2 initiatives'")
+    page.wait_for_function(
+        "() => document.querySelector('#compte').textContent === '2 initiatives'"
+    )
     titles = page.locator("#liste .initiative-card__title").all_inner_texts()
     assert sorted(titles) == ["Auto-école associative de Cergy", "Garage solidaire de Meaux"]
     assert parse_qs(urlparse(page.url).query)["thematique"] == ["mobilite"]
     page.get_by_label("Numérique").check()
-    page.wait_for_function("document.querySelector('#compte').textContent === '3 initiatives'")
+    page.wait_for_function(
+        "() => document.querySelector('#compte').textContent === '3 initiatives'"
+    )
     # A territory: the map follows, the count too.
     page.get_by_label("Région").select_option(label="Pays de la Loire")
     page.get_by_label("Mobilité").uncheck()
     page.get_by_label("Numérique").uncheck()
-    page.wait_for_function("document.querySelector('#compte').textContent === '1 initiative'")
+    page.wait_for_function("() => document.querySelector('#compte').textContent === '1 initiative'")
     assert page.locator("#liste .initiative-card__title").all_inner_texts() == [
         "Boutiques à l'essai de Nantes"
     ]
@@ -65,7 +69,7 @@ def test_search_by_words_finds_the_epicerie_solidaire(live_server, page):
     page.goto(live_server.url + "/")
     wait_for_map(page)
     page.get_by_label("Mots-clés").fill("epicerie")
-    page.wait_for_function("document.querySelector('#compte').textContent === '1 initiative'")
+    page.wait_for_function("() => document.querySelector('#compte').textContent === '1 initiative'")
     assert page.locator("#liste .initiative-card__title").all_inner_texts() == [
         "Épicerie solidaire du Franc-Moisin"
     ]
@@ -79,7 +83,9 @@ def test_a_copied_address_restores_the_same_view(live_server, page, browser):
     wait_for_map(page)
     page.get_by_text("Thématiques, territoire, centre, QPV").click()
     page.get_by_label("Économie sociale et solidaire").check()
-    page.wait_for_function("document.querySelector('#compte').textContent === '2 initiatives'")
+    page.wait_for_function(
+        "() => document.querySelector('#compte').textContent === '2 initiatives'"
+    )
     # Select an initiative from the address, as a shared link would, then move the map.
     epicerie = samples["Épicerie solidaire du Franc-Moisin"]
     page.goto(page.url + f"&fiche={epicerie.pk}")
@@ -88,7 +94,7 @@ def test_a_copied_address_restores_the_same_view(live_server, page, browser):
     before = page.evaluate("new URL(location.href).searchParams.get('carte')")
     page.locator("#carte").focus()
     page.keyboard.press("Minus")
-    page.wait_for_function(f"new URL(location.href).searchParams.get('carte') !== '{before}'")
+    page.wait_for_function(f"() => new URL(location.href).searchParams.get('carte') !== '{before}'")
     shared = page.url
     query = parse_qs(urlparse(shared).query)
     assert query["thematique"] == ["ess"]
@@ -136,7 +142,7 @@ def test_the_list_and_the_filters_work_with_the_keyboard_only(live_server, page)
     focused = page.evaluate("document.activeElement.value")
     assert focused == "immobilier-entreprise"
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('#compte').textContent === '1 initiative'")
+    page.wait_for_function("() => document.querySelector('#compte').textContent === '1 initiative'")
     # Onwards to the list: its first link opens the initiative.
     for _ in range(60):
         page.keyboard.press("Tab")

@@ -40,7 +40,7 @@ def test_relation_and_qpv_filter_the_map_and_travel_in_the_address(
     )
     wait_for_count(page, "1 initiative")
     assert page.locator("#liste .initiative-card__title").all_inner_texts() == ["Plateforme emploi"]
-    page.wait_for_function("new URL(location.href).searchParams.get('relation') === 'pour'")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('relation') === 'pour'")
 
     # A QPV typed with the keyboard: the server answers its initiatives, the relation
     # then applies to that QPV.
@@ -51,7 +51,7 @@ def test_relation_and_qpv_filter_the_map_and_travel_in_the_address(
     page.keyboard.type("pui")
     # Suggestions as one types (the datalist of the whole list, from the server).
     page.wait_for_function(
-        "document.querySelectorAll('#quartiers-suggestions option').length === 1"
+        "() => document.querySelectorAll('#quartiers-suggestions option').length === 1"
     )
     assert page.locator("#quartiers-suggestions option").get_attribute("value") == (
         "Quartier du Puits — Saint-Denis (QN09301M)"
@@ -67,7 +67,9 @@ def test_relation_and_qpv_filter_the_map_and_travel_in_the_address(
     titles = sorted(page.locator("#liste .initiative-card__title").all_inner_texts())
     # One of them lies in the neighbouring QPV: near this one all the same.
     assert titles == ["Couveuse d'activités", "Fabrique entre deux quartiers"]
-    page.wait_for_function("new URL(location.href).searchParams.get('relation') === 'proximite'")
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('relation') === 'proximite'"
+    )
     shared = page.url
     assert query(page)["quartier"] == ["QN09301M"]
     page.screenshot(path=str(artifacts_dir / "home-qpv-filters.png"), full_page=True)
@@ -101,7 +103,7 @@ def test_relation_and_qpv_filter_the_map_and_travel_in_the_address(
     field.fill("Zorglub")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelector('[data-quartier-message]').textContent.includes('Zorglub')"
+        "() => document.querySelector('[data-quartier-message]').textContent.includes('Zorglub')"
     )
     wait_for_count(page, "1 initiative")  # "proximite" alone still applies
     assert errors == []

@@ -229,3 +229,72 @@ def test_export_import_round_trip_on_the_demonstration_data(full_reference_data,
     assert report.counts[CREATE] == published
     after = content(export_bytes(fmt), fmt)
     assert after == before
+
+
+FORMULAS = [
+    '=HYPERLINK("http://example.org","clic")',
+    "+33 1 23 45 67 89",
+    "-moins",
+    "@SOMME(A1)",
+    "\tTabulation",
+    "\rRetour",
+    "'=déjà une apostrophe",
+]
+
+
+@pytest.fixture
+def formulas(reference_data):
+    return [
+        new_initiative(
+            title=f"{value} {n}",
+            summary=value,
+            porteur_name=value,
+            latitude=16.25,
+            longitude=-61.58,
+            commune_code="97101",
+            theme_slugs=["mobilite"],
+            status=InitiativeStatus.PUBLISHED,
+        )
+        for n, value in enumerate(FORMULAS)
+    ]
+
+
+def test_every_formula_prefix_is_neutralised_in_the_open_data_csv(client, formulas):
+    response = client.get("/donnees/initiatives.csv")
+    assert response.status_code == 200
+    rows = csv_rows(b"".join(response.streaming_content))
+    assert len(rows) == len(FORMULAS)
+    for row in rows:
+        for name in ("titre", "resume", "porteur"):
+            assert row[name].startswith("'"), (name, row[name])
+            assert row[name][1:] in {*FORMULAS, *(f"{v} {n}" for n, v in enumerate(FORMULAS))}
+        assert row["longitude"] == "-61.58"  # a number, not text: left as it is
+    assert {row["resume"] for row in rows} == {"'" + value for value in FORMULAS}
+
+
+def test_xlsx_and_geojson_keep_the_exact_text(formulas):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(export_bytes("xlsx")), read_only=True).worksheets[0]
+    header, *cells = list(sheet.values)
+    summaries = {dict(zip(header, row, strict=True))["resume"] for row in cells}
+    # XML reads a lone CR as a line end: the only change, and not a formula.
+    assert summaries == {value.replace("\r", "\n") for value in FORMULAS}
+    features = json.loads(export_bytes("geojson"))["features"]
+    assert {f["properties"]["resume"] for f in features} == set(FORMULAS)
+
+
+def test_our_csv_export_imports_back_to_the_exact_text(formulas):
+    data = export_bytes("csv")
+    # The importer trims the spaces around every cell (tab and CR included), as for any
+    # spreadsheet: those two come back trimmed, every other text exactly.
+    before = sorted(
+        tuple(value.strip() for value in values)
+        for values in Initiative.objects.values_list("title", "summary", "porteur_name")
+    )
+    assert ("'=déjà une apostrophe 6", "'=déjà une apostrophe", "'=déjà une apostrophe") in before
+    Initiative.objects.all().delete()
+    report = run_import(data, ImportOptions(filename="export.csv", geocode=False))
+    assert report.committed, [p.text() for p in report.errors]
+    after = sorted(Initiative.objects.values_list("title", "summary", "porteur_name"))
+    assert after == before

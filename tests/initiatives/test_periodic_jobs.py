@@ -86,6 +86,8 @@ def test_links_are_checked_and_the_broken_ones_shown_to_the_centre(people, site,
 
 
 def test_proposers_data_is_erased_after_the_retention_delay(people, settings):
+    from pepites.privacy.tasks import apply_retention
+
     settings.PROPOSAL_RETENTION_DAYS = 365
     old, recent, pending = (propose(title=f"Proposition {n}") for n in range(3))
     now = timezone.now()
@@ -95,7 +97,7 @@ def test_proposers_data_is_erased_after_the_retention_delay(people, settings):
     Proposal.objects.filter(pk=recent.pk).update(
         status=ProposalStatus.REJECTED, decided_at=now - timedelta(days=10)
     )
-    tasks.purge_proposer_data.enqueue()
+    apply_retention.enqueue()
     run_pending()
     old.refresh_from_db(), recent.refresh_from_db(), pending.refresh_from_db()
     assert (old.proposer_email, old.proposer_name, old.ip_hash) == ("", "", "")

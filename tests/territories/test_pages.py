@@ -177,6 +177,16 @@ def test_csv_exports(client, initiatives):
     assert client.get("/territoires/manques.csv?table=autre").status_code == 400
 
 
+def test_csv_text_cells_cannot_run_in_a_spreadsheet(client, initiatives):
+    from pepites.territories.models import Qpv
+
+    Qpv.objects.filter(code="QN09301M").update(name='=HYPERLINK("http://x.example","clic")')
+    rows = read_csv(client.get("/territoires/manques.csv?table=qpv"))
+    puits = next(r for r in rows if r["code_qp"] == "QN09301M")
+    assert puits["lib_qp"] == '\'=HYPERLINK("http://x.example","clic")'
+    assert puits["initiatives_total"] == "3"
+
+
 def test_initiative_qpv_block(initiatives):
     inside, near, far = initiatives
     template = Template("{% load qpv_tags %}{% initiative_qpv initiative %}")

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.initiatives.contributions.emails import notify_decision
 from pepites.initiatives.models import Initiative, Proposal, ProposalKind, ProposalStatus
 from pepites.initiatives.services import create_initiative, update_initiative
@@ -84,6 +86,12 @@ def accept_proposal(
             **fields,
         )
     _decide(proposal, status=ProposalStatus.ACCEPTED, user=user, initiative=initiative)
+    record(
+        action=Action.PROPOSAL_ACCEPT,
+        actor=user,
+        target=initiative,
+        details={"proposition": proposal.pk},
+    )
     notify_decision(proposal)
     return initiative
 
@@ -110,6 +118,12 @@ def merge_proposal(
         **fields,
     )
     _decide(proposal, status=ProposalStatus.MERGED, user=user, initiative=initiative)
+    record(
+        action=Action.PROPOSAL_MERGE,
+        actor=user,
+        target=initiative,
+        details={"proposition": proposal.pk},
+    )
     notify_decision(proposal)
     return initiative
 
@@ -124,5 +138,6 @@ def reject_proposal(*, proposal: Proposal, user: AbstractBaseUser | None, reason
         )
     proposal = _lock_pending(proposal)
     _decide(proposal, status=ProposalStatus.REJECTED, user=user, reason=reason[:3000])
+    record(action=Action.PROPOSAL_REJECT, actor=user, target=proposal)
     notify_decision(proposal)
     return proposal

@@ -1,6 +1,7 @@
-"""Retention of proposers' personal data: their name, address and IP hash are kept while
-the proposal is examined and for PROPOSAL_RETENTION_DAYS after the decision (to answer a
-question about it), then erased by a nightly job. The proposal itself is kept."""
+"""Retention of proposers' personal data: their name, address, message and IP hash are kept
+while the proposal is examined and for PROPOSAL_RETENTION_DAYS after the decision (to answer
+a question about it), then erased by the nightly retention job (pepites/privacy/retention.py).
+The proposed content itself is kept."""
 
 from __future__ import annotations
 
@@ -20,6 +21,6 @@ def purge_proposer_data(*, now: datetime | None = None) -> int:
     return (
         Proposal.objects.exclude(status=ProposalStatus.PENDING)
         .filter(decided_at__lt=limit)
-        .exclude(proposer_email=ERASED_EMAIL, proposer_name="", ip_hash="")
-        .update(proposer_email=ERASED_EMAIL, proposer_name="", ip_hash="")
+        .exclude(proposer_email=ERASED_EMAIL, proposer_name="", message="", ip_hash="")
+        .update(proposer_email=ERASED_EMAIL, proposer_name="", message="", ip_hash="")
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from pepites.core import ratelimit
 from pepites.core.richtext import clean_markdown
+from pepites.core.validators import validate_no_bidi_controls
 from pepites.initiatives.contributions.emails import notify_submission
 from pepites.initiatives.field_groups import CASE_STUDY_FIELDS, RICH_TEXT_FIELDS
 from pepites.initiatives.models import (
@@ -54,6 +55,9 @@ TEXT_LIMITS = {
 }
 
 
+BIDI_CHECKED_FIELDS = ("title", "summary", "porteur_name")
+
+
 class RateLimited(Exception):
     """Too many proposals from one address (IP or e-mail) within the hour."""
 
@@ -69,6 +73,11 @@ class RateLimited(Exception):
 def _text(value: Any, name: str) -> str:
     text = str(value or "").strip()
     text = clean_markdown(text) if name in RICH_TEXT_FIELDS else " ".join(text.split())
+    if name in BIDI_CHECKED_FIELDS:
+        try:
+            validate_no_bidi_controls(text)
+        except ValidationError as exc:
+            raise ValidationError({name: exc.messages}) from exc
     limit = TEXT_LIMITS.get(name)
     if limit and len(text) > limit:
         raise ValidationError(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core.spreadsheet import neutralise
 from pepites.initiatives.exports.columns import COLUMN_NAMES, COLUMNS, FALSE, TRUE
 from pepites.initiatives.exports.rows import row_values
 from pepites.initiatives.exports.schema import LICENCE
@@ -59,13 +60,25 @@ class _Line:
         return value
 
 
+# Text columns pass through `neutralise` (no formula for a spreadsheet); numbers such as a
+# negative longitude are not text and stay as they are.
+_TEXT_COLUMNS = tuple(column.type == "string" for column in COLUMNS)
+
+
+def _csv_cells(initiative: Initiative) -> list[str]:
+    return [
+        neutralise(_text(value)) if is_text else _text(value)
+        for is_text, value in zip(_TEXT_COLUMNS, row_values(initiative), strict=True)
+    ]
+
+
 def iter_csv(initiatives: Iterable[Initiative], *, batch: int = 500) -> Iterator[str]:
     """The CSV as text chunks (UTF-8 once encoded, comma separated, CRLF line ends)."""
-    writer = csv.writer(_Line())
+    writer = csv.writer(_Line())  # text cells already neutralised by _csv_cells
     yield writer.writerow(COLUMN_NAMES)
     lines: list[str] = []
     for initiative in initiatives:
-        lines.append(writer.writerow([_text(v) for v in row_values(initiative)]))
+        lines.append(writer.writerow(_csv_cells(initiative)))
         if len(lines) >= batch:
             yield "".join(lines)
             lines = []

@@ -53,7 +53,11 @@ def table_schema() -> dict[str, Any]:
             _(
                 "Les initiatives publiées sur Pépites par le réseau des centres de ressources "
                 "politique de la ville. CSV en UTF-8, séparateur virgule, décimales avec un "
-                "point, booléens « oui »/« non », listes séparées par « ; »."
+                "point, booléens « oui »/« non », listes séparées par « ; ». Un texte qui "
+                "commence par =, +, -, @, une tabulation ou un retour chariot (ou par des "
+                "apostrophes suivies de l'un d'eux) est précédé d'une apostrophe, pour "
+                "qu'un tableur ne l'exécute pas comme une formule ; l'import de Pépites la "
+                "retire."
             )
         ),
         "countryCode": "FR",
@@ -84,6 +88,13 @@ def dictionary_markdown() -> str:
         "- CSV : UTF-8 sans BOM, séparateur virgule, guillemets doubles, fins de ligne CRLF ; "
         "décimales avec un point ; booléens « oui »/« non » ; listes séparées par « ; » ; "
         "dates en UTC (ISO 8601). Schéma : `/donnees/schema.json` (Table Schema).",
+        "- Protection des tableurs (CSV seulement) : un texte qui commence par `=`, `+`, `-`, "
+        "`@`, une tabulation ou un retour chariot est précédé d'une apostrophe `'` "
+        "(recommandation de l'OWASP contre l'injection de formules), de même qu'un texte "
+        "fait d'apostrophes suivies de l'un de ces caractères ; les nombres (latitude, "
+        "longitude négatives) ne le sont pas. L'import de Pépites retire une apostrophe "
+        "devant ces caractères et retrouve le texte exact. XLSX, GeoJSON et l'API donnent "
+        "le texte tel quel.",
         "- XLSX : les mêmes colonnes, plus une feuille « Dictionnaire » et une feuille "
         "« À propos » (licence, date, filtres).",
         "- GeoJSON : un point par initiative placée (WGS 84) ; les mêmes colonnes en propriétés, "

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.errors import ImportFileError
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.mapping import map_columns
@@ -63,6 +65,15 @@ def run_import(data: bytes, options: ImportOptions) -> ImportReport:
     if ctx is None or options.dry_run or not report.can_commit:
         return report
     write_rows(rows, ctx, report)
+    if report.committed:
+        record(
+            action=Action.IMPORT,
+            actor=options.user,
+            details={
+                "fichier": options.filename,
+                "lignes": dict(report.counts),
+            },
+        )
     return report
 
 

@@ -1,9 +1,16 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pepites.audit.models import Action
+from pepites.audit.services import record
 from pepites.core.authentication import is_login_locked
 from pepites.core.jobs.email import enqueue_email
 from pepites.web.formtools import AccessibleErrorsMixin
@@ -26,6 +33,7 @@ class EmailLoginForm(AccessibleErrorsMixin, AuthenticationForm):
     def clean(self):
         identifier = self.cleaned_data.get("username") or ""
         if identifier and is_login_locked(identifier=identifier, request=self.request):
+            record(action=Action.LOCKOUT, actor_label=identifier)
             raise forms.ValidationError(
                 _(
                     "Trop de tentatives de connexion échouées : la connexion à ce compte est "
@@ -93,3 +101,7 @@ class InvitationForm(AccessibleErrorsMixin, forms.Form):
         if one and two and one != two:
             raise forms.ValidationError(_("Les deux mots de passe ne sont pas identiques."))
         return two
+
+
+class FrenchPasswordChangeForm(AccessibleErrorsMixin, PasswordChangeForm):
+    """Django's form (its messages are translated); the other sessions end on success."""

@@ -64,7 +64,6 @@ def embed(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-    # Any site may frame this page (and only this one): the modern header, the old one is
-    # removed by xframe_options_exempt.
-    response["Content-Security-Policy"] = "frame-ancestors *"
+    # Any site may frame this page (and only this one): xframe_options_exempt removes the old
+    # header, and the CSP says frame-ancestors * (web/security_headers.py).
     return response

@@ -14,8 +14,8 @@ MAP_MODULES = ("cluster-layer", "explorer", "network-map", "small-map", "tiles")
 PRELOADED = ("tiles", "cluster-layer")
 
 
-@register.simple_tag
-def map_importmap() -> str:
+@register.simple_tag(takes_context=True)
+def map_importmap(context) -> str:
     """The import map, and a modulepreload of the modules every map page needs (fetched
     side by side with the page's own module instead of after it)."""
     imports = {f"pepites/{name}": static(f"web/map/{name}.js") for name in MAP_MODULES}
@@ -25,4 +25,7 @@ def map_importmap() -> str:
         '<link rel="modulepreload" href="{}">',
         ((imports[f"pepites/{name}"],) for name in PRELOADED),
     )
-    return format_html('<script type="importmap">{}</script>\n{}', mark_safe(text), preloads)
+    nonce = getattr(context.get("request"), "csp_nonce", "")  # see web/security_headers.py
+    return format_html(
+        '<script type="importmap" nonce="{}">{}</script>\n{}', nonce, mark_safe(text), preloads
+    )

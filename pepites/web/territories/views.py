@@ -1,7 +1,6 @@
 """Pages of the territories domain: the QPV (index and page), where initiatives are
 missing, and the QPV suggestions of the map's filter."""
 
-import csv
 import json
 import re
 
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pepites.core.spreadsheet import SafeCsvWriter
 from pepites.initiatives.models import QpvRelation
 from pepites.initiatives.placement.selectors import initiatives_of_qpv, qpv_index_rows
 from pepites.initiatives.selectors import list_centres
@@ -184,7 +184,7 @@ def gaps_csv(request: HttpRequest) -> HttpResponse:
 
 
 def write_gaps_csv(out, report: GapsReport, table: str) -> None:
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     theme_columns = [f"theme_{t.slug}" for t in report.themes]
     if table == "qpv":
         writer.writerow(

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from pepites.core.roles import is_national_team
+from pepites.core.validators import validate_no_bidi_controls
 from pepites.initiatives import permissions
 from pepites.initiatives.field_groups import CONTRIBUTOR_FIELDS
 from pepites.initiatives.images import make_renditions
 from pepites.initiatives.models import (
+    LIST_TEXT_MAX_LENGTH,
+    RICH_TEXT_MAX_LENGTH,
     Initiative,
     InitiativeStatus,
     LocationStatus,
@@ -149,14 +152,16 @@ def _rich_text(label, *, rows: int) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        max_length=5000,
+        max_length=RICH_TEXT_MAX_LENGTH,
         widget=_textarea(rows, True),
         help_text=MARKDOWN_HELP,
     )
 
 
 class InitiativeForm(AccessibleErrorsMixin, forms.Form):
-    title = forms.CharField(label=gettext_lazy("Titre"), max_length=200)
+    title = forms.CharField(
+        label=gettext_lazy("Titre"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     summary = forms.CharField(
         label=gettext_lazy("Résumé"),
         max_length=600,
@@ -167,14 +172,24 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     actions = _rich_text(gettext_lazy("Ce qui a été fait"), rows=6)
     results = _rich_text(gettext_lazy("Résultats"), rows=5)
     replication = _rich_text(gettext_lazy("Pour reproduire"), rows=5)
-    porteur_name = forms.CharField(label=gettext_lazy("Porteur"), max_length=200)
+    porteur_name = forms.CharField(
+        label=gettext_lazy("Porteur"), max_length=200, validators=[validate_no_bidi_controls]
+    )
     porteur_kind = forms.ChoiceField(
         label=gettext_lazy("Type de porteur"), choices=PorteurKind.choices
     )
     partners = forms.CharField(
-        label=gettext_lazy("Partenaires"), required=False, widget=_textarea(2)
+        label=gettext_lazy("Partenaires"),
+        required=False,
+        max_length=LIST_TEXT_MAX_LENGTH,
+        widget=_textarea(2),
     )
-    funders = forms.CharField(label=gettext_lazy("Financeurs"), required=False, widget=_textarea(2))
+    funders = forms.CharField(
+        label=gettext_lazy("Financeurs"),
+        required=False,
+        max_length=LIST_TEXT_MAX_LENGTH,
+        widget=_textarea(2),
+    )
     target_public = forms.CharField(
         label=gettext_lazy("Public visé"), required=False, max_length=300
     )

@@ -83,7 +83,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("centre", "user"), pk=pk)
     if not can_remove_member(request.user, membership):
         raise PermissionDenied
-    remove_member(membership=membership)
+    remove_member(membership=membership, by=request.user)
     messages.success(
         request,
         _("%(who)s ne fait plus partie de %(centre)s.")

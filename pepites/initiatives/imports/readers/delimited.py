@@ -19,6 +19,7 @@ from collections import Counter
 from django.utils.translation import gettext as _
 
 from pepites.core.errors import ImportFileError
+from pepites.core.spreadsheet import restore
 from pepites.initiatives.imports.readers.base import (
     ACCEPTED,
     MAX_COLUMNS,
@@ -121,7 +122,8 @@ def read_csv(data: bytes, *, filename: str = "") -> RawTable:
             if not any(cell.strip() for cell in cells):
                 continue
             check_rows(rows, filename)
-            rows.append(RawRow(line=line, cells=cells[:MAX_COLUMNS]))
+            # Our CSV exports prefix formula-like text with ' (spreadsheet safety): undo it.
+            rows.append(RawRow(line=line, cells=[restore(c) for c in cells[:MAX_COLUMNS]]))
     except csv.Error as exc:
         message = str(exc)
         if "field larger than field limit" in message:
