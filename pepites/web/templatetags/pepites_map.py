@@ -10,19 +10,42 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 # Modules imported by name ("pepites/…") from the pages' scripts.
-MAP_MODULES = ("cluster-layer", "explorer", "network-map", "small-map", "tiles")
+MAP_MODULES = (
+    "cluster-layer",
+    "explorer",
+    "explorer-filters",
+    "explorer-list",
+    "explorer-map",
+    "explorer-state",
+    "explorer-worker",
+    "network-map",
+    "small-map",
+    "tiles",
+)
 PRELOADED = ("tiles", "cluster-layer")
+# The explorer's own modules (explorer.js imports them): preloaded on the explorer's pages.
+EXPLORER_MODULES = (
+    "explorer-state",
+    "explorer-worker",
+    "explorer-list",
+    "explorer-map",
+    "explorer-filters",
+)
 
 
 @register.simple_tag
-def map_importmap() -> str:
+def map_importmap(explorer: bool = False) -> str:
     """The import map, and a modulepreload of the modules every map page needs (fetched
-    side by side with the page's own module instead of after it)."""
+    side by side with the page's own module instead of after it); `explorer`: also those of
+    the explorer (home, themes, centres, embed)."""
     imports = {f"pepites/{name}": static(f"web/map/{name}.js") for name in MAP_MODULES}
     text = json.dumps({"imports": imports}).replace("</", "<\\/")
     preloads = format_html_join(
         "\n",
         '<link rel="modulepreload" href="{}">',
-        ((imports[f"pepites/{name}"],) for name in PRELOADED),
+        (
+            (imports[f"pepites/{name}"],)
+            for name in PRELOADED + (EXPLORER_MODULES if explorer else ())
+        ),
     )
     return format_html('<script type="importmap">{}</script>\n{}', mark_safe(text), preloads)
