@@ -17,6 +17,7 @@ MAP_MODULES = (
     "explorer-list",
     "explorer-map",
     "explorer-state",
+    "explorer-view",
     "explorer-worker",
     "network-map",
     "small-map",
@@ -26,6 +27,7 @@ PRELOADED = ("tiles", "cluster-layer")
 # The explorer's own modules (explorer.js imports them): preloaded on the explorer's pages.
 EXPLORER_MODULES = (
     "explorer-state",
+    "explorer-view",
     "explorer-worker",
     "explorer-list",
     "explorer-map",

@@ -1,7 +1,7 @@
 // The explorer's filters: the form read into the worker's filters (words and QPV asked to
 // the server, communes and places resolved), applied without reloading.
 import { config, M, field, fixed, form, format, showStatus, state, updateUrl } from "pepites/explorer-state";
-import { renderCount, renderList, fetchCards } from "pepites/explorer-list";
+import { fetchCards, PLACE_FIELDS, renderCount, renderList, revealResults, setBusy } from "pepites/explorer-list";
 import { fitTo, map, refreshClusters } from "pepites/explorer-map";
 import { FRANCE_BOUNDS } from "pepites/tiles";
 import { ask } from "pepites/explorer-worker";
@@ -112,22 +112,32 @@ function renderAround() {
 
 let filterSeq = 0;
 
-export async function apply({ fit = false } = {}) {
+// `reveal`: a search asked for (the form sent, a place chosen): show the results after.
+export async function apply({ fit = false, reveal = false } = {}) {
   const mine = ++filterSeq;
-  const filters = await workerFilters(readFilters());
-  if (mine !== filterSeq) return;
-  const answer = await ask("filter", { filters });
-  if (mine !== filterSeq) return;
-  const html = await fetchCards(answer.pageIds);
-  if (mine !== filterSeq) return;
-  // Count and list change together (the count is announced to screen readers).
-  state.total = answer.total;
-  await renderList(answer.pageIds, { html });
-  renderCount();
-  renderAround();
-  if (fit && answer.bounds) fitTo(answer.bounds);
-  refreshClusters();
-  updateUrl();
+  setBusy(true);
+  try {
+    const filters = await workerFilters(readFilters());
+    if (mine !== filterSeq) return;
+    const answer = await ask("filter", { filters });
+    if (mine !== filterSeq) return;
+    const html = await fetchCards(answer.pageIds);
+    if (mine !== filterSeq) return;
+    // Count and list change together (the count is announced to screen readers).
+    state.total = answer.total;
+    await renderList(answer.pageIds, { html });
+    renderCount();
+    renderAround();
+    if (fit && answer.bounds) fitTo(answer.bounds);
+    refreshClusters();
+    updateUrl();
+    if (reveal) revealResults();
+  } catch (error) {
+    showStatus(M.search_failed);
+    console.warn("Pépites map:", error);
+  } finally {
+    if (mine === filterSeq) setBusy(false);
+  }
 }
 
 const TERRITORY_FIELDS = new Set(["region", "departement", "commune", "centre", "quartier"]);
@@ -141,7 +151,7 @@ function clearPlace() {
   }
 }
 
-function choosePlace(place) {
+function choosePlace(place, { reveal = false } = {}) {
   const placeMessage = form.querySelector("[data-place-message]");
   field("lieu").value = place.label;
   field("pres").value = `${place.lat.toFixed(5)},${place.lon.toFixed(5)}`;
@@ -150,16 +160,16 @@ function choosePlace(place) {
   choices.replaceChildren();
   placeMessage.textContent = "";
   map.setView([place.lat, place.lon], place.zoom);
-  apply();
+  apply({ reveal });
 }
 
-async function resolvePlace() {
+async function resolvePlace({ reveal = false } = {}) {
   const text = field("lieu").value.trim();
   const placeMessage = form.querySelector("[data-place-message]");
   clearPlace();
   if (!text) {
     placeMessage.textContent = "";
-    apply();
+    apply({ reveal });
     return;
   }
   let found;
@@ -172,11 +182,11 @@ async function resolvePlace() {
   }
   if (!found.places.length) {
     placeMessage.textContent = found.message || M.place_none;
-    apply();
+    apply({ reveal });
     return;
   }
   if (found.places.length === 1) {
-    choosePlace(found.places[0]);
+    choosePlace(found.places[0], { reveal });
     return;
   }
   placeMessage.textContent = M.place_choose;
@@ -187,7 +197,7 @@ async function resolvePlace() {
     button.type = "button";
     button.className = "button button--secondary";
     button.textContent = place.label;
-    button.addEventListener("click", () => choosePlace(place));
+    button.addEventListener("click", () => choosePlace(place, { reveal: true }));
     item.append(button);
     choices.append(item);
   }
@@ -275,25 +285,35 @@ export function setupFilters() {
     event.preventDefault();
     if (lieuText() !== placeText) {
       placeText = lieuText();
-      resolvePlace();
+      resolvePlace({ reveal: true });
     } else {
-      apply();
+      apply({ reveal: true });
     }
   });
   setupQuartierSuggestions();
-  const reset = form.querySelector("[data-reset]");
-  reset?.addEventListener("click", (event) => {
-    event.preventDefault();
+  // Empties the fields named (every one when `names` is null), then searches again:
+  // "Effacer les filtres" in the form, and the links of the helpful empty result.
+  const clearAndApply = (names, { reveal = false } = {}) => {
     for (const element of form.elements) {
+      if (!element.name || (names && !names.includes(element.name))) continue;
       if (element.type === "checkbox") element.checked = false;
-      else if (element.tagName === "SELECT") element.value = "";
-      else if (element.name) element.value = "";
+      else element.value = "";
     }
-    placeText = "";
+    placeText = lieuText();
     clearPlace();
     for (const message of form.querySelectorAll(".field-message")) message.textContent = "";
     map.fitBounds(FRANCE_BOUNDS);
-    apply();
+    apply({ reveal });
+  };
+  for (const link of document.querySelectorAll("[data-reset], [data-clear-filters]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      clearAndApply(null, { reveal: link.hasAttribute("data-clear-filters") });
+    });
+  }
+  document.querySelector("[data-widen-link]")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    clearAndApply(PLACE_FIELDS, { reveal: true });
   });
   const geolocate = form.querySelector("[data-geolocate]");
   if (geolocate && navigator.geolocation) {

@@ -1,6 +1,7 @@
 // The explorer's list: the cards of the current page of results, the count (announced to
 // screen readers), "more" and the selected card.
-import { config, M, format, number, state } from "pepites/explorer-state";
+import { config, M, form, format, mapElement, number, state } from "pepites/explorer-state";
+import { setView } from "pepites/explorer-view";
 import { ask } from "pepites/explorer-worker";
 
 export const results = document.querySelector("[data-results]");
@@ -8,6 +9,11 @@ const list = results.querySelector("[data-list]");
 const countElement = results.querySelector("#compte");
 const moreButton = results.querySelector("[data-more]");
 const pagination = results.querySelector("[data-pagination]");
+const busyElement = results.querySelector("[data-busy]");
+const emptyElement = results.querySelector("[data-empty]");
+const jump = document.querySelector("[data-results-jump]");
+const openData = document.querySelector("[data-open-data]");
+export const PLACE_FIELDS = ["lieu", "pres", "commune", "quartier", "region", "departement"];
 
 state.total = config.total;
 let shown = list.children.length;
@@ -19,11 +25,44 @@ export async function fetchCards(ids) {
   return response.text();
 }
 
+const plural = (n, none, one, many) => (n === 0 ? none : format(n === 1 ? one : many, { n: number(n) }));
+
 export function renderCount() {
   const total = state.total;
-  countElement.textContent =
-    total === 0 ? M.count_none : format(total === 1 ? M.count_one : M.count_many, { n: number(total) });
+  countElement.textContent = plural(total, M.count_none, M.count_one, M.count_many);
+  if (jump) jump.textContent = plural(total, M.jump_none, M.jump_one, M.jump_many);
+  // Nothing found: what to try next, and no downloads of nothing.
+  if (openData) openData.hidden = total === 0;
+  if (emptyElement) {
+    emptyElement.hidden = total !== 0;
+    const widen = emptyElement.querySelector("[data-widen-place]");
+    const placed = form && PLACE_FIELDS.some((name) => form.elements.namedItem(name)?.value);
+    if (widen) widen.hidden = !placed;
+  }
 }
+
+// A search under way: said to assistive technologies (aria-busy) and shown (web/pepites.css).
+export function setBusy(busy) {
+  for (const element of [results, mapElement]) {
+    if (busy) element.setAttribute("aria-busy", "true");
+    else element.removeAttribute("aria-busy");
+  }
+  if (busyElement) busyElement.hidden = !busy;
+}
+
+// After a search: the filters fold, and focus and view move to the count (read out).
+export function revealResults() {
+  const more = form && form.querySelector("details.filters__more");
+  if (more) more.open = false;
+  setView("list");
+  countElement.focus({ preventScroll: true });
+  countElement.scrollIntoView({ block: "start" });
+}
+
+jump?.addEventListener("click", (event) => {
+  event.preventDefault();
+  revealResults();
+});
 
 export function renderMore() {
   if (pagination) pagination.hidden = true;

@@ -4,6 +4,7 @@ import { ClusterLayer } from "pepites/cluster-layer";
 import { M, mapElement, showStatus, state, updateUrl } from "pepites/explorer-state";
 import { fetchCards, markSelected } from "pepites/explorer-list";
 import { addTiles, FRANCE_BOUNDS } from "pepites/tiles";
+import { onViewChange } from "pepites/explorer-view";
 import { ask } from "pepites/explorer-worker";
 
 const L = window.L;
@@ -15,9 +16,20 @@ mapElement.setAttribute("aria-label", M.map_label);
 L.control.zoom({ zoomInTitle: M.zoom_in, zoomOutTitle: M.zoom_out }).addTo(map);
 if (state.initialView) map.setView([state.initialView.lat, state.initialView.lon], state.initialView.zoom);
 else map.fitBounds(FRANCE_BOUNDS);
-addTiles(map, () => showStatus(M.tiles_failed));
+// Its own live region: the notice stays when the map's other messages change.
+const tilesNotice = document.createElement("p");
+tilesNotice.className = "map-status";
+tilesNotice.setAttribute("role", "status");
+tilesNotice.dataset.tilesStatus = "";
+mapElement.after(tilesNotice);
+addTiles(map, (failed) => {
+  tilesNotice.textContent = failed ? M.tiles_failed : "";
+});
 const layer = new ClusterLayer();
 layer.addTo(map);
+onViewChange((name) => {
+  if (name === "map") map.invalidateSize();
+});
 
 let clusterSeq = 0;
 
