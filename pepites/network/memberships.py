@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.core.roles import NATIONAL_TEAM_GROUP, forget_roles
+from pepites.core.siteurl import site_url
 from pepites.network.models import Centre, Invitation, Membership
 
 
@@ -97,7 +98,7 @@ def invite_member(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    url = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
+    url = site_url() + reverse("accounts:invitation", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "url": url,

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import segno
 import weasyprint
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from pepites.core.siteurl import site_url
 from pepites.publications.links import absolute_url, initiative_path
 from pepites.publications.models import Issue
 from pepites.publications.selectors import (
@@ -130,7 +130,7 @@ def image_data_uri(field) -> str | None:
 def html_to_pdf(html: str, *, faces: list[FontFace]) -> bytes:
     font_config = FontConfiguration()
     fetcher = LocalOnlyFetcher({face.url for face in faces})
-    document = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=site_url(), url_fetcher=fetcher)
     return document.write_pdf(font_config=font_config, pdf_tags=True)
 
 

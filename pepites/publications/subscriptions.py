@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.siteurl import site_url
 from pepites.publications.links import absolute_url
 from pepites.publications.models import Issue, Series, Subscriber
 
@@ -71,7 +72,7 @@ def _message(
         **context,
         "series": subscriber.series,
         "unsubscribe_url": link,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     body = render_to_string(f"web/publications/emails/{template}.txt", context)
     return EmailMultiAlternatives(

@@ -31,6 +31,13 @@ def stored(name: str) -> bytes:
         return handle.read()
 
 
+@pytest.fixture(autouse=True)
+def public_address(settings):
+    """A production address: the PDF's links and QR codes use it (tests/e2e/test_site_url.py
+    checks the address taken from the request when SITE_URL is unset)."""
+    settings.SITE_URL = "https://pepites.example"
+
+
 def live_url(initiative) -> str:
     return settings.SITE_URL + reverse("initiative_detail", kwargs={"slug": initiative.slug})
 
