@@ -253,6 +253,9 @@ function setupQuartierSuggestions() {
 // Every control below is optional: the embeddable map (web/embed/) has fewer of them.
 const lieuText = () => (field("lieu") ? field("lieu").value.trim() : "");
 
+// The place field's search under way (started by its "change"), or null.
+let placeResolving = null;
+
 // The form's events (nothing without a form).
 export function setupFilters() {
   if (!form) return;
@@ -267,7 +270,9 @@ export function setupFilters() {
     if (name === "lieu") {
       if (lieuText() !== placeText) {
         placeText = lieuText();
-        resolvePlace();
+        placeResolving = resolvePlace().finally(() => {
+          placeResolving = null;
+        });
       }
       return;
     }
@@ -286,6 +291,13 @@ export function setupFilters() {
     if (lieuText() !== placeText) {
       placeText = lieuText();
       resolvePlace({ reveal: true });
+    } else if (placeResolving) {
+      // Enter in the place field: its "change" already asked; when several places answer,
+      // the focus stays on the first choice, otherwise it goes to the results.
+      const choices = form.querySelector("[data-place-choices]");
+      placeResolving.then(() => {
+        if (!choices || choices.hidden) apply({ reveal: true });
+      });
     } else {
       apply({ reveal: true });
     }
