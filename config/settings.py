@@ -79,7 +79,39 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Start-up refusal: SITE_URL (issue 19) --------------------------------------------------
+# The public address of the site (pepites/core/siteurl.py). Unset: each link is built from
+# the request it answers (development, the embedded instance, tests); a production server,
+# one that answers a public host name outside DEBUG, must say it.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+
+
+def check_site_url(*, site_url: str, debug: bool, allowed_hosts: list[str]) -> str:
+    """SITE_URL without its trailing slash, or a French refusal to start."""
+    site_url = site_url.strip().rstrip("/")
+    public_hosts = [host for host in allowed_hosts if host not in LOCAL_HOSTS]
+    if not site_url and public_hosts and not debug:
+        raise ImproperlyConfigured(
+            "SITE_URL n'est pas défini : en production (DEBUG=false, ALLOWED_HOSTS="
+            f"{','.join(public_hosts)}), indiquez l'adresse publique du site, ex. "
+            "SITE_URL=https://pepites.example ; les liens des courriels, flux, exports et PDF "
+            "en dépendent."
+        )
+    if site_url and not (
+        site_url.startswith(("http://", "https://")) and "/" not in site_url.split("://", 1)[1]
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL doit être une adresse comme https://pepites.example, sans chemin "
+            f"(reçu : {site_url!r})."
+        )
+    return site_url
+
+
+SITE_URL = check_site_url(
+    site_url=os.environ.get("SITE_URL", ""), debug=DEBUG, allowed_hosts=ALLOWED_HOSTS
+)
+# --- End of the SITE_URL refusal ------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -143,6 +175,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Reads the body within the limits before any view: a 413 in French, never a 500.
     "pepites.core.limits.RequestSizeMiddleware",
+    # Links built outside a view (e-mails, exports, PDF) point to the address of the request.
+    "pepites.core.siteurl.RequestSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -7,7 +7,6 @@ import math
 import uuid
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, QueryDict, StreamingHttpResponse
@@ -25,6 +24,7 @@ from pepites.api.schemas import (
     InitiativePage,
     InitiativeUpdate,
 )
+from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
 from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
@@ -131,7 +131,7 @@ def initiative_out(initiative: Initiative) -> dict:
     return {
         "uid": initiative.uid,
         "slug": initiative.slug,
-        "url": settings.SITE_URL + reverse("initiative_detail", kwargs={"slug": initiative.slug}),
+        "url": site_url() + reverse("initiative_detail", kwargs={"slug": initiative.slug}),
         "title": initiative.title,
         "summary": initiative.summary,
         "context": initiative.context,
@@ -178,7 +178,7 @@ def page_links(request: HttpRequest, page: int, pages: int) -> tuple[str | None,
     def link(number: int) -> str:
         params = request.GET.copy()
         params["page"] = str(number)
-        return settings.SITE_URL + request.path + "?" + params.urlencode()
+        return site_url() + request.path + "?" + params.urlencode()
 
     return (
         link(page + 1) if page < pages else None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -25,6 +24,7 @@ from pepites.api.schemas import (
     RegionOut,
     ThemeOut,
 )
+from pepites.core.siteurl import site_url
 from pepites.initiatives.selectors import list_centres, list_themes
 from pepites.territories.models import Commune, Departement, QpvCommune, Region
 from pepites.territories.selectors import current_qpvs, qpv_communes, search_communes
@@ -84,7 +84,7 @@ def centre_out(centre) -> dict:
         "website": centre.website,
         "description": centre.description,
         "published_count": centre.published_count,
-        "url": settings.SITE_URL + reverse("centre_detail", kwargs={"slug": centre.slug}),
+        "url": site_url() + reverse("centre_detail", kwargs={"slug": centre.slug}),
     }
 
 
@@ -215,7 +215,7 @@ def qpv_out(qpv) -> dict:
         "latitude": qpv.latitude,
         "longitude": qpv.longitude,
         "area_m2": qpv.area_m2,
-        "url": settings.SITE_URL + reverse("qpv_detail", kwargs={"code": qpv.code}),
+        "url": site_url() + reverse("qpv_detail", kwargs={"code": qpv.code}),
     }
 
 

@@ -5,7 +5,8 @@ filters, clusters and orders it there, so that filters never refetch it and the 
 serialises initiatives per request. The file is built once per *data version* and kept on
 disk, precompressed (gzip and brotli), under settings.MAPDATA_DIR.
 
-Layout (little-endian), read by pepites/web/static/web/map/worker.js:
+Layout (little-endian), read by pepites/web/static/web/map/worker.js; specified in
+docs/format-carte.md and checked by tests/initiatives/test_mapdata_golden.py:
 
     "PMD1"                magic
     uint32                length of the JSON header, in bytes

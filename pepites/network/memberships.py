@@ -22,6 +22,7 @@ from pepites.audit.models import Action
 from pepites.audit.services import record
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.roles import NATIONAL_TEAM_GROUP
+from pepites.core.siteurl import site_url
 from pepites.network.models import Centre, Invitation, Membership
 from pepites.network.roles import forget_roles
 
@@ -111,7 +112,7 @@ def invite_member(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    url = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
+    url = site_url() + reverse("accounts:invitation", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "url": url,
@@ -210,3 +211,53 @@ def notification_emails(*, centre: Centre | None) -> list[str]:
         if emails:
             return emails
     return national_team_emails()
+
+
+@dataclass(frozen=True)
+class AccountSetUp:
+    user: AbstractBaseUser
+    created: bool  # a new account (no password yet)
+
+
+@transaction.atomic
+def set_up_account(
+    *,
+    email: str,
+    centre_slug: str = "",
+    role: str = Membership.Role.MEMBER,
+    national_team: bool = False,
+) -> AccountSetUp:
+    """The account of `email` (made when missing, without a password) joined to a centre
+    and/or to the national team (staff, for the administration): what `pepites add_member`
+    does."""
+    email = _normalise_email(email)
+    if not centre_slug and not national_team:
+        raise ValidationError(
+            _("Indiquez un centre (--centre SLUG) ou l'équipe nationale (--national-team).")
+        )
+    centre = None
+    if centre_slug:
+        centre = Centre.objects.filter(slug=centre_slug).first()
+        if centre is None:
+            known = ", ".join(Centre.objects.order_by("slug").values_list("slug", flat=True))
+            raise ValidationError(
+                {
+                    "centre": _("Aucun centre « %(slug)s ». Centres connus : %(known)s.")
+                    % {"slug": centre_slug, "known": known or _("aucun")}
+                }
+            )
+    user = existing_account(email=email)
+    created = user is None
+    if created:
+        user = get_user_model()(username=email[:150], email=email)
+        user.set_unusable_password()
+        user.save()
+    if centre is not None:
+        add_member(user=user, centre=centre, role=role)
+    if national_team:
+        user.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        forget_roles(user)
+    return AccountSetUp(user=user, created=created)

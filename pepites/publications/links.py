@@ -1,8 +1,9 @@
 """Addresses the publications point to: the live initiative page, absolute for e-mails and
 print (a QR code needs a full URL)."""
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+
+from pepites.core.siteurl import site_url
 
 INITIATIVE_URL_NAME = "initiative_detail"
 
@@ -16,4 +17,4 @@ def initiative_path(slug: str) -> str:
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url() + path

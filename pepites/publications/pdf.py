@@ -19,7 +19,6 @@ from pathlib import Path
 
 import segno
 import weasyprint
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,6 +28,8 @@ from django.utils.translation import gettext as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from pepites.core.siteurl import site_url
+from pepites.publications.cover_map import cover_map_data_uri
 from pepites.publications.links import absolute_url, initiative_path
 from pepites.publications.models import Issue
 from pepites.publications.selectors import (
@@ -130,7 +131,7 @@ def image_data_uri(field) -> str | None:
 def html_to_pdf(html: str, *, faces: list[FontFace]) -> bytes:
     font_config = FontConfiguration()
     fetcher = LocalOnlyFetcher({face.url for face in faces})
-    document = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=site_url(), url_fetcher=fetcher)
     return document.write_pdf(font_config=font_config, pdf_tags=True)
 
 
@@ -159,15 +160,20 @@ def render_issue_html(*, issue: Issue) -> str:
         )
     ]
     page_path = f"/publications/{series.slug}/{issue.number}/"
+    cards = _print_cards(featured_cards(issue=issue))
+    themes = list(issue.themes.all())
     return render_to_string(
         ISSUE_TEMPLATE,
         {
             "issue": issue,
             "series": series,
-            "themes": list(issue.themes.all()),
+            "themes": themes,
             "editorial": render_body(issue.editorial),
             "articles": articles,
-            "cards": _print_cards(featured_cards(issue=issue)),
+            "cards": cards,
+            "cover_map": cover_map_data_uri(
+                cards=cards, colour=themes[0].colour if themes else "#0b5d6b"
+            ),
             "centres": list(network_centres()),
             "fonts": font_faces(),
             "issue_url": absolute_url(page_path),

@@ -49,4 +49,10 @@ def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
         ),
         "is_demo": initiative.is_demo,
         "version": initiative.version,
+        # Drawn on the cover's map (publications/cover_map.py).
+        "point": (
+            [initiative.latitude, initiative.longitude]
+            if initiative.latitude is not None and initiative.longitude is not None
+            else None
+        ),
     }

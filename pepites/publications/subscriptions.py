@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.core.jobs.email import enqueue_email
+from pepites.core.siteurl import site_url
 from pepites.publications.links import absolute_url
 from pepites.publications.models import Issue, Series, Subscriber
 
@@ -69,7 +69,7 @@ def _message(*, subscriber: Subscriber, template: str, subject: str, context: di
         **context,
         "series": subscriber.series,
         "unsubscribe_url": link,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": site_url(),
     }
     body = render_to_string(f"web/publications/emails/{template}.txt", context)
     return {

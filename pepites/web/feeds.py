@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.syndication.views import Feed
@@ -17,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pepites.core.siteurl import site_url
 from pepites.initiatives.models import Initiative, Theme
 from pepites.initiatives.selectors import published_initiatives
 from pepites.network.models import Centre
@@ -48,7 +48,7 @@ class InitiativesFeed(Feed):
         return reverse("home")
 
     def feed_url(self, obj) -> str:
-        return settings.SITE_URL + self.path(obj)
+        return site_url() + self.path(obj)
 
     def path(self, obj) -> str:
         return reverse("feed_initiatives")
@@ -186,10 +186,10 @@ class _SiteUrlSitemap(Sitemap):
     limit = 10_000
 
     def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(site_url()).netloc
 
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return urlsplit(site_url()).scheme or "https"
 
 
 class PagesSitemap(_SiteUrlSitemap):
@@ -260,7 +260,7 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     host, which behind a proxy may not be the public one)."""
     items = []
     for section, sitemap_class in SITEMAPS.items():
-        location = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        location = site_url() + reverse("sitemap_section", kwargs={"section": section})
         pages = sitemap_class().paginator.num_pages
         items.append(SitemapIndexItem(location, None))
         items += [SitemapIndexItem(f"{location}?p={page}", None) for page in range(2, pages + 1)]
@@ -275,5 +275,5 @@ ROBOTS_DISALLOW = ("/admin/", "/espace/", "/api/", "/embed/", "/carte/", "/reche
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
-    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap_index')}")
+    lines.append(f"Sitemap: {site_url()}{reverse('sitemap_index')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

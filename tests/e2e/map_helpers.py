@@ -84,5 +84,6 @@ def watch_console(page) -> list[str]:
 
 def wait_for_map(page) -> int:
     """Wait until the map has drawn its markers; return how many (clusters and points)."""
-    page.wait_for_selector("[data-map][data-state='ready']")
+    # Attached, not visible: on a phone the list is shown first and the map waits behind.
+    page.wait_for_selector("[data-map][data-state='ready']", state="attached")
     return int(page.get_attribute("[data-map]", "data-items") or 0)

@@ -104,9 +104,11 @@ def test_a_proposal_from_a_visitor_to_the_public_map(
     member_page.screenshot(path=str(artifacts_dir / "contribution-review.png"), full_page=True)
     assert axe_violations(member_page) == []
     member_page.get_by_role("button", name="Accepter la proposition").click()
-    member_page.wait_for_url(base + "/espace/propositions/")
+    # The moderator lands on the new record, not on the (now empty) queue.
+    member_page.wait_for_url(re.compile(base + r"/espace/initiatives/\d+/$"))
     assert "Proposition acceptée" in member_page.locator(".messages").inner_text()
     initiative = Initiative.objects.get()
+    assert member_page.url == base + f"/espace/initiatives/{initiative.pk}/"
     assert initiative.status == InitiativeStatus.PUBLISHED
     context.close()
 
@@ -162,7 +164,7 @@ def test_a_correction_then_the_history_restores_the_old_text(
     member_page.get_by_role("link", name=initiative.title).click()
     assert new_summary in member_page.locator(".diff").inner_text()
     member_page.get_by_role("button", name="Accepter la proposition").click()
-    member_page.wait_for_url(base + "/espace/propositions/")
+    member_page.wait_for_url(base + f"/espace/initiatives/{initiative.pk}/")
 
     page.goto(base + f"/initiatives/{initiative.slug}/")
     assert page.locator(".lead").inner_text() == new_summary

@@ -59,6 +59,10 @@ def test_relation_and_qpv_filter_the_map_and_travel_in_the_address(
     field.fill("QN09301M")
     page.keyboard.press("Enter")
     wait_for_count(page, "4 initiatives")
+    # Enter sends the search: the results come first and the filters fold (issue 19)…
+    page.wait_for_function("() => document.activeElement.id === 'compte'")
+    assert page.locator("details.filters__more").evaluate("el => el.open") is False
+    page.get_by_text("Thématiques, territoire, centre, QPV").click()
     assert page.locator("[data-quartier-message]").inner_text() == (
         "Quartier : Quartier du Puits — Saint-Denis (QN09301M)"
     )

@@ -31,6 +31,13 @@ def stored(name: str) -> bytes:
         return handle.read()
 
 
+@pytest.fixture(autouse=True)
+def public_address(settings):
+    """A production address: the PDF's links and QR codes use it (tests/e2e/test_site_url.py
+    checks the address taken from the request when SITE_URL is unset)."""
+    settings.SITE_URL = "https://pepites.example"
+
+
 def live_url(initiative) -> str:
     return settings.SITE_URL + reverse("initiative_detail", kwargs={"slug": initiative.slug})
 
@@ -55,10 +62,16 @@ def test_the_issue_pdf_has_its_pages_in_order_and_decodable_qr_codes(
     reader = read_pdf(data)
     pages = page_texts(reader)
 
-    # Cover, contents (with the editorial), two articles, the cards, the back page.
-    assert len(pages) == 6, pages
-    cover, contents, first, second, cards, back = pages
+    # Cover, contents (with the editorial), the two short articles and the cards following
+    # one another on one page (no half-empty pages), the back page.
+    # (Each started a page before: six pages, two of them three-quarters blank.)
+    assert len(pages) == 5, pages
+    cover, contents, back = pages[0], pages[1], pages[-1]
+    first = second = cards = " ".join(pages[2:-1])
     assert "L'Éco des quartiers" in cover and "n° 1" in cover
+    assert cover.count("L'Éco des quartiers") == 1  # the masthead once
+    assert "Les initiatives à la une de ce numéro" in cover  # the cover's map
+    assert "L'Éco des quartiers · n° 1" in contents  # the running header joins both
     assert "Le commerce de proximité, cœur du quartier" in cover
     assert "pour les décideurs et les professionnels" in cover
     assert "Sommaire" in contents and "Éditorial" in contents and "engagé" in contents
@@ -67,9 +80,9 @@ def test_the_issue_pdf_has_its_pages_in_order_and_decodable_qr_codes(
     assert "Revitaliser une polarité commerciale . " not in contents  # leaders, then numbers
     for title, page in [
         ("Revitaliser une polarité commerciale", 3),
-        ("Unions commerciales", 4),
-        ("Initiatives à la une", 5),
-        ("Les centres de ressources du réseau", 6),
+        ("Unions commerciales", 3),
+        ("Initiatives à la une", 4),
+        ("Les centres de ressources du réseau", 5),
     ]:
         assert f"{title}" in contents
         after = contents.split(title, 1)[1].lstrip(" .")
@@ -92,7 +105,8 @@ def test_the_issue_pdf_has_its_pages_in_order_and_decodable_qr_codes(
         for phone in centre.phones:
             assert phone in back
     assert "01 48 09 26 36" in back and "www.professionbanlieue.org" in back
-    assert "2 / 6" in contents and "6 / 6" in back  # page counters
+    assert "Initiatives à la une" in pages[3]
+    assert "2 / 5" in contents and "5 / 5" in back  # page counters
 
     assert reader.metadata.title == (
         "L'Éco des quartiers n° 1 — Le commerce de proximité, cœur du quartier"
@@ -104,7 +118,7 @@ def test_the_issue_pdf_has_its_pages_in_order_and_decodable_qr_codes(
     # The QR codes, decoded from the rendered card page, lead to the initiatives' pages.
     pdf_path = tmp_path / "numero.pdf"
     pdf_path.write_bytes(data)
-    [card_page] = render_pages(pdf_path, tmp_path / "fiches", dpi=150, first=5, last=5)
+    [card_page] = render_pages(pdf_path, tmp_path / "fiches", dpi=150, first=4, last=4)
     assert sorted(qr_codes(card_page)) == sorted(
         [live_url(initiatives["boutique"]), live_url(initiatives["couveuse"])]
     )

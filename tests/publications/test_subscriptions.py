@@ -11,7 +11,8 @@ from pepites.publications.subscriptions import notify_new_issue, subscribe
 
 pytestmark = pytest.mark.django_db
 
-LINK = re.compile(r"http://127\.0\.0\.1:8000(/publications/\S+)")
+# SITE_URL, or (unset) the address of the request that sent the e-mail.
+LINK = re.compile(r"http://(?:127\.0\.0\.1:8000|testserver)(/publications/\S+)")
 
 
 def links(message) -> list[str]:

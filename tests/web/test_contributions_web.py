@@ -82,7 +82,10 @@ def test_a_form_sent_faster_than_a_person_can_is_refused(client, people, setting
     token = client.get(PROPOSE).context["form"]["form_token"].value()
     response = client.post(PROPOSE, proposal_form_post(form_token=token))
     assert response.status_code == 400
-    assert "trop vite" in response.content.decode()
+    html = response.content.decode()
+    # Said without accusing the person, who may simply resend.
+    assert "très peu de temps après l&#x27;ouverture de la page" in html
+    assert "envoyez de nouveau" in html and "personne" not in html.split('id="erreurs"')[1][:600]
     assert not Proposal.objects.exists()
     # The same form sent back later, at a person's pace, goes through.
     assert client.post(PROPOSE, proposal_form_post(form_token=old_token(5))).status_code == 302

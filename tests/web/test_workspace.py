@@ -278,6 +278,10 @@ def test_moderation_accept_with_edits(client, people):
     assert proposal.initiative.title == "La Fabrique à entreprendre (Saint-Denis)"
     assert proposal.initiative.status == InitiativeStatus.PUBLISHED
     run_jobs()
+    # The moderator lands on the new record.
+    assert response["Location"] == reverse(
+        "workspace:initiative_edit", kwargs={"pk": proposal.initiative.pk}
+    )
     assert mail.outbox[0].to == ["habitante@example.net"]
     assert proposal.initiative.slug in mail.outbox[0].body
 

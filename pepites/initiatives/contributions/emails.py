@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pepites.core.jobs.email import enqueue_email
+from pepites.core.siteurl import site_url
 from pepites.initiatives.models import InitiativeStatus, Proposal
 from pepites.network.memberships import notification_emails
 
@@ -25,11 +25,11 @@ def _send(subject: str, template: str, context: dict[str, Any], recipients: Iter
 
 
 def _workspace_url(proposal: Proposal) -> str:
-    return settings.SITE_URL + reverse("workspace:proposal", kwargs={"pk": proposal.pk})
+    return site_url() + reverse("workspace:proposal", kwargs={"pk": proposal.pk})
 
 
 def notify_submission(proposal: Proposal) -> None:
-    context = {"proposal": proposal, "site_url": settings.SITE_URL}
+    context = {"proposal": proposal, "site_url": site_url()}
     _send(
         _("Pépites : nous avons bien reçu votre proposition"),
         "web/contributions/emails/received.txt",
@@ -47,12 +47,10 @@ def notify_submission(proposal: Proposal) -> None:
 def notify_decision(proposal: Proposal) -> None:
     url = ""
     if proposal.initiative is not None and proposal.initiative.status == InitiativeStatus.PUBLISHED:
-        url = settings.SITE_URL + reverse(
-            "initiative_detail", kwargs={"slug": proposal.initiative.slug}
-        )
+        url = site_url() + reverse("initiative_detail", kwargs={"slug": proposal.initiative.slug})
     _send(
         _("Pépites : réponse à votre proposition « %(title)s »") % {"title": proposal.title},
         "web/contributions/emails/decision.txt",
-        {"proposal": proposal, "url": url, "site_url": settings.SITE_URL},
+        {"proposal": proposal, "url": url, "site_url": site_url()},
         [proposal.proposer_email],
     )

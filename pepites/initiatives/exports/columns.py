@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core.siteurl import site_url
 from pepites.initiatives.models import (
     Initiative,
     InitiativeStatus,
@@ -69,7 +69,7 @@ def _page_prefix() -> tuple[str, str]:
 
 def _page_url(initiative: Initiative) -> str:
     before, after = _page_prefix()
-    return f"{settings.SITE_URL}{before}{initiative.slug}{after}"
+    return f"{site_url()}{before}{initiative.slug}{after}"
 
 
 def _utc(value: datetime | None) -> str:

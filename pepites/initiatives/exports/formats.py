@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core.siteurl import site_url
 from pepites.core.spreadsheet import neutralise
 from pepites.initiatives.exports.columns import COLUMN_NAMES, COLUMNS, FALSE, TRUE
 from pepites.initiatives.exports.rows import row_values
@@ -122,8 +122,8 @@ def iter_geojson(
         "title": str(_("Initiatives publiées sur Pépites")),
         "licence": LICENCE,
         "date": info.date,
-        "source": settings.SITE_URL + "/",
-        "schema": settings.SITE_URL + reverse("open_data_schema"),
+        "source": site_url() + "/",
+        "schema": site_url() + reverse("open_data_schema"),
         "filters": info.filters,
     }
     text = json.dumps(head, ensure_ascii=False)
@@ -187,9 +187,9 @@ def about_lines(info: ExportInfo) -> list[list[str]]:
     filters = ", ".join(f"{k} = {v}" for k, v in info.filters.items() if v) or str(_("aucun"))
     return [
         [str(_("Données")), str(_("Initiatives publiées sur Pépites"))],
-        [str(_("Source")), settings.SITE_URL + "/"],
+        [str(_("Source")), site_url() + "/"],
         [str(_("Licence")), f"{LICENCE['title']} ({LICENCE['path']})"],
         [str(_("Date de l'export")), info.date],
         [str(_("Filtres")), filters],
-        [str(_("Schéma")), settings.SITE_URL + reverse("open_data_schema")],
+        [str(_("Schéma")), site_url() + reverse("open_data_schema")],
     ]

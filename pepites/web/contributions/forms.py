@@ -95,11 +95,14 @@ class AntiSpamForm(AccessibleErrorsMixin, forms.Form):
                 ),
                 code="expired",
             ) from None
-        if time.time() - issued < settings.PROPOSAL_MIN_FILL_SECONDS:
+        # A form with fields to correct is sent back anyway: no word about automation then.
+        if time.time() - issued < settings.PROPOSAL_MIN_FILL_SECONDS and not self.errors:
             raise forms.ValidationError(
                 _(
-                    "Le formulaire a été envoyé trop vite pour avoir été rempli par une "
-                    "personne. Relisez-le, puis envoyez-le de nouveau."
+                    "Votre envoi est arrivé très peu de temps après l'ouverture de la page : "
+                    "par précaution contre les envois automatiques, il n'est pas encore "
+                    "enregistré. Vérifiez ce que vous avez saisi (rien n'est perdu), puis "
+                    "envoyez de nouveau."
                 ),
                 code="too_fast",
             )

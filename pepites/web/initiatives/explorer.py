@@ -42,6 +42,9 @@ def messages() -> dict[str, str]:
         "count_one": _("%(n)s initiative"),
         "count_many": _("%(n)s initiatives"),
         "count_none": _("Aucune initiative ne correspond à ces critères."),
+        "jump_one": _("Voir le résultat"),
+        "jump_many": _("Voir les %(n)s résultats"),
+        "jump_none": _("Aucun résultat"),
         "loading": _("Chargement de la carte…"),
         "map_failed": _(
             "La carte n'a pas pu être chargée. La liste ci-dessous reste complète et les "

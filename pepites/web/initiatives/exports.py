@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 
-from django.conf import settings
 from django.http import (
     FileResponse,
     Http404,
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
 from pepites.initiatives.filters import FilterForm
 
@@ -49,7 +49,7 @@ def filters_from_query(query: QueryDict) -> tuple[dict, dict]:
 
 
 def _headers(response: HttpResponse, filename: str) -> HttpResponse:
-    schema = settings.SITE_URL + reverse("open_data_schema")
+    schema = site_url() + reverse("open_data_schema")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{schema}>; rel="describedby", <{exports.LICENCE["path"]}>; rel="license"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -96,7 +96,7 @@ def schema(request: HttpRequest) -> JsonResponse:
 @require_GET
 def datapackage(request: HttpRequest) -> JsonResponse:
     """The Data Package (frictionlessdata.io) describing the three files."""
-    base = settings.SITE_URL
+    base = site_url()
     resources = [
         {
             "name": f"initiatives-{fmt}",

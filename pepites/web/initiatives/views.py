@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from pepites.core.siteurl import site_url
 from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import Theme
 from pepites.initiatives.places import find_place, set_distances
@@ -35,7 +35,7 @@ MAX_QUERY_LENGTH = 200
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url() + path
 
 
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,11 +6,11 @@ import json
 from urllib.parse import urlencode
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from pepites.core.siteurl import site_url
 from pepites.initiatives.exports import LICENCE
 
 register = template.Library()
@@ -25,7 +25,7 @@ def _script(data: dict) -> SafeString:
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url() + path
 
 
 @register.simple_tag

@@ -165,7 +165,8 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Proposition acceptée : « %(title)s » est enregistrée (%(status)s).")
                 % {"title": initiative.title, "status": initiative.get_status_display().lower()},
             )
-            return redirect("workspace:queue")
+            # On the new record, where the moderator usually goes on (checks, publishes).
+            return redirect("workspace:initiative_edit", pk=initiative.pk)
     context = _review_context(request, proposal, form, RejectForm())
     return render(request, "web/workspace/review.html", context, status=400)
 

@@ -2,6 +2,12 @@
 // list and filters do not depend on it: when tiles cannot load, the page says so once.
 const L = window.L;
 
+// After this long without a single tile, the background is said to be unavailable (a
+// service that hangs never sends an error).
+export const TILES_TIMEOUT_MS = 6000;
+
+// `onFailure(failed)`: called with true when tiles fail or hang, then with false as soon
+// as one loads (the notice stays until then).
 export function addTiles(map, onFailure) {
   const element = document.getElementById("map-config");
   if (!element) return null;
@@ -15,15 +21,22 @@ export function addTiles(map, onFailure) {
   let loaded = 0;
   let failed = 0;
   let reported = false;
+  const report = (value) => {
+    if (reported === value) return;
+    reported = value;
+    if (onFailure) onFailure(value);
+  };
+  const timer = setTimeout(() => {
+    if (loaded === 0) report(true);
+  }, TILES_TIMEOUT_MS);
   layer.on("tileload", () => {
     loaded += 1;
+    clearTimeout(timer);
+    report(false);
   });
   layer.on("tileerror", () => {
     failed += 1;
-    if (!reported && loaded === 0 && failed >= 4) {
-      reported = true;
-      if (onFailure) onFailure();
-    }
+    if (loaded === 0 && failed >= 4) report(true);
   });
   layer.addTo(map);
   return layer;
