@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from pepites.core.roles import is_centre_manager, is_centre_member, is_national_team
+from pepites.core.roles import is_national_team
 from pepites.network.models import Centre
+from pepites.network.roles import is_centre_manager, is_centre_member
 
 pytestmark = pytest.mark.django_db
 
