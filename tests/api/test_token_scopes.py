@@ -88,6 +88,16 @@ def test_last_use_is_recorded_at_most_once_a_minute(client, people):
     assert token.last_used_at > first and token.last_used_ip == "198.51.100.2"
 
 
+def test_a_read_with_a_token_records_its_use(client, people):
+    raw = create_token(user=people.member, name="tableau de bord").raw
+    response = client.get("/api/v1/themes", **bearer(raw), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert token.last_used_at is not None and token.last_used_ip == "203.0.113.9"
+    # Reading stays open: a wrong or revoked token on a read is ignored, not refused.
+    assert client.get("/api/v1/themes", **bearer("pep_faux")).status_code == 200
+
+
 def test_the_write_skipped_within_the_minute_is_a_saved_query(
     client, people, django_assert_num_queries
 ):
