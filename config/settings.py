@@ -155,6 +155,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware's redirects, so that every answer of /api/ carries the headers.
     "corsheaders.middleware.CorsMiddleware",
     "pepites.api.middleware.ApiMethodNotAllowedMiddleware",
+    # A token sent with a read (open to all) still has its last use recorded.
+    "pepites.api.middleware.ApiTokenUseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (nonce per request) and Permissions-Policy on every answer.
     "pepites.web.security_headers.SecurityHeadersMiddleware",

@@ -6,6 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("lecture")
+    WRITE = "write", _("lecture et écriture")
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -20,8 +25,18 @@ class ApiToken(models.Model):
         _("début du jeton"), max_length=12, help_text=_("Pour reconnaître le jeton.")
     )
     token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    scope = models.CharField(
+        _("droits"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
+        help_text=_("Un jeton en lecture ne peut ni créer ni modifier."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(
+        _("adresse de la dernière utilisation"), null=True, blank=True
+    )
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 
@@ -33,3 +48,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

@@ -13,14 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pepites.accounts.models import ApiToken
+from pepites.accounts.models import ApiToken, TokenScope
 from pepites.audit.models import Action
-from pepites.audit.services import record
+from pepites.audit.services import record, valid_ip
 
 TOKEN_PREFIX = "pep_"
 MAX_TOKENS_PER_USER = 20
-# last_used_at is written at most this often per token (one UPDATE, not one per request).
-TOUCH_EVERY = timedelta(minutes=5)
+# The last use is written at most this often per token (one UPDATE, not one per request).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def hash_token(raw: str) -> str:
@@ -33,8 +33,16 @@ class NewToken:
     raw: str  # shown once to its owner, never stored
 
 
-def create_token(*, user: AbstractBaseUser, name: str, expires_at=None) -> NewToken:
+def create_token(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    scope: TokenScope | str = TokenScope.READ,
+    expires_at=None,
+) -> NewToken:
     name = " ".join((name or "").split())
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choisissez « lecture » ou « lecture et écriture ».")})
     if not name:
         raise ValidationError({"name": _("Donnez un nom à ce jeton (ex. « site du centre »).")})
     if len(name) > 100:
@@ -51,9 +59,15 @@ def create_token(*, user: AbstractBaseUser, name: str, expires_at=None) -> NewTo
         name=name,
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=hash_token(raw),
+        scope=scope,
         expires_at=expires_at,
     )
-    record(action=Action.TOKEN_CREATE, actor=user, target=token, details={"prefixe": token.prefix})
+    record(
+        action=Action.TOKEN_CREATE,
+        actor=user,
+        target=token,
+        details={"prefixe": token.prefix, "droits": token.scope},
+    )
     return NewToken(token=token, raw=raw)
 
 
@@ -75,8 +89,9 @@ def revoke_token(*, user: AbstractBaseUser, token_id: int) -> bool:
     return revoked
 
 
-def authenticate(raw: str) -> ApiToken | None:
-    """The active token with this value, its user active; None otherwise."""
+def authenticate(raw: str, *, address: str | None = None) -> ApiToken | None:
+    """The active token with this value, its user active; None otherwise. Its last use (and
+    the client's address) is recorded, at most once per TOUCH_EVERY."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     now = timezone.now()
@@ -88,7 +103,8 @@ def authenticate(raw: str) -> ApiToken | None:
     )
     if token is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        address = valid_ip(address or "")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=address)
+        token.last_used_at, token.last_used_ip = now, address
     return token

@@ -13,8 +13,9 @@ Les données de Pépites : initiatives publiées (avec les filtres de la carte),
 centres de ressources, territoires et quartiers prioritaires. Licence Ouverte 2.0.
 
 - Lecture : ouverte à tous, sans clé, depuis n'importe quel site (CORS).
-- Écriture : membres des centres, avec un jeton personnel créé depuis leur espace
-  (`Authorization: Bearer pep_…`), avec les mêmes droits que dans l'interface.
+- Écriture : membres des centres, avec un jeton personnel « lecture et écriture » créé
+  depuis leur espace (`Authorization: Bearer pep_…`), avec les mêmes droits que dans
+  l'interface. Un jeton « lecture » est refusé (403) sur toute écriture.
   Une modification envoie la `version` lue : si quelqu'un a enregistré entre-temps,
   la réponse est 409 et rien n'est modifié.
 - Erreurs : `{"error": {"code", "message", "fields": [{"field", "message"}]}}`, en français.

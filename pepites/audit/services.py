@@ -49,7 +49,7 @@ def purge_audit_trail(*, now=None) -> int:
     return deleted
 
 
-def _valid_ip(value: str) -> str | None:
+def valid_ip(value: str) -> str | None:
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:
@@ -63,7 +63,7 @@ class AuditAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _address.set(_valid_ip(client_ip(request)))
+        token = _address.set(valid_ip(client_ip(request)))
         try:
             return self.get_response(request)
         finally:

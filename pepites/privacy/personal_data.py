@@ -49,7 +49,9 @@ def personal_data(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "nom": t.name,
                 "debut": t.prefix,
                 "cree_le": _date(t.created_at),
+                "droits": t.scope,
                 "derniere_utilisation": _date(t.last_used_at),
+                "derniere_adresse": t.last_used_ip or "",
                 "revoque_le": _date(t.revoked_at),
             }
             for t in ApiToken.objects.filter(user=user)

@@ -91,7 +91,9 @@ def load_data() -> None:
 
     user = User.objects.create_user("api-fuzz", "api-fuzz@example.org")
     user.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
-    (folder / "token.txt").write_text(create_token(user=user, name="schemathesis").raw)
+    (folder / "token.txt").write_text(
+        create_token(user=user, name="schemathesis", scope="write").raw
+    )
 
 
 @contextmanager

@@ -207,7 +207,7 @@ CREATION = {
 
 
 def test_a_member_creates_for_their_centre(client, people):
-    token = create_token(user=people.member, name="t").raw
+    token = create_token(user=people.member, name="t", scope="write").raw
     response = client.post(
         "/api/v1/initiatives", CREATION, content_type="application/json", **bearer(token)
     )
@@ -222,7 +222,7 @@ def test_a_member_creates_for_their_centre(client, people):
 
 
 def test_writes_follow_the_interfaces_rules(client, people):
-    token = create_token(user=people.member, name="t").raw
+    token = create_token(user=people.member, name="t", scope="write").raw
     elsewhere = {**CREATION, "commune_code": "69388"}
     assert_error(
         client.post(
@@ -231,7 +231,7 @@ def test_writes_follow_the_interfaces_rules(client, people):
         403,
         "forbidden",
     )
-    outsider = create_token(user=people.outsider, name="t").raw
+    outsider = create_token(user=people.outsider, name="t", scope="write").raw
     assert_error(
         client.post(
             "/api/v1/initiatives", CREATION, content_type="application/json", **bearer(outsider)
@@ -239,7 +239,7 @@ def test_writes_follow_the_interfaces_rules(client, people):
         403,
         "forbidden",
     )
-    national = create_token(user=people.national, name="t").raw
+    national = create_token(user=people.national, name="t", scope="write").raw
     response = client.post(
         "/api/v1/initiatives", elsewhere, content_type="application/json", **bearer(national)
     )
@@ -267,7 +267,7 @@ def test_writing_needs_a_valid_token(client, people):
 
 
 def test_invalid_writes_name_the_field(client, people):
-    token = create_token(user=people.member, name="t").raw
+    token = create_token(user=people.member, name="t", scope="write").raw
     bad_commune = {**CREATION, "commune_code": "99999"}
     assert_error(
         client.post(
@@ -309,7 +309,7 @@ def test_invalid_writes_name_the_field(client, people):
 
 
 def test_updates_with_optimistic_locking(client, people):
-    token = create_token(user=people.member, name="t").raw
+    token = create_token(user=people.member, name="t", scope="write").raw
     initiative = new_initiative(commune_code="93066")
     url = f"/api/v1/initiatives/{initiative.slug}"
     response = client.patch(
@@ -326,7 +326,7 @@ def test_updates_with_optimistic_locking(client, people):
     )
     assert_error(stale, 409, "conflict", "version")
     assert Initiative.objects.get().title == "Nouveau titre"
-    other = create_token(user=people.other_member, name="t").raw
+    other = create_token(user=people.other_member, name="t", scope="write").raw
     assert_error(
         client.patch(
             url, {"version": 2, "title": "X"}, content_type="application/json", **bearer(other)
@@ -337,7 +337,7 @@ def test_updates_with_optimistic_locking(client, people):
 
 
 def test_a_draft_of_another_centre_is_not_even_found(client, people):
-    token = create_token(user=people.other_member, name="t").raw
+    token = create_token(user=people.other_member, name="t", scope="write").raw
     draft = new_initiative(commune_code="93066")
     response = client.patch(
         f"/api/v1/initiatives/{draft.slug}",
@@ -352,7 +352,7 @@ def test_tokens_page_of_the_workspace(client, people):
     client.force_login(people.member)
     page = client.get("/espace/api/")
     assert page.status_code == 200
-    response = client.post("/espace/api/", {"name": "Notre site"})
+    response = client.post("/espace/api/", {"name": "Notre site", "scope": "read"})
     raw = response.context["new_token"].raw
     assert raw.encode() in response.content
     assert authenticate(raw).user == people.member

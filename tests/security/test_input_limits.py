@@ -17,7 +17,8 @@ RLO = "\u202e"
 
 @pytest.fixture
 def api_headers(people):
-    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=people.member, name='t').raw}"}
+    raw = create_token(user=people.member, name="t", scope="write").raw
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def api_payload(**overrides):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pepites.accounts.models import TokenScope
 from pepites.accounts.tokens import active_tokens, create_token, revoke_token
 from pepites.web.workspace.common import workspace_required
 
@@ -22,6 +23,20 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("À quoi il servira, ex. « synchronisation avec notre site »."),
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Droits du jeton"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "« Lecture » suffit pour lire ; il faut « lecture et écriture » pour créer ou "
+            "modifier des initiatives."
+        ),
+        error_messages={
+            "required": gettext_lazy("Choisissez les droits du jeton."),
+            "invalid_choice": gettext_lazy("Choisissez « lecture » ou « lecture et écriture »."),
+        },
+    )
 
 
 @never_cache
@@ -31,10 +46,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            new_token = create_token(user=request.user, name=form.cleaned_data["name"])
+            new_token = create_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+            )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("name", message)
+            form.add_error(None, exc)  # a dict goes to its fields, the rest above the form
         else:
             form = TokenForm()
     return render(
