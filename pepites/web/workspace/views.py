@@ -136,7 +136,7 @@ def _figures(request: HttpRequest) -> dict:
     )
 
 
-status_change_allowed = permissions.can_set_status  # the moderation views use it too
+status_change_allowed = permissions.can_set_status  # the rule lives with the permissions
 
 
 def _save_image(form: InitiativeForm, initiative: Initiative, user) -> None:
