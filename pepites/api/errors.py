@@ -46,7 +46,12 @@ STATUS_CODES = {
     500: "server_error",
 }
 # Model field → API field, so that a message names what the client sent.
-MODEL_TO_API = {"commune": "commune_code", "themes": "theme_slugs", "centre": "centre_slug"}
+MODEL_TO_API = {
+    "commune": "commune_code",
+    "themes": "theme_slugs",
+    "principal_theme": "principal_theme_slug",
+    "centre": "centre_slug",
+}
 READ_ERRORS = {404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 

@@ -223,13 +223,21 @@ class InitiativeFields(Schema):
     status: Status | None = None
 
 
+PRINCIPAL_THEME_HELP = (
+    "Une des thématiques de « theme_slugs » (celles de l'initiative pour une modification "
+    "qui n'en envoie pas), sinon la requête est refusée ; absente : la première."
+)
+
+
 class InitiativeCreate(InitiativeFields):
     title: CleanStr = Field(..., min_length=1, max_length=200)
     summary: CleanStr = Field(..., min_length=1, max_length=600)
     porteur_name: CleanStr = Field(..., min_length=1, max_length=200)
     commune_code: CleanStr = Field(..., min_length=5, max_length=5)
     theme_slugs: list[CleanStr] = Field(..., min_length=1, max_length=10)
-    principal_theme_slug: CleanStr | None = Field(None, max_length=80)
+    principal_theme_slug: CleanStr | None = Field(
+        None, max_length=80, description=PRINCIPAL_THEME_HELP
+    )
     centre_slug: CleanStr | None = Field(
         None, max_length=80, description="Vide : le centre qui couvre la commune."
     )
@@ -243,7 +251,9 @@ class InitiativeUpdate(InitiativeFields):
     porteur_name: CleanStr | None = Field(None, min_length=1, max_length=200)
     commune_code: CleanStr | None = Field(None, min_length=5, max_length=5)
     theme_slugs: list[CleanStr] | None = Field(None, min_length=1, max_length=10)
-    principal_theme_slug: CleanStr | None = Field(None, max_length=80)
+    principal_theme_slug: CleanStr | None = Field(
+        None, max_length=80, description=PRINCIPAL_THEME_HELP
+    )
 
 
 # The GeoJSON answer is streamed (it may hold every initiative): described here by hand.

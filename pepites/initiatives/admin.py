@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,11 @@ from pepites.initiatives.models import (
     Proposal,
     Theme,
 )
-from pepites.initiatives.services import save_initiative
+from pepites.initiatives.services import (
+    check_contact_consent,
+    check_principal_theme,
+    save_initiative,
+)
 from pepites.network.models import Centre
 from pepites.network.permissions import can_access_workspace
 
@@ -71,13 +75,28 @@ class InitiativeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        themes = cleaned.get("themes")
-        principal = cleaned.get("principal_theme")
-        if themes is not None and principal is not None and principal not in themes:
-            self.add_error(
-                "principal_theme",
-                _("La thématique principale doit faire partie des thématiques choisies."),
+        # The services' rules, with their messages (save_initiative checks them again).
+        rules = [
+            lambda: check_contact_consent(
+                contact_name=cleaned.get("contact_name"),
+                contact_email=cleaned.get("contact_email"),
+                contact_phone=cleaned.get("contact_phone"),
+                consent=bool(cleaned.get("contact_consent")),
             )
+        ]
+        if cleaned.get("themes") is not None:
+            rules.append(
+                lambda: check_principal_theme(
+                    principal_theme=cleaned.get("principal_theme"), themes=cleaned["themes"]
+                )
+            )
+        for rule in rules:
+            try:
+                rule()
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for message in errors:
+                        self.add_error(field, message)
         if self.instance.pk:
             expected = cleaned.get("expected_version")
             current = (

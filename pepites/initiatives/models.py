@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -255,18 +254,6 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self) -> None:
-        has_contact = self.contact_name or self.contact_email or self.contact_phone
-        if has_contact and not self.contact_consent:
-            raise ValidationError(
-                {
-                    "contact_consent": _(
-                        "Un contact ne peut être enregistré qu'avec le consentement de la "
-                        "personne à sa publication."
-                    )
-                }
-            )
 
 
 class InitiativeLink(models.Model):

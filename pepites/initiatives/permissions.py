@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from pepites.core.roles import is_national_team
-from pepites.initiatives.models import Initiative, Proposal, ProposalStatus
+from pepites.initiatives.models import Initiative, InitiativeStatus, Proposal, ProposalStatus
 from pepites.network.models import Centre
 from pepites.network.roles import centre_ids_of
 
@@ -111,3 +111,14 @@ rules.add_perm("initiatives.archive_initiative", _edit)
 rules.add_perm("initiatives.view_history_initiative", _edit)
 rules.add_perm("initiatives.change_proposal", _moderate)
 rules.add_perm("initiatives.view_proposal", _moderate)
+
+
+def can_set_status(user, initiative: Initiative, status: str) -> bool:
+    """Publishing and archiving are rights of their own (the same people today)."""
+    if initiative.status == status:
+        return True
+    if status == InitiativeStatus.PUBLISHED:
+        return can_publish_initiative(user, initiative)
+    if status == InitiativeStatus.ARCHIVED:
+        return can_archive_initiative(user, initiative)
+    return can_edit_initiative(user, initiative)

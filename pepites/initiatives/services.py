@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
@@ -55,6 +56,31 @@ SLUG_MAX_LENGTH = 120
 # What a restore brings back: the content, not the state (publishing and archiving are
 # decisions of their own) nor the referent centre.
 RESTORED_FIELDS = EDITABLE_FIELDS - {"status", "is_demo", "last_checked_at"}
+
+
+# The rules every way in (workspace form, admin, API, file import) enforces through the
+# functions below, with these messages.
+PRINCIPAL_THEME_OUTSIDE = gettext_lazy(
+    "La thématique principale doit faire partie des thématiques choisies."
+)
+CONTACT_WITHOUT_CONSENT = gettext_lazy(
+    "Un contact ne peut être enregistré qu'avec le consentement de la personne à sa publication."
+)
+
+
+def check_principal_theme(*, principal_theme: str | None, themes: Iterable[str]) -> None:
+    """The principal theme is one of the initiative's themes (never added behind the
+    caller's back). Slugs or Theme objects alike."""
+    if principal_theme and principal_theme not in list(themes):
+        raise ValidationError({"principal_theme": str(PRINCIPAL_THEME_OUTSIDE)})
+
+
+def check_contact_consent(
+    *, contact_name: str = "", contact_email: str = "", contact_phone: str = "", consent: bool
+) -> None:
+    """A contact (name, e-mail or phone) is kept only with the person's consent to publish it."""
+    if (contact_name or contact_email or contact_phone) and not consent:
+        raise ValidationError({"contact_consent": str(CONTACT_WITHOUT_CONSENT)})
 
 
 @dataclass(frozen=True)
@@ -188,16 +214,16 @@ def _resolve_themes(
     theme_slugs: Iterable[str], principal_theme_slug: str | None
 ) -> tuple[list[Theme], Theme]:
     slugs = list(dict.fromkeys(theme_slugs))
-    if principal_theme_slug and principal_theme_slug not in slugs:
-        slugs.insert(0, principal_theme_slug)
     if not slugs:
         raise ValidationError({"themes": _("Choisissez au moins une thématique.")})
-    themes = {t.slug: t for t in Theme.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in themes]
+    named = [*slugs, principal_theme_slug] if principal_theme_slug else slugs
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=named)}
+    unknown = list(dict.fromkeys(s for s in named if s not in themes))
     if unknown:
         raise ValidationError(
             {"themes": _("Thématique inconnue : %(slugs)s.") % {"slugs": ", ".join(unknown)}}
         )
+    check_principal_theme(principal_theme=principal_theme_slug, themes=slugs)
     principal = themes[principal_theme_slug or slugs[0]]
     return [themes[s] for s in slugs], principal
 
@@ -285,6 +311,26 @@ def claim_version(*, initiative_pk: int, expected_version: int) -> int:
     return expected_version + 1
 
 
+def _validate(initiative: Initiative) -> None:
+    """The model's checks and the services' rules, reported together."""
+    errors: dict = {}
+    for check in (
+        initiative.full_clean,
+        lambda: check_contact_consent(
+            contact_name=initiative.contact_name,
+            contact_email=initiative.contact_email,
+            contact_phone=initiative.contact_phone,
+            consent=initiative.contact_consent,
+        ),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def save_initiative(
     *,
@@ -312,7 +358,7 @@ def save_initiative(
     elif expected_version is None:
         raise TypeError("expected_version is required to save an existing initiative")
     _stamp_publication(initiative)
-    initiative.full_clean()
+    _validate(initiative)
     if initiative.pk is not None:
         # Claimed once the input is valid: a ValidationError leaves the version as it was read.
         initiative.version = claim_version(

@@ -1,10 +1,12 @@
 """The happy path of the initiatives services: slugs, themes, routing to a centre, publication."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
 from pepites.initiatives.services import (
+    PRINCIPAL_THEME_OUTSIDE,
     load_default_themes,
     save_initiative,
     unique_slug,
@@ -63,12 +65,16 @@ def test_principal_theme_is_always_among_the_themes(reference_data):
     assert default.principal_theme.slug == "ess"
     assert sorted(default.themes.values_list("slug", flat=True)) == ["ess", "numerique"]
 
-    added = new_initiative(theme_slugs=["numerique"], principal_theme_slug="mobilite")
-    assert added.principal_theme.slug == "mobilite"
-    assert sorted(added.themes.values_list("slug", flat=True)) == ["mobilite", "numerique"]
+    chosen = new_initiative(theme_slugs=["numerique", "mobilite"], principal_theme_slug="mobilite")
+    assert chosen.principal_theme.slug == "mobilite"
+    assert sorted(chosen.themes.values_list("slug", flat=True)) == ["mobilite", "numerique"]
 
-    only_principal = new_initiative(theme_slugs=[], principal_theme_slug="emploi-insertion")
-    assert list(only_principal.themes.values_list("slug", flat=True)) == ["emploi-insertion"]
+    # Issue 12: a principal theme outside the themes is refused, no longer added silently.
+    with pytest.raises(ValidationError) as excinfo:
+        new_initiative(theme_slugs=["numerique"], principal_theme_slug="mobilite")
+    assert excinfo.value.message_dict == {"principal_theme": [str(PRINCIPAL_THEME_OUTSIDE)]}
+    with pytest.raises(ValidationError):
+        new_initiative(theme_slugs=[], principal_theme_slug="emploi-insertion")
 
     for initiative in Initiative.objects.all():
         assert initiative.themes.filter(pk=initiative.principal_theme_id).exists()
@@ -90,9 +96,18 @@ def test_update_of_the_themes(reference_data):
         initiative=initiative, expected_version=2, theme_slugs=["numerique", "ess"]
     )
     assert initiative.principal_theme.slug == "numerique"
-    # A new principal theme joins the themes.
+    # Issue 12: a new principal theme must be among the themes (it used to join them)...
+    with pytest.raises(ValidationError) as excinfo:
+        update_initiative(
+            initiative=initiative, expected_version=3, principal_theme_slug="mobilite"
+        )
+    assert "principal_theme" in excinfo.value.message_dict
+    initiative = Initiative.objects.get(pk=initiative.pk)
     initiative = update_initiative(
-        initiative=initiative, expected_version=3, principal_theme_slug="mobilite"
+        initiative=initiative,
+        expected_version=3,
+        theme_slugs=["numerique", "ess", "mobilite"],
+        principal_theme_slug="mobilite",
     )
 
     stored = Initiative.objects.get(pk=initiative.pk)

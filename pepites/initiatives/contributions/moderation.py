@@ -4,19 +4,25 @@ services), merge into an existing initiative, or reject with a reason sent to it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
+from pepites.initiatives import permissions
 from pepites.initiatives.contributions.emails import notify_decision
+from pepites.initiatives.images import Renditions, add_initiative_image
 from pepites.initiatives.models import Initiative, Proposal, ProposalKind, ProposalStatus
+from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.services import create_initiative, update_initiative
+from pepites.network.models import Centre
 
 
 def _lock_pending(proposal: Proposal) -> Proposal:
@@ -141,3 +147,76 @@ def reject_proposal(*, proposal: Proposal, user: AbstractBaseUser | None, reason
     record(action=Action.PROPOSAL_REJECT, actor=user, target=proposal)
     notify_decision(proposal)
     return proposal
+
+
+@dataclass(frozen=True)
+class NewImage:
+    """An image the moderator adds while accepting: renditions already checked by a form."""
+
+    renditions: Renditions
+    alt_text: str
+    credits: str = ""
+
+
+@transaction.atomic
+def accept_reviewed_proposal(
+    *,
+    proposal: Proposal,
+    user: AbstractBaseUser,
+    fields: dict[str, Any],
+    expected_version: int | None = None,
+    served_qpv_codes: Iterable[str] = (),
+    image: NewImage | None = None,
+) -> Initiative:
+    """The moderator's acceptance from the review page, in one transaction: their rights
+    (PermissionDenied), the proposal accepted, the QPV served and the image added; any
+    error undoes it all."""
+    if proposal.kind == ProposalKind.CORRECTION:
+        target = proposal.initiative
+        if target is not None and not permissions.can_set_status(user, target, fields["status"]):
+            raise PermissionDenied
+    else:
+        slug = fields.get("centre_slug") or ""
+        centre = Centre.objects.filter(slug=slug).first() if slug else None
+        if not permissions.can_create_initiative(user, centre=centre):
+            raise PermissionDenied
+        if not permissions.can_set_status(user, Initiative(centre=centre), fields["status"]):
+            raise PermissionDenied
+    initiative = accept_proposal(
+        proposal=proposal, user=user, fields=fields, expected_version=expected_version
+    )
+    set_served_qpvs(initiative=initiative, qpv_codes=served_qpv_codes)
+    if image is not None:
+        add_initiative_image(
+            initiative=initiative,
+            renditions=image.renditions,
+            alt_text=image.alt_text,
+            credits=image.credits,
+            user=user,
+        )
+    return initiative
+
+
+@transaction.atomic
+def merge_reviewed_proposal(
+    *,
+    proposal: Proposal,
+    target: Initiative,
+    user: AbstractBaseUser,
+    expected_version: int,
+    fields: dict[str, Any],
+    served_qpv_codes: Iterable[str] = (),
+) -> Initiative:
+    """The moderator's merge from the merge page, in one transaction: their right to the
+    state chosen (PermissionDenied), the merge, the QPV served."""
+    if not permissions.can_set_status(user, target, fields["status"]):
+        raise PermissionDenied
+    initiative = merge_proposal(
+        proposal=proposal,
+        target=target,
+        user=user,
+        expected_version=expected_version,
+        fields=fields,
+    )
+    set_served_qpvs(initiative=initiative, qpv_codes=served_qpv_codes)
+    return initiative

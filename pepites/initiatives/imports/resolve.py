@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from pepites.core.richtext import clean_markdown
@@ -17,7 +18,11 @@ from pepites.initiatives.imports.places import resolve_place
 from pepites.initiatives.imports.report import WARNING
 from pepites.initiatives.imports.rows import Row, RowContext, auto_ref
 from pepites.initiatives.imports.values import ValueProblem
-from pepites.initiatives.services import EDITABLE_FIELDS
+from pepites.initiatives.services import (
+    EDITABLE_FIELDS,
+    check_contact_consent,
+    check_principal_theme,
+)
 
 SUMMARY_MAX = 600
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
@@ -104,10 +109,12 @@ def _resolve_themes(row: Row, ctx: RowContext) -> None:
     v = row.values
     slugs: list[str] = []
     source = ""
+    listed: dict[str, list[str]] = {}
     for key in ("principal_theme", "themes"):
         if key not in v:
             continue
         found, unknown = ctx.themes.match(v[key])
+        listed[key] = found
         if unknown:
             ctx.problem(
                 row,
@@ -122,6 +129,15 @@ def _resolve_themes(row: Row, ctx: RowContext) -> None:
             row.principal_theme = found[0]
         slugs += found
         source = source or key
+    if listed.get("principal_theme") and listed.get("themes"):
+        # Both columns: the services' rule (a principal theme among the themes).
+        try:
+            check_principal_theme(
+                principal_theme=listed["principal_theme"][0], themes=listed["themes"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                ctx.problem(row, "principal_theme", message)
     if not slugs and "layer" in v:
         found, unknown = ctx.themes.match(v["layer"])
         if found:
@@ -171,17 +187,16 @@ def _resolve_contact(row: Row, ctx: RowContext) -> None:
     given = [key for key in CONTACT_FIELDS if key in row.values]
     if not given:
         return
-    if row.values.get("contact_consent") is True:
-        for key in given:
-            row.fields[key] = row.values[key]
-        row.fields["contact_consent"] = True
+    try:
+        check_contact_consent(
+            **{key: row.values[key] for key in given},
+            consent=row.values.get("contact_consent") is True,
+        )
+    except ValidationError as exc:
+        # The row is imported without its contact: a warning, not an error.
+        for message in exc.messages:
+            ctx.problem(row, given[0], f"{message} {_('Contact non importé.')}", WARNING)
         return
-    ctx.problem(
-        row,
-        given[0],
-        _(
-            "Contact non importé : le consentement de la personne à sa publication n'est pas "
-            "indiqué (colonne « contact_consentement » à « oui »)."
-        ),
-        WARNING,
-    )
+    for key in given:
+        row.fields[key] = row.values[key]
+    row.fields["contact_consent"] = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,7 +26,11 @@ from pepites.initiatives.models import (
     Theme,
 )
 from pepites.initiatives.placement.selectors import served_qpv_codes
-from pepites.initiatives.services import location_status_after_edit
+from pepites.initiatives.services import (
+    check_contact_consent,
+    check_principal_theme,
+    location_status_after_edit,
+)
 from pepites.network.models import Centre, Membership
 from pepites.network.permissions import can_invite
 from pepites.network.roles import centres_of
@@ -37,7 +42,7 @@ from pepites.territories.selectors import (
     search_communes,
     unknown_qpv_codes,
 )
-from pepites.web.formtools import AccessibleErrorsMixin
+from pepites.web.formtools import AccessibleErrorsMixin, add_service_errors
 
 _CODE_IN_TEXT = re.compile(r"\(\s*(\d{5}|2[AB]\d{3})\s*\)\s*$", re.IGNORECASE)
 _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
@@ -363,8 +368,6 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     def clean_image(self):
         upload = self.cleaned_data.get("image")
         if upload:
-            from django.core.exceptions import ValidationError
-
             try:
                 self.renditions = make_renditions(upload)
             except ValidationError as exc:
@@ -374,11 +377,11 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         themes = cleaned.get("themes") or []
-        principal = cleaned.get("principal_theme")
-        if principal and themes and principal not in themes:
-            self.add_error(
-                "principal_theme",
-                _("La thématique principale doit faire partie des thématiques cochées."),
+        if themes:  # the services' rules, with their messages
+            self._service_rule(
+                check_principal_theme,
+                principal_theme=cleaned.get("principal_theme"),
+                themes=themes,
             )
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error(
@@ -387,19 +390,22 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             )
         if self.renditions is not None and not (cleaned.get("image_alt") or "").strip():
             self.add_error("image_alt", _("Décrivez ce que montre l'image (texte alternatif)."))
-        has_contact = (
-            cleaned.get("contact_name")
-            or cleaned.get("contact_email")
-            or cleaned.get("contact_phone")
+        self._service_rule(
+            check_contact_consent,
+            contact_name=cleaned.get("contact_name"),
+            contact_email=cleaned.get("contact_email"),
+            contact_phone=cleaned.get("contact_phone"),
+            consent=bool(cleaned.get("contact_consent")),
         )
-        if has_contact and not cleaned.get("contact_consent"):
-            self.add_error(
-                "contact_consent",
-                _("Un contact n'est enregistré qu'avec l'accord de la personne à sa publication."),
-            )
         if self.initiative is not None and cleaned.get("expected_version") is None:
             self.add_error(None, _("Version de la fiche manquante : rechargez la page."))
         return cleaned
+
+    def _service_rule(self, check, **values) -> None:
+        try:
+            check(**values)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
 
     def chosen_centre(self) -> Centre | None:
         slug = self.cleaned_data.get("centre") or ""

@@ -4,7 +4,6 @@ existing initiative, or rejecting with a reason sent to the proposer."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +13,9 @@ from pepites.core.errors import ConflictError
 from pepites.initiatives import permissions
 from pepites.initiatives.contributions.duplicates import duplicates_of_proposal
 from pepites.initiatives.contributions.moderation import (
-    accept_proposal,
-    merge_proposal,
+    NewImage,
+    accept_reviewed_proposal,
+    merge_reviewed_proposal,
     reject_proposal,
 )
 from pepites.initiatives.contributions.selectors import (
@@ -28,12 +28,18 @@ from pepites.territories.models import Commune
 from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, proposal_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm, RejectForm
-from pepites.web.workspace.views import (
-    FIELD_ALIASES,
-    conflict_page,
-    save_served_qpvs,
-    status_change_allowed,
-)
+from pepites.web.workspace.views import FIELD_ALIASES, conflict_page
+
+
+def new_image(form: InitiativeForm) -> NewImage | None:
+    """The image the form checked, if one was sent."""
+    if form.renditions is None:
+        return None
+    return NewImage(
+        renditions=form.renditions,
+        alt_text=form.cleaned_data["image_alt"],
+        credits=form.cleaned_data.get("image_credits", ""),
+    )
 
 
 @workspace_required
@@ -123,32 +129,14 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=target)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                if target is None:
-                    centre = form.chosen_centre()
-                    probe = Initiative(centre=centre)
-                    if not permissions.can_create_initiative(request.user, centre=centre):
-                        raise PermissionDenied
-                    if not status_change_allowed(request.user, probe, form.cleaned_data["status"]):
-                        raise PermissionDenied
-                    initiative = accept_proposal(
-                        proposal=proposal, user=request.user, fields=form.create_kwargs()
-                    )
-                else:
-                    values = form.update_kwargs()
-                    if not status_change_allowed(request.user, target, values["status"]):
-                        raise PermissionDenied
-                    initiative = accept_proposal(
-                        proposal=proposal,
-                        user=request.user,
-                        fields=values,
-                        expected_version=form.cleaned_data["expected_version"],
-                    )
-                save_served_qpvs(form, initiative)
-                if form.renditions is not None:
-                    from pepites.web.workspace.views import _save_image
-
-                    _save_image(form, initiative, request.user)
+            initiative = accept_reviewed_proposal(
+                proposal=proposal,
+                user=request.user,
+                fields=form.create_kwargs() if target is None else form.update_kwargs(),
+                expected_version=None if target is None else form.cleaned_data["expected_version"],
+                served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
+                image=new_image(form),
+            )
         except ConflictError as exc:
             return conflict_page(
                 request,
@@ -226,19 +214,15 @@ def merge(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=target)
         if form.is_valid():
-            values = form.update_kwargs()
-            if not status_change_allowed(request.user, target, values["status"]):
-                raise PermissionDenied
             try:
-                with transaction.atomic():
-                    merge_proposal(
-                        proposal=proposal,
-                        target=target,
-                        user=request.user,
-                        expected_version=form.cleaned_data["expected_version"],
-                        fields=values,
-                    )
-                    save_served_qpvs(form, target)
+                merge_reviewed_proposal(
+                    proposal=proposal,
+                    target=target,
+                    user=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    fields=form.update_kwargs(),
+                    served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
+                )
             except ConflictError as exc:
                 return conflict_page(
                     request,

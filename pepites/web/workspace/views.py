@@ -136,15 +136,7 @@ def _figures(request: HttpRequest) -> dict:
     )
 
 
-def status_change_allowed(user, initiative: Initiative, status: str) -> bool:
-    """Publishing and archiving are rights of their own (the same people today)."""
-    if initiative.status == status:
-        return True
-    if status == InitiativeStatus.PUBLISHED:
-        return permissions.can_publish_initiative(user, initiative)
-    if status == InitiativeStatus.ARCHIVED:
-        return permissions.can_archive_initiative(user, initiative)
-    return permissions.can_edit_initiative(user, initiative)
+status_change_allowed = permissions.can_set_status  # the rule lives with the permissions
 
 
 def _save_image(form: InitiativeForm, initiative: Initiative, user) -> None:
