@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pepites.territories.indicator_files import INDICATORS
+from pepites.territories.indicator_files import DEMO_INDICATORS_VINTAGE, INDICATORS
 from pepites.territories.models import IndicatorScope, QpvIndicator
 
 
@@ -39,6 +39,10 @@ class IndicatorCard:
     rows: list[CardRow]
     communes: list[dict[str, str]]  # the communes with a reference column
     source: str
+
+    @property
+    def is_demo(self) -> bool:
+        return any(row.vintage == DEMO_INDICATORS_VINTAGE for row in self.rows)
 
 
 MISSING = Figure(value=None, status="", unit="")

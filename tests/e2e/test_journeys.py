@@ -46,7 +46,9 @@ def test_after_a_search_the_count_is_focused_and_in_view_on_a_desktop(
     wait_for_map(desktop)
     desktop.get_by_text("Thématiques, territoire, centre, QPV").click()
     desktop.get_by_label("Mobilité").check()
-    desktop.wait_for_function("() => document.querySelector('#compte').textContent === '2 initiatives'")
+    desktop.wait_for_function(
+        "() => document.querySelector('#compte').textContent === '2 initiatives'"
+    )
     # Changing a filter keeps the focus where it is (the count is announced).
     assert desktop.evaluate("document.activeElement.value") == "mobilite"
     desktop.screenshot(path=str(artifacts_dir / "journey-desktop-filters-open.png"))
@@ -93,7 +95,8 @@ def test_on_a_phone_the_first_screen_shows_the_search_and_the_results(
     phone_page.get_by_text("Thématiques, territoire, centre, QPV").click()
     phone_page.get_by_label("Mobilité").check()
     jump = phone_page.locator("[data-results-jump]")
-    phone_page.wait_for_function("() => document.querySelector('[data-results-jump]').textContent === 'Voir les 2 résultats'"
+    phone_page.wait_for_function(
+        "() => document.querySelector('[data-results-jump]').textContent === 'Voir les 2 résultats'"
     )
     phone_page.get_by_label("Commune").scroll_into_view_if_needed()
     assert jump.is_visible() and in_viewport(phone_page, "[data-results-jump]")
@@ -121,7 +124,9 @@ def test_a_slow_search_shows_a_busy_state(live_server, desktop):
     desktop.wait_for_selector("[data-results][aria-busy='true']")
     assert desktop.locator("[data-busy]").is_visible()
     assert desktop.get_attribute("[data-map]", "aria-busy") == "true"
-    desktop.wait_for_function("() => document.querySelector('#compte').textContent === '1 initiative'")
+    desktop.wait_for_function(
+        "() => document.querySelector('#compte').textContent === '1 initiative'"
+    )
     assert desktop.get_attribute("[data-results]", "aria-busy") is None
     assert not desktop.locator("[data-busy]").is_visible()
     assert errors == []
