@@ -1,6 +1,7 @@
 """The QPV's key figures: the INSEE's CSV read and imported, the card of the QPV page, the
 API's figures and the gaps dashboard's order."""
 
+import csv
 import io
 
 import pytest
@@ -187,3 +188,8 @@ def test_gaps_most_populated_qpv_without_initiative_first(client, qpvs, tmp_path
     content = response.content.decode().replace("\xa0", " ").replace("\u202f", " ")
     assert "Du quartier le plus peuplé au moins peuplé" in content
     assert "5 400" in content
+    rows = csv.DictReader(
+        io.StringIO(client.get("/territoires/manques.csv?table=qpv").content.decode())
+    )
+    populations = {r["code_qp"]: r["population"] for r in rows}
+    assert populations["QN09302M"] == "5400" and populations["QN97401M"] == ""
