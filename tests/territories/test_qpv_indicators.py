@@ -193,3 +193,12 @@ def test_gaps_most_populated_qpv_without_initiative_first(client, qpvs, tmp_path
     )
     populations = {r["code_qp"]: r["population"] for r in rows}
     assert populations["QN09302M"] == "5400" and populations["QN97401M"] == ""
+
+
+def test_admin_lists_the_figures_read_only(client, qpvs, tmp_path, django_user_model):
+    run(write(tmp_path, GOOD))
+    admin = django_user_model.objects.create_superuser("chiffres", "chiffres@example.org", "x")
+    client.force_login(admin)
+    listing = client.get("/admin/territories/qpvindicator/?scope=qpv")
+    assert listing.status_code == 200 and "QN09301M" in listing.content.decode()
+    assert client.get("/admin/territories/qpvindicator/add/").status_code == 403
