@@ -2,6 +2,7 @@
 removed with them."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -48,3 +49,11 @@ def test_demo_figures_on_the_demo_qpv_page_then_removed_by_an_official_list(
     assert not QpvIndicator.objects.exists()
     assert not ReferenceDataset.objects.filter(name=DEMO_INDICATORS_DATASET_NAME).exists()
     assert "Pas de contours de démonstration" in load_demo()
+
+
+def test_make_setup_loads_the_demo_figures_after_the_outlines():
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    setup = makefile.split("\nsetup:", 1)[1].split("\n\n", 1)[0]
+    steps = [line.split("$(PEPITES) ", 1)[1] for line in setup.splitlines() if "$(PEPITES)" in line]
+    fetch = steps.index("fetch_reference_geodata --if-missing")
+    assert fetch < steps.index("import_qpv_indicators --demo")
