@@ -26,6 +26,7 @@ from pepites.api.schemas import (
 )
 from pepites.core.siteurl import site_url
 from pepites.initiatives.selectors import list_centres, list_themes
+from pepites.territories.indicator_selectors import qpv_indicator_values
 from pepites.territories.models import Commune, Departement, QpvCommune, Region
 from pepites.territories.selectors import current_qpvs, qpv_communes, search_communes
 
@@ -203,7 +204,7 @@ def commune(request: HttpRequest, code: str):
 # --- QPV ----------------------------------------------------------------------------------
 
 
-def qpv_out(qpv) -> dict:
+def qpv_out(qpv, indicators: dict[str, dict[str, dict]]) -> dict:
     return {
         "code": qpv.code,
         "name": qpv.name,
@@ -216,6 +217,7 @@ def qpv_out(qpv) -> dict:
         "longitude": qpv.longitude,
         "area_m2": qpv.area_m2,
         "url": site_url() + reverse("qpv_detail", kwargs={"code": qpv.code}),
+        "indicators": indicators.get(qpv.code, {}),
     }
 
 
@@ -249,6 +251,8 @@ def qpvs(
     count = queryset.count()
     pages = max(1, math.ceil(count / page_size))
     next_url, previous_url = page_links(request, page, pages)
+    found = list(queryset[(page - 1) * page_size : page * page_size])
+    indicators = qpv_indicator_values(codes=[q.code for q in found])
     return {
         "count": count,
         "page": page,
@@ -256,7 +260,7 @@ def qpvs(
         "pages": pages,
         "next": next_url,
         "previous": previous_url,
-        "results": [qpv_out(q) for q in queryset[(page - 1) * page_size : page * page_size]],
+        "results": [qpv_out(q, indicators) for q in found],
     }
 
 
@@ -271,7 +275,7 @@ def qpv(request: HttpRequest, code: str):
     if found is None:
         raise Http404(_("Aucun quartier prioritaire n'a ce code."))
     return {
-        **qpv_out(found),
+        **qpv_out(found, qpv_indicator_values(codes=[found.code])),
         "communes": qpv_communes(qpv=found),
         "outline": json.loads(found.outline),
     }

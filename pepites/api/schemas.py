@@ -98,6 +98,13 @@ class CentreOut(Schema):
     url: str
 
 
+class IndicatorOut(Schema):
+    value: float | None = Field(description="Absente si secrète (status s) ou non disponible (nd)")
+    status: str = Field(description="Vide (publiée), s (secret statistique) ou nd")
+    unit: str
+    vintage: str = Field(description="Millésime (« démonstration » pour les chiffres fictifs)")
+
+
 class QpvOut(Schema):
     code: str
     name: str
@@ -110,6 +117,12 @@ class QpvOut(Schema):
     longitude: float
     area_m2: float
     url: str
+    indicators: dict[str, IndicatorOut] = Field(
+        description=(
+            "Chiffres clés de l'INSEE, dernier millésime importé : population, poverty_rate, "
+            "young_share, employment_rate, jobseekers (absents si non importés)"
+        )
+    )
 
 
 class QpvPage(Page):

@@ -15,6 +15,7 @@ from django.db.models import Count
 from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus, QpvRelation
 from pepites.initiatives.selectors import list_themes
 from pepites.network.models import Centre
+from pepites.territories.indicator_selectors import qpv_populations
 from pepites.territories.models import Departement, Qpv, QpvCommune, Region
 from pepites.territories.selectors import current_qpv_generation
 
@@ -43,6 +44,7 @@ class QpvRow:
     by_relation: dict[str, int] = field(default_factory=dict)
     by_theme: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    population: int | None = None  # INSEE's latest, when imported (import_qpv_indicators)
 
     @property
     def is_empty(self) -> bool:
@@ -66,7 +68,14 @@ class GapsReport:
 
     @property
     def qpvs_without(self) -> list[QpvRow]:
-        return [q for q in self.qpvs if q.is_empty]
+        """The QPV without any initiative, the most populated first (those whose population
+        is unknown after, in the list's order)."""
+        empty = [q for q in self.qpvs if q.is_empty]
+        return sorted(empty, key=lambda q: (q.population is None, -(q.population or 0)))
+
+    @property
+    def has_populations(self) -> bool:
+        return any(q.population is not None for q in self.qpvs)
 
     def theme_counts(self, by_theme: dict[str, int]) -> list[int]:
         return [by_theme.get(t.slug, 0) for t in self.themes]
@@ -183,6 +192,8 @@ def _qpv_rows(generation: str | None, dep_codes: list[str]) -> list[QpvRow]:
             "code", "name", "departement_id", "region_id", "communes_label", "latitude", "longitude"
         )
     }
+    for code, population in qpv_populations(codes=rows).items():
+        rows[code].population = population
     for code, commune in (
         QpvCommune.objects.filter(qpv__in=qpvs)
         .order_by("qpv_id", "position")

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from pepites.territories.models import Commune, Departement, Qpv, QpvCommune, Region
+from pepites.territories.models import (
+    Commune,
+    Departement,
+    Qpv,
+    QpvCommune,
+    QpvIndicator,
+    Region,
+)
 
 
 @admin.register(Region)
@@ -46,6 +53,25 @@ class QpvAdmin(admin.ModelAdmin):
     list_select_related = ["departement"]
     inlines = [QpvCommuneInline]
     exclude = ["outline"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QpvIndicator)
+class QpvIndicatorAdmin(admin.ModelAdmin):
+    """Read-only: the figures come from the INSEE's file (pepites import_qpv_indicators)."""
+
+    list_display = ["code", "scope", "indicator", "vintage", "value", "status", "unit"]
+    search_fields = ["code"]
+    list_filter = ["scope", "indicator", "vintage"]
     show_full_result_count = False
 
     def has_add_permission(self, request) -> bool:

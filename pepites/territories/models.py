@@ -244,3 +244,48 @@ class QpvCommune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qpv_id} — {self.commune_code}"
+
+
+class IndicatorScope(models.TextChoices):
+    """What an indicator's row describes: a QPV, or a reference beside it."""
+
+    QPV = "qpv", _("quartier prioritaire")
+    COMMUNE = "commune", _("commune (référence)")
+    FRANCE = "france", _("France (référence)")
+
+
+class QpvIndicator(models.Model):
+    """One figure of the INSEE's data on the QPV (population, poverty rate…) for one vintage:
+    a QPV's, or a reference value of a commune or of France published beside them. Keyed by
+    code, not foreign key: a file may describe QPV of a list not loaded yet (see
+    qpv_indicators.py); a secret or unavailable value has no value and its status."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "", _("publiée")
+        SECRET = "s", _("secret statistique")
+        UNAVAILABLE = "nd", _("non disponible")
+
+    scope = models.CharField(_("portée"), max_length=7, choices=IndicatorScope.choices)
+    code = models.CharField(_("code du territoire"), max_length=8)
+    indicator = models.CharField(_("indicateur"), max_length=40)
+    vintage = models.CharField(_("millésime"), max_length=20)
+    value = models.FloatField(_("valeur"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=2, choices=Status.choices, default="", blank=True
+    )
+    unit = models.CharField(_("unité"), max_length=20)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("indicateur d'un QPV")
+        verbose_name_plural = _("indicateurs des QPV")
+        ordering = ["scope", "code", "indicator", "vintage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "code", "indicator", "vintage"], name="unique_qpv_indicator"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "vintage"], name="qpv_indicator_vintage")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.indicator} {self.vintage}"

@@ -24,6 +24,7 @@ from pepites.territories.commune_outlines import (
     reference_point,
 )
 from pepites.territories.demo_qpv import DEMO_QPV_LICENCE, DEMO_QPV_SOURCE, demo_qpv_file
+from pepites.territories.indicator_services import remove_demo_indicators
 from pepites.territories.models import (
     Commune,
     CommuneOutline,
@@ -216,6 +217,7 @@ def _keep_demo_apart(data: QpvFile) -> int:
         ReferenceDataset.objects.filter(
             name=f"{QPV_DATASET_NAME}-{QpvGeneration.DEMO.value}"
         ).delete()
+        remove_demo_indicators()
     return len(codes)
 
 

@@ -1,6 +1,8 @@
 import base64
+import io
 
 import pytest
+from django.core.management import call_command
 
 from pepites.initiatives.models import InitiativeStatus
 from pepites.initiatives.placement.services import import_qpv
@@ -35,8 +37,15 @@ def test_qpv_page_shows_outline_and_initiatives(
         "https://data.geopf.fr/**",
         lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
     )
+    indicators = tmp_path / "indicateurs.csv"
+    indicators.write_text(
+        "CODGEO;POP_MUN;TP60\nQN09301M;4215;43,7\n93066;nd;35,4\nFRANCE;nd;14,5\n"
+    )
+    call_command("import_qpv_indicators", str(indicators), millesime="2020", stdout=io.StringIO())
     page.goto(live_server.url + "/quartiers/QN09301M/")
     assert page.get_by_role("heading", level=1).inner_text() == "Quartier du Puits"
+    card = page.get_by_role("region", name="Chiffres clés")
+    assert card.get_by_role("cell", name="43,7 %").is_visible()
     # The outline is drawn (one SVG path for the polygon with its hole) with two markers.
     page.locator("#territory-map path.leaflet-interactive").first.wait_for()
     assert page.locator("#territory-map path.leaflet-interactive").count() == 3

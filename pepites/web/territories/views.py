@@ -17,6 +17,7 @@ from pepites.initiatives.placement.selectors import initiatives_of_qpv, qpv_inde
 from pepites.initiatives.selectors import list_centres
 from pepites.insights.gaps import RELATION_COLUMNS, GapsReport, gaps_report
 from pepites.network.models import Centre
+from pepites.territories.indicator_selectors import qpv_indicator_card
 from pepites.territories.models import QPV_CODE_RE, QpvGeneration
 from pepites.territories.qpv_lookup import near_distance_m
 from pepites.territories.selectors import (
@@ -109,12 +110,14 @@ def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outline": json.loads(qpv.outline),
         "markers": markers,
     }
+    communes = qpv_communes(qpv=qpv)
     return render(
         request,
         "web/territories/qpv_detail.html",
         {
             "qpv": qpv,
-            "communes": qpv_communes(qpv=qpv),
+            "communes": communes,
+            "card": qpv_indicator_card(code=qpv.code, communes=communes),
             "inside": grouped[QpvRelation.IN],
             "near": grouped[QpvRelation.NEAR],
             "serving": grouped[QpvRelation.FOR],
@@ -195,6 +198,7 @@ def write_gaps_csv(out, report: GapsReport, table: str) -> None:
                 "insee_reg",
                 "insee_com",
                 "lib_com",
+                "population",
                 "initiatives_dans",
                 "initiatives_proximite",
                 "initiatives_pour",
@@ -211,6 +215,7 @@ def write_gaps_csv(out, report: GapsReport, table: str) -> None:
                     q.region_code,
                     ";".join(q.commune_codes),
                     q.communes_label,
+                    "" if q.population is None else q.population,
                     *(q.by_relation.get(r, 0) for r in RELATION_COLUMNS),
                     q.total,
                     *report.theme_counts(q.by_theme),
