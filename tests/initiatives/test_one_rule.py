@@ -80,7 +80,7 @@ def test_the_admin(people, case):
 @pytest.mark.parametrize("case", CASES)
 def test_the_api(client, people, case):
     values, field, message = CASES[case]
-    token = create_token(user=people.member, name="t").raw
+    token = create_token(user=people.member, name="t", scope="write").raw
     payload = {
         "title": "Laverie solidaire",
         "summary": "Une laverie et un lieu d'accès aux droits.",
