@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -17,16 +18,20 @@ _request_base: ContextVar[str] = ContextVar("pepites_request_base", default="")
 
 
 def request_base(request: HttpRequest) -> str:
-    """scheme://host[:port] of the request (its Host header, checked against ALLOWED_HOSTS)."""
-    return f"{request.scheme}://{request.get_host()}"
+    """scheme://host[:port] of the request (its Host header, checked against ALLOWED_HOSTS);
+    "" for a host that is not served (its 400 page must still render)."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
 
 
 def site_url(request: HttpRequest | None = None) -> str:
     """The address of the site, without a trailing slash."""
     if settings.SITE_URL:
         return settings.SITE_URL
-    if request is not None:
-        return request_base(request)
+    if request is not None and (base := request_base(request)):
+        return base
     return _request_base.get() or DEFAULT_SITE_URL
 
 

@@ -154,7 +154,7 @@ def test_a_search_without_result_says_what_to_try(live_server, desktop, artifact
     desktop.screenshot(path=str(artifacts_dir / "journey-desktop-empty.png"))
     empty.get_by_role("link", name="effacer tous les filtres").click()
     desktop.wait_for_function(
-        f"document.querySelector('#compte').textContent === '{TOTAL} initiatives'"
+        f"() => document.querySelector('#compte').textContent === '{TOTAL} initiatives'"
     )
     assert desktop.get_by_label("Mots-clés").input_value() == ""
     assert desktop.locator("[data-open-data]").is_visible()
