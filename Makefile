@@ -15,7 +15,7 @@ SERVE = SECRET_KEY_FILE="$${SECRET_KEY_FILE:-$${PEPITES_VAR_DIR:-$(CURDIR)/var}/
 	PEPITES_BIND=$(HOST):$(PORT) exec $(BIN)/python -m config.server
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev lock lock-upgrade assets chromium setup run serve test quality check-deploy pytest e2e bench clean
+.PHONY: help install install-dev lock lock-check lock-upgrade assets chromium setup run serve test quality check-deploy pytest e2e bench clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ lock: | $(BIN)/python ## Renew requirements/*.txt after a change to pyproject.to
 	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements/dev.txt
 	$(LOCK) -c requirements/dev.txt -o requirements/base.txt
 
+# The locks answer to pyproject.toml: resolving again into a copy must change nothing.
+lock-check: | $(BIN)/python ## Fail when requirements/*.txt no longer match pyproject.toml
+	$(BIN)/pip install --quiet --no-deps "$$(grep -oE '^uv==[^ ]+' requirements/dev.txt)"
+	@tmp=$$(mktemp -d) && cp requirements/dev.txt requirements/base.txt $$tmp/ && \
+	$(LOCK) --no-header --extra dev -o $$tmp/dev.txt && \
+	$(LOCK) --no-header -c requirements/dev.txt -o $$tmp/base.txt && \
+	for f in dev base; do \
+		diff <(grep -v '^#' requirements/$$f.txt) <(grep -v '^#' $$tmp/$$f.txt) >/dev/null || \
+		{ echo "requirements/$$f.txt ne correspond plus à pyproject.toml : lancez make lock."; exit 1; }; \
+	done; rm -rf $$tmp; echo "Verrous à jour."
+
 lock-upgrade: ## Move every locked dependency to its newest allowed version (then run make test)
 	$(MAKE) lock LOCK_ARGS=--upgrade
 
@@ -88,7 +99,7 @@ run: setup ## Install, prepare and serve the embedded instance on http://127.0.0
 serve: ## Serve without reinstalling (after `make setup`)
 	$(SERVE)
 
-quality: install-dev ## Lint and format check, layers (import-linter), Django checks, missing migrations
+quality: install-dev lock-check ## Lock files in step with pyproject.toml, lint and format check, layers (import-linter), Django checks, missing migrations
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
