@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_DIR = "var/publications"
 DIGEST_LENGTH = 20
-ISSUE_TEMPLATE = "web/publications/print/issue.html"
-PORTFOLIO_TEMPLATE = "web/publications/print/portfolio.html"
+ISSUE_TEMPLATE = "publications/print/issue.html"
+PORTFOLIO_TEMPLATE = "publications/print/portfolio.html"
 
 # (family, static path) of the fonts from the npm packages @fontsource/source-sans-3 and
 # @fontsource/source-serif-4 (SIL Open Font License), exposed through VENDOR_STATIC.
