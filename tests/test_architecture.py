@@ -89,7 +89,9 @@ def test_a_loop_between_the_modules_of_a_package_is_refused(graph):
 # The two faces own the routes and the pages; the rest of the code reaches pages through
 # pepites.core.links and keeps its e-mail and print templates with itself (issue 12, point 8).
 FACES = {"web", "api"}
-ROUTE_CALL = re.compile(r"(?<![.\w])(?<!def )reverse\(|\bfrom django\.urls import\b.*\breverse\b|\{% url ")
+ROUTE_CALL = re.compile(
+    r"(?<![.\w])(?<!def )reverse\(|\bfrom django\.urls import\b.*\breverse\b|\{% url "
+)
 WEB_TEMPLATE = re.compile(r"""["']web/[\w/.-]+\.(?:html|txt)["']""")
 
 
