@@ -91,7 +91,7 @@ def featured_cards(*, issue: Issue) -> list[FeaturedCard]:
     the live initiative while in preparation (which is what publishing will freeze)."""
     items = issue.featured.select_related(
         "initiative__commune", "initiative__centre"
-    ).prefetch_related("initiative__themes", "initiative__qpv_links")
+    ).prefetch_related("initiative__themes", "initiative__qpv_links", "initiative__images")
     cards = []
     for item in items:
         initiative = item.initiative
@@ -244,7 +244,7 @@ def portfolio_initiatives(*, filters: PortfolioFilters) -> QuerySet[Initiative]:
     )
     return (
         results.queryset.select_related("commune", "centre")
-        .prefetch_related("themes", "qpv_links")
+        .prefetch_related("themes", "qpv_links", "images")
         .order_by("commune__departement_id", "commune__name", "title")
     )
 
