@@ -136,8 +136,10 @@ def stored_image_data_uri(name: str | None, *, storage=default_storage) -> str |
 
 
 def _photo(card: dict) -> dict | None:
-    photo = card.get("photo")  # absent from cards frozen before photos were printed
-    uri = stored_image_data_uri(photo["name"]) if photo else None
+    photo: dict | None = card.get("photo")  # absent from cards frozen before photos were printed
+    if not photo:
+        return None
+    uri = stored_image_data_uri(photo["name"])
     return {**photo, "uri": uri} if uri else None
 
 
