@@ -173,7 +173,6 @@ def save_articles(
     renumber_articles(issue=issue)
 
 
-
 @transaction.atomic
 def add_article(
     *,
