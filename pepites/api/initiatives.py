@@ -109,8 +109,22 @@ def map_filters(filters: InitiativeFilters) -> dict:
     return result
 
 
+def _organisation(initiative: Initiative) -> dict | None:
+    organisation = initiative.organisation
+    if organisation is None:
+        return None
+    return {
+        "name": organisation.name,
+        "siret": organisation.siret,
+        "url": site_url() + reverse("organisation_detail", kwargs={"pk": organisation.pk}),
+        "closed": organisation.is_closed,
+    }
+
+
 def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    return queryset.select_related("commune", "centre", "principal_theme").prefetch_related(
+    return queryset.select_related(
+        "commune", "centre", "principal_theme", "organisation"
+    ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
         "links",
         Prefetch(
@@ -142,6 +156,7 @@ def initiative_out(initiative: Initiative) -> dict:
             "name": initiative.porteur_name,
             "kind": initiative.porteur_kind,
             "kind_label": str(initiative.get_porteur_kind_display()),
+            "organisation": _organisation(initiative),
         },
         "partners": initiative.partners,
         "funders": initiative.funders,

@@ -137,10 +137,18 @@ class QpvDetailOut(QpvOut):
 # --- Initiatives --------------------------------------------------------------------------
 
 
+class OrganisationOut(Schema):
+    name: str = Field(description="Nom de l'organisation porteuse (commun à ses initiatives).")
+    siret: str = Field(description="SIRET de l'organisation (14 chiffres), vide s'il est inconnu.")
+    url: str = Field(description="Page publique de l'organisation et de ses initiatives.")
+    closed: bool = Field(description="Fermée selon l'annuaire des entreprises (Sirene).")
+
+
 class PorteurOut(Schema):
     name: str
     kind: str
     kind_label: str
+    organisation: OrganisationOut | None = None
 
 
 class PlaceOut(Schema):

@@ -42,6 +42,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 default_theme=form.cleaned_data["default_theme"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                place_later=form.cleaned_data["place_later"],
             )
             jobs.start(job, write=False)
             return redirect("imports:job", token=job.token)
