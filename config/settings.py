@@ -430,6 +430,11 @@ PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 90)
 LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 500)
 LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
 LINK_CHECK_TIMEOUT = env_int("LINK_CHECK_TIMEOUT", 10)
+# Harvested sources (the centres' own maps): seconds before a fetch is abandoned, largest
+# content accepted (bytes), and consecutive failures after which a source is disabled.
+HARVEST_TIMEOUT = env_int("HARVEST_TIMEOUT", 20)
+HARVEST_MAX_BYTES = env_int("HARVEST_MAX_BYTES", 10 * 1024 * 1024)
+HARVEST_MAX_FAILURES = env_int("HARVEST_MAX_FAILURES", 5)
 # Finished tasks are kept this many days (failed ones 90 days), then pruned every night.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 

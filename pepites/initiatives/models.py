@@ -482,4 +482,5 @@ class InitiativeImage(models.Model):
         return self.alt_text
 
 
+from pepites.initiatives.harvest.models import HarvestSource  # noqa: E402, F401  (its own module)
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

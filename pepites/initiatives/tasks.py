@@ -71,3 +71,18 @@ def place_pending_rows() -> dict:
     from pepites.initiatives.imports.pending import place_pending_rows as place
 
     return place()
+
+
+@periodic(
+    name="harvest.fetch_sources",
+    schedule=Every(timedelta(hours=1)),
+    description=(
+        "Moissonne les cartes des centres (uMap, GoGoCarto, tableurs en ligne) arrivées à "
+        "échéance ; leurs différences attendent la décision du centre dans l'espace."
+    ),
+)
+@job()
+def harvest_sources() -> dict:
+    from pepites.initiatives.harvest.services import harvest_due_sources
+
+    return harvest_due_sources()
