@@ -6,6 +6,7 @@ nightly check never confuses them with real companies (it skips demonstration co
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.db import transaction
@@ -72,3 +73,68 @@ def load_demo_organisations() -> int:
         )
         changed += 1
     return changed
+
+
+# A harvested source, fictional: never fetched (the job skips demonstration sources), with
+# differences waiting as a real harvest would leave them; accepting them creates
+# demonstration initiatives (their "demonstration" property).
+DEMO_SOURCE_NAME = "Carte uMap du centre (exemple de démonstration)"
+DEMO_DATALAYER = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [2.3601, 48.9361]},
+            "properties": {
+                "name": "Job dating au pied des tours (démonstration)",
+                "description": "Des recrutements au pied des immeubles, un jeudi par mois.",
+                "code_commune": "93066",
+                "thematiques": "Emploi et insertion",
+                "demonstration": "oui",
+            },
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [2.3555, 48.934]},
+            "properties": {
+                "name": "Point de médiation numérique (démonstration)",
+                "description": "Accompagnement aux démarches en ligne, sans rendez-vous.",
+                "code_commune": "93066",
+                "thematiques": "Numérique",
+                "demonstration": "oui",
+            },
+        },
+    ],
+    "_umap_options": {"displayOnLoad": True, "name": "Initiatives (démonstration)"},
+}
+
+
+@transaction.atomic
+def load_demo_harvest_source() -> int:
+    from pepites.initiatives.harvest.models import HarvestSource, HarvestState, SourceKind
+    from pepites.network.models import Centre
+
+    centre = Centre.objects.filter(slug="profession-banlieue").first()
+    if centre is None or HarvestSource.objects.filter(name=DEMO_SOURCE_NAME).exists():
+        return 0
+    content = json.dumps(DEMO_DATALAYER, ensure_ascii=False).encode()
+    features = DEMO_DATALAYER["features"]
+    HarvestSource.objects.create(
+        centre=centre,
+        name=DEMO_SOURCE_NAME,
+        kind=SourceKind.UMAP,
+        url="https://umap.example.org/fr/datalayer/12345/demonstration/",
+        every_hours=24,
+        is_demo=True,
+        state=HarvestState.PENDING,
+        pending_content=content,
+        pending_diff={
+            "new": [f["properties"]["name"] for f in features],
+            "changed": [],
+            "disappeared": [],
+            "invalid": [],
+        },
+        last_fetched_at=timezone.now(),
+        last_changed_at=timezone.now(),
+    )
+    return 1

@@ -147,3 +147,8 @@ def can_merge_organisations(user: User, organisations) -> bool:
         carried.exists()
         and not carried.exclude(pk__in=editable_initiatives(user).values("pk")).exists()
     )
+
+
+def can_manage_harvest(user: User, *, centre_id: int | None) -> bool:
+    """Register a centre's harvested sources and decide on their differences."""
+    return _covers(user, centre_id)

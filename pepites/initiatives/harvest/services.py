@@ -200,3 +200,10 @@ def harvest_due_sources(*, client: httpx.Client | None = None) -> dict[str, int]
         outcome = harvest_source(source=source, client=client)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def create_source(*, centre, name: str, kind: str, url: str, user=None, **fields) -> HarvestSource:
+    source = HarvestSource(centre=centre, name=name, kind=kind, url=url, created_by=user, **fields)
+    source.full_clean()
+    source.save()
+    return source
