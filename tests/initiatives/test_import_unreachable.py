@@ -7,6 +7,8 @@ import json
 import time
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from pepites.initiatives.imports.importer import ImportOptions, run_import
 from pepites.initiatives.imports.models import PendingPlacement
@@ -54,17 +56,29 @@ def test_the_import_says_the_service_is_unreachable_in_bounded_time(reference_da
     assert Initiative.objects.count() == 0
 
 
-def test_rows_kept_then_placed_by_the_job_once_the_service_answers(reference_data, ban):
+def test_rows_kept_then_placed_by_the_job_once_the_service_answers(people, ban):
     unreachable(ban)
     report = run_import(
         files.umap_bytes(),
-        ImportOptions(filename="carte.umap", place_later=True, status=InitiativeStatus.PUBLISHED),
+        ImportOptions(
+            filename="carte.umap",
+            place_later=True,
+            status=InitiativeStatus.PUBLISHED,
+            user=people.member,
+            centre_slug="profession-banlieue",
+        ),
     )
     assert report.counts[DEFERRED] == 3
     assert report.committed
     assert "gardées" in report.summary()
     assert Initiative.objects.count() == 0
     assert PendingPlacement.objects.count() == 3
+
+    client = Client()
+    client.force_login(people.member)
+    upload_page = client.get(reverse("imports:upload")).content.decode()
+    assert "en attente de leur commune" in upload_page
+    assert "Job dating au pied des tours" in upload_page
 
     # The service still hangs: the job tries once and keeps the rows.
     counts = place_pending_rows()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pepites.initiatives.imports import jobs
 from pepites.initiatives.imports.models import ImportJob
+from pepites.initiatives.imports.pending import pending_rows
 from pepites.initiatives.imports.report import ImportReport
 from pepites.initiatives.permissions import can_create_initiative
 from pepites.network.models import Centre
@@ -46,7 +47,11 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
             jobs.start(job, write=False)
             return redirect("imports:job", token=job.token)
-    return render(request, "web/imports/upload.html", {"form": form})
+    return render(
+        request,
+        "web/imports/upload.html",
+        {"form": form, "pending": pending_rows(user=request.user)},
+    )
 
 
 @never_cache
