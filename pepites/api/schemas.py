@@ -229,6 +229,11 @@ class InitiativeFields(Schema):
     results: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
     replication: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
     porteur_kind: Kind | None = None
+    porteur_siret: CleanStr | None = Field(
+        None,
+        max_length=30,
+        description="SIRET du porteur (14 chiffres) : l'initiative est rattachée à son organisation.",
+    )
     partners: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
     funders: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
     target_public: CleanStr | None = Field(None, max_length=300)

@@ -228,3 +228,28 @@ def django_client(user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+def test_the_api_writes_the_porteur_siret(people):
+    from pepites.accounts.tokens import create_token
+    from tests.api.test_api import CREATION, bearer
+
+    token = create_token(user=people.member, name="t", scope="write").raw
+    client = django_client(None)
+    bad = client.post(
+        "/api/v1/initiatives",
+        {**CREATION, "porteur_siret": "73282932000075"},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert bad.status_code == 400, bad.content
+    assert "clé de contrôle" in bad.content.decode()
+    assert Initiative.objects.count() == 0
+    response = client.post(
+        "/api/v1/initiatives",
+        {**CREATION, "porteur_siret": "732 829 320 00074"},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["porteur"]["organisation"]["siret"] == "73282932000074"
