@@ -163,8 +163,15 @@ def merge_proposals(*, initiatives: QuerySet[Initiative] | None = None) -> list[
     return [
         MergeProposal(name, commune, members)
         for (name, commune), members in groups.items()
-        if len(members) > 1 and (mine is None or any(m.pk in mine for m in members))
+        if len(members) > 1
+        and not all(m.kept_apart for m in members)
+        and (mine is None or any(m.pk in mine for m in members))
     ]
+
+
+def keep_apart(*, organisations: Iterable[Organisation]) -> int:
+    """Say these organisations are different porteurs: no longer proposed for merging."""
+    return Organisation.objects.filter(pk__in=[o.pk for o in organisations]).update(kept_apart=True)
 
 
 @transaction.atomic

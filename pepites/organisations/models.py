@@ -53,6 +53,9 @@ class Organisation(models.Model):
     )
     closed_on = models.DateField(_("fermée le"), null=True, blank=True)
     looked_up_at = models.DateTimeField(_("annuaire consulté le"), null=True, blank=True)
+    # Said different from the organisations of the same name in its commune: no longer
+    # proposed for merging with them (a new spelling joining them is proposed again).
+    kept_apart = models.BooleanField(_("distincte des homonymes"), default=False)
     is_demo = models.BooleanField(_("exemple de démonstration"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)

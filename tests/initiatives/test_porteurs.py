@@ -253,3 +253,22 @@ def test_the_api_writes_the_porteur_siret(people):
     )
     assert response.status_code == 201, response.content
     assert response.json()["porteur"]["organisation"]["siret"] == "73282932000074"
+
+
+def test_organisations_said_different_are_no_longer_proposed(people):
+    a = publish(new_initiative(title="A", porteur_name="La Clé"), people.pb)
+    b = publish(new_initiative(title="B", porteur_name="LA CLE"), people.pb)
+    response = django_client(people.member).post(
+        reverse("workspace:organisations_merge"),
+        {
+            "organisations": [a.organisation_id, b.organisation_id],
+            "cible": a.organisation_id,
+            "action": "distinctes",
+        },
+    )
+    assert response.status_code == 302
+    assert porteurs.merge_proposals() == []
+    assert Organisation.objects.count() == 2
+    # A third spelling in the same commune: the group is proposed again.
+    publish(new_initiative(title="C", porteur_name="la clé."), people.pb)
+    assert len(porteurs.merge_proposals()[0].organisations) == 3

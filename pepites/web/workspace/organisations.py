@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pepites.initiatives import permissions
 from pepites.initiatives.porteurs import (
     closed_porteur_initiatives,
+    keep_apart,
     merge_organisations,
     merge_proposals,
 )
@@ -140,6 +141,10 @@ def merge(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:porteurs")
     if not permissions.can_merge_organisations(request.user, organisations):
         raise PermissionDenied
+    if request.POST.get("action") == "distinctes":
+        keep_apart(organisations=organisations)
+        messages.success(request, _("Ces organisations restent distinctes."))
+        return redirect("workspace:porteurs")
     moved = merge_organisations(target=target, others=organisations)
     messages.success(
         request,
