@@ -185,3 +185,35 @@ def test_a_too_big_answer_is_refused(people, site, settings):
     assert services.harvest_source(source=source) == services.FAILED
     assert "trop gros" in source.last_error
     assert Initiative.objects.count() == 0
+
+
+def test_a_centre_registers_a_source_with_its_mapping(people, site):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(people.member)
+    form = {
+        "centre": "profession-banlieue",
+        "name": "Notre uMap",
+        "kind": SourceKind.UMAP,
+        "url": site.url("/umap"),
+        "status": InitiativeStatus.DRAFT,
+        "every_hours": 12,
+        "mapping": "name=titre\ninconnu=champ_inexistant",
+    }
+    refused = client.post(reverse("workspace:harvest"), form)
+    assert refused.status_code == 200
+    assert "champ_inexistant" in refused.content.decode()
+    assert HarvestSource.objects.count() == 0
+    form["mapping"] = "name=titre\ndescription=resume"
+    assert client.post(reverse("workspace:harvest"), form).status_code == 302
+    source = HarvestSource.objects.get()
+    assert source.mapping == {"name": "titre", "description": "resume"}
+    assert source.created_by == people.member
+    other = Client()
+    other.force_login(people.other_member)
+    decision = other.post(
+        reverse("workspace:harvest_decide", kwargs={"pk": source.pk}), {"action": "maintenant"}
+    )
+    assert decision.status_code == 403

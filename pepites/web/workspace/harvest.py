@@ -16,6 +16,8 @@ from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
 from pepites.initiatives.harvest import services
 from pepites.initiatives.harvest.models import HarvestSource, SourceKind
+from pepites.initiatives.imports.mapping import parse_explicit_mapping
+from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.models import InitiativeStatus, Theme
 from pepites.network.models import Centre
 from pepites.network.roles import centres_of
@@ -38,12 +40,29 @@ class SourceForm(AccessibleErrorsMixin, forms.Form):
             (InitiativeStatus.PUBLISHED, InitiativeStatus.PUBLISHED.label),
         ],
     )
+    mapping = forms.CharField(
+        label=gettext_lazy("Correspondance des colonnes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Facultatif, une par ligne : « En-tête du fichier=champ » (ex. « Structure=porteur »),"
+            " comme à l'import ; sans elle, les colonnes sont reconnues à leur en-tête."
+        ),
+    )
     every_hours = forms.IntegerField(
         label=gettext_lazy("Consulter toutes les (heures)"),
         min_value=1,
         max_value=24 * 30,
         initial=24,
     )
+
+    def clean_mapping(self) -> dict[str, str]:
+        lines = [line.strip() for line in self.cleaned_data["mapping"].splitlines() if line.strip()]
+        try:
+            parse_explicit_mapping(lines)  # checks every field name, in French
+        except ValueProblem as problem:
+            raise ValidationError(problem.message) from problem
+        return dict(line.split("=", 1) for line in lines)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
