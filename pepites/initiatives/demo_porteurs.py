@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,7 +80,7 @@ def load_demo_organisations() -> int:
 # differences waiting as a real harvest would leave them; accepting them creates
 # demonstration initiatives (their "demonstration" property).
 DEMO_SOURCE_NAME = "Carte uMap du centre (exemple de démonstration)"
-DEMO_DATALAYER = {
+DEMO_DATALAYER: dict[str, Any] = {
     "type": "FeatureCollection",
     "features": [
         {

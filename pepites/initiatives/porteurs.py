@@ -71,7 +71,7 @@ def _link_batch(ids: list[int], sirets: Mapping[int, str]) -> int:
     by_siret = {
         o.siret: o for o in Organisation.objects.filter(siret__in={s for _r, s in pending if s})
     }
-    by_name: dict[tuple[str, str], Organisation] = {}
+    by_name: dict[tuple[str, str | None], Organisation] = {}
     for organisation in Organisation.objects.filter(
         name__in={r["porteur_name"] for r, _s in pending},
         commune_id__in={r["commune_id"] for r, _s in pending},
@@ -84,7 +84,7 @@ def _link_batch(ids: list[int], sirets: Mapping[int, str]) -> int:
     chosen: list[tuple[int, Organisation]] = []
     for row, siret in pending:
         key = (row["porteur_name"], row["commune_id"])
-        organisation = by_siret.get(siret) if siret else None
+        organisation: Organisation | None = by_siret.get(siret) if siret else None
         if organisation is None:
             found = by_name.get(key)
             if found is not None and (not siret or found.siret in {"", siret}):

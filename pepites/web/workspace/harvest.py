@@ -3,6 +3,8 @@ and the differences of its last harvest to accept, reject or always accept."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,9 +69,14 @@ class SourceForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         centres = Centre.objects.order_by("name") if is_national_team(user) else centres_of(user)
-        self.fields["centre"].choices = list(centres.values_list("slug", "name"))
+        cast(forms.ChoiceField, self.fields["centre"]).choices = list(
+            centres.values_list("slug", "name")
+        )
         themes = Theme.objects.order_by("position", "label").values_list("slug", "label")
-        self.fields["default_theme"].choices = [("", _("Aucune : erreur")), *themes]
+        cast(forms.ChoiceField, self.fields["default_theme"]).choices = [
+            ("", _("Aucune : erreur")),
+            *themes,
+        ]
 
 
 def _sources(user):

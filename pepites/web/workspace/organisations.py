@@ -4,6 +4,8 @@ organisation's page to give its SIRET and look it up in the directory of compani
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,7 +90,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **{name: form.cleaned_data[name] for name in OrganisationForm.Meta.fields},
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_service_errors(cast(forms.Form, form), exc)
             else:
                 messages.success(request, _("Organisation enregistrée."))
                 if organisation.siret and organisation.looked_up_at is None:
