@@ -72,13 +72,13 @@ def _link_batch(ids: list[int], sirets: Mapping[int, str]) -> int:
         o.siret: o for o in Organisation.objects.filter(siret__in={s for _r, s in pending if s})
     }
     by_name: dict[tuple[str, str | None], Organisation] = {}
-    for organisation in Organisation.objects.filter(
+    for named in Organisation.objects.filter(
         name__in={r["porteur_name"] for r, _s in pending},
         commune_id__in={r["commune_id"] for r, _s in pending},
     ).order_by("-pk"):
-        key = (organisation.name, organisation.commune_id)
-        if organisation.siret == "" or key not in by_name:  # the first without a SIRET wins
-            by_name[key] = organisation
+        key = (named.name, named.commune_id)
+        if named.siret == "" or key not in by_name:  # the first without a SIRET wins
+            by_name[key] = named
     new: dict[tuple, Organisation] = {}
     with_siret: list[Organisation] = []
     chosen: list[tuple[int, Organisation]] = []
