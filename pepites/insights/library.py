@@ -46,6 +46,7 @@ class LibraryItem:
     preview_url: str = ""
     is_demo: bool = False
     resource: Resource | None = None
+    found_pages: list[int] = field(default_factory=list)  # where a search found its words
 
     @property
     def key(self) -> str:

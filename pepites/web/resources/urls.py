@@ -1,9 +1,11 @@
 from django.urls import path
 
 from pepites.web.resources import feeds, views, workspace
+from pepites.web.search_box import views as search_box
 
 # Included at the site's root (web/urls.py): public pages, feed, open data, workspace.
 urlpatterns = [
+    path("recherche/", search_box.search_page, name="search_box"),
     path("ressources/", views.resource_list, name="resource_list"),
     path("ressources/<slug:slug>/", views.resource_detail, name="resource_detail"),
     path("flux/ressources.atom", feeds.ResourcesFeed(), name="feed_resources"),
