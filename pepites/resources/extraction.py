@@ -1,5 +1,5 @@
-"""The text of a resource's file, page by page: pypdf for a PDF (its text layer; a scanned
-PDF has none, and is then marked « texte non extrait »), odfpy for an ODT (one page: the
+"""The text of a resource's file, page by page: PDFium (pypdfium2) for a PDF (its text
+layer; a scanned PDF has none, and is then marked « texte non extrait »), odfpy for an ODT (one page: the
 format has no pages), the XML of a DOCX read from its ZIP (pages cut at the page breaks
 Word wrote)."""
 
@@ -11,7 +11,6 @@ from odf import teletype
 from odf.namespaces import TEXTNS
 from odf.opendocument import load as load_odf
 from PIL import Image
-from pypdf import PdfReader
 
 from pepites.resources.models import FileType
 
@@ -26,8 +25,26 @@ def _clean(text: str) -> str:
 
 
 def pdf_pages(data: bytes) -> list[str]:
-    reader = PdfReader(io.BytesIO(data))
-    return [_clean(page.extract_text() or "") for page in reader.pages]
+    """The text layer of each page, read by PDFium: three times faster than pypdf's
+    extract_text on the benchmark's pages (which pypdf still checks on upload, files.py)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    pages = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                text_page = page.get_textpage()
+                try:
+                    pages.append(_clean(text_page.get_text_bounded()))
+                finally:
+                    text_page.close()
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return pages
 
 
 _ODT_PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
