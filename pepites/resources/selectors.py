@@ -139,12 +139,17 @@ def pages_matching(*, resource_ids: list[int], query: str) -> dict[int, list[int
 def search_resource_ids_in_pages(*, query: str, limit: int = 50) -> list[int]:
     """The simple search used when the search engine has no resource index: published
     resources whose title, summary or a page holds every query word (case-insensitive)."""
-    query_words = [w.word for w in parse_query(query)]
+    query_words = parse_query(query)
     if not query_words:
         return []
     queryset = published_resources()
     for word in query_words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(pages__text__icontains=word)
-        )
+        condition = Q()
+        for form in word.forms:  # singular or plural
+            condition |= (
+                Q(title__icontains=form)
+                | Q(summary__icontains=form)
+                | Q(pages__text__icontains=form)
+            )
+        queryset = queryset.filter(pk__in=Resource.objects.filter(condition).values("pk"))
     return list(queryset.distinct().order_by("-date", "-pk").values_list("pk", flat=True)[:limit])
