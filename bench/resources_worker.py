@@ -117,11 +117,12 @@ def extract(args: dict) -> dict:
 
 def find(args: dict) -> dict:
     """Which page holds a word of one document: the search, then the page lookup."""
-    from pepites.resources.selectors import pages_matching, search_resource_ids_in_pages
+    from pepites.resources.selectors import pages_matching
+    from pepites.search.selectors import search_ids
 
     word = f"document{args['number']}"
     started = time.perf_counter()
-    ids = search_resource_ids_in_pages(query=word)
+    ids = search_ids(query=word, kind="resource", limit=10)
     pages = pages_matching(resource_ids=ids, query=f"{word} page{args['page']}")
     return {"seconds": time.perf_counter() - started, "ids": len(ids), "pages": pages}
 

@@ -8,3 +8,7 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from pepites.resources import permissions  # noqa: F401 (rules registered)
+        from pepites.resources.indexing import KIND, load_documents
+        from pepites.search.registry import register_source
+
+        register_source(kind=KIND, load=load_documents)

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pepites.resources.models import Resource
+from pepites.resources.models import Resource, ResourcePage
+from pepites.search.documents import SearchDocument
+from pepites.search.services import index_documents
 
 KIND = "resource"
-
-try:  # the generic engine (issue 12): until it is merged, the per-page search serves alone
-    from pepites.search.documents import SearchDocument
-    from pepites.search.services import index_documents, remove_documents
-except ImportError:  # pragma: no cover
-    SearchDocument = index_documents = remove_documents = None
 
 
 def _names(resource: Resource) -> str:
@@ -26,15 +22,13 @@ def _names(resource: Resource) -> str:
     return " ".join(p for p in parts if p)
 
 
-def load_documents(ids: Iterable[int] | None) -> Iterable:
+def load_documents(ids: list[int] | None) -> Iterable[SearchDocument]:
     """The search documents of these resources (all of them with None), by batches."""
     queryset = Resource.objects.prefetch_related(
         "centres", "themes", "regions", "departements", "communes", "qpvs"
     ).order_by("pk")
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
-    from pepites.resources.models import ResourcePage
-
     for resource in queryset.iterator(chunk_size=200):
         body = "\n".join(
             ResourcePage.objects.filter(resource_id=resource.pk)
@@ -53,12 +47,4 @@ def load_documents(ids: Iterable[int] | None) -> Iterable:
 
 
 def index_resources(*, ids: Iterable[int]) -> None:
-    if index_documents is None:
-        return
     index_documents(documents=list(load_documents(list(ids))))
-
-
-def remove_resources(*, ids: Iterable[int]) -> None:
-    if remove_documents is None:
-        return
-    remove_documents(kind=KIND, ids=list(ids))

@@ -134,22 +134,3 @@ def pages_matching(*, resource_ids: list[int], query: str) -> dict[int, list[int
         best = max(score for score, _number in scored)
         result[resource_id] = [n for score, n in scored if score == best][:MAX_PAGES_SHOWN]
     return result
-
-
-def search_resource_ids_in_pages(*, query: str, limit: int = 50) -> list[int]:
-    """The simple search used when the search engine has no resource index: published
-    resources whose title, summary or a page holds every query word (case-insensitive)."""
-    query_words = parse_query(query)
-    if not query_words:
-        return []
-    queryset = published_resources()
-    for word in query_words:
-        condition = Q()
-        for form in word.forms:  # singular or plural
-            condition |= (
-                Q(title__icontains=form)
-                | Q(summary__icontains=form)
-                | Q(pages__text__icontains=form)
-            )
-        queryset = queryset.filter(pk__in=Resource.objects.filter(condition).values("pk"))
-    return list(queryset.distinct().order_by("-date", "-pk").values_list("pk", flat=True)[:limit])

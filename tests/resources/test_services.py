@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from pepites.core.errors import ConflictError
 from pepites.resources.models import Resource, TextStatus
 from pepites.resources.pdfwriter import image_only_pdf
-from pepites.resources.selectors import pages_matching, search_resource_ids_in_pages
+from pepites.resources.selectors import pages_matching
 from pepites.resources.services import update_resource
+from pepites.search.selectors import search_ids, search_kinds
 from tests.resources.helpers import docx, make_resource, odt
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,22 @@ def test_word_of_page_37_finds_the_page(reference_data, run_jobs):
     assert pages_matching(resource_ids=[resource.pk], query="Fromageries COOPERATIVES") == {
         resource.pk: [37]
     }
-    assert search_resource_ids_in_pages(query="fromagerie") == [resource.pk]
+    # The engine finds it by the word of page 37, in any form; a typo in a word of its title
+    # is corrected (the engine corrects towards titles and names, not towards long texts).
+    assert search_ids(query="fromagerie", kind="resource") == [resource.pk]
+    assert search_ids(query="fromageries cooperatives", kind="resource") == [resource.pk]
+    assert search_ids(query="proximté", kind="resource") == [resource.pk]
+    groups = search_kinds(query="fromagerie", kinds=["initiative", "resource"])
+    assert groups["resource"].ids == [resource.pk] and groups["initiative"].total == 0
+
+
+def test_drafts_are_not_found_by_the_public(reference_data, run_jobs):
+    draft = make_resource(status="draft")
+    run_jobs()
+    assert search_ids(query="fromagerie", kind="resource") == []
+    assert search_ids(query="fromagerie", kind="resource", public_only=False) == [draft.pk]
+    update_resource(resource=draft, expected_version=1, status="published")
+    assert search_ids(query="fromagerie", kind="resource") == [draft.pk]
 
 
 def test_scanned_pdf_is_accepted_and_marked_text_not_extracted(reference_data, run_jobs):

@@ -7,23 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pepites.resources.selectors import search_resource_ids_in_pages
-from pepites.search.selectors import search_initiative_ids
+from pepites.search.selectors import search_kinds
 from pepites.web.search_box.groups import GROUPS
 
 PER_GROUP = 5
 ONE_KIND = 50
-
-
-def _find(query: str, kinds: list[str], limit: int) -> dict[str, tuple[list[int], int]]:
-    found = {}
-    if "initiative" in kinds:
-        ids = search_initiative_ids(query=query, limit=None)
-        found["initiative"] = (ids[:limit], len(ids))
-    if "resource" in kinds:
-        ids = search_resource_ids_in_pages(query=query, limit=500)
-        found["resource"] = (ids[:limit], len(ids))
-    return found
 
 
 @require_GET
@@ -34,8 +22,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     limit = ONE_KIND if only in GROUPS else PER_GROUP
     groups = []
     if query:
-        for kind, (ids, total) in _find(query, kinds, limit).items():
-            group = GROUPS[kind]
+        # One engine for every kind (French stems, accents, typos), each group with its total.
+        for kind, found in search_kinds(query=query, kinds=kinds, limit=limit).items():
+            group, ids, total = GROUPS[kind], found.ids, found.total
             groups.append(
                 {
                     "group": group,
