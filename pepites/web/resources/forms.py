@@ -16,7 +16,6 @@ TERRITORY_LEVELS = ("region", "departement", "commune", "qpv")
 
 
 class ResourceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Mots"), required=False, max_length=200)
     type = forms.ChoiceField(label=_("Type"), required=False)
     thematique = forms.ChoiceField(label=_("Thématique"), required=False)
     centre = forms.ChoiceField(label=_("Centre"), required=False)
