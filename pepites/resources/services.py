@@ -22,7 +22,6 @@ from pepites.resources.files import CheckedFile, check_resource_file
 from pepites.resources.models import (
     FileType,
     Resource,
-    ResourceKind,
     ResourceStatus,
     TextStatus,
 )
@@ -168,9 +167,3 @@ def update_resource(
     # A removed file leaves nothing to extract; the index forgets its text now.
     _after_write(resource, file_changed=upload is not None)
     return resource
-
-
-def is_article_kind(kind: str) -> bool:
-    """The articles of L'Éco des quartiers come from the publication itself (never entered
-    a second time as resources: the workspace does not offer this kind)."""
-    return kind == ResourceKind.ARTICLE

@@ -96,6 +96,10 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, form, resource, status=400)
     values = form.values()
+    if values["status"] != resource.status and not permissions.can_publish_resource(
+        request.user, resource
+    ):
+        raise PermissionDenied
     added = {c.pk for c in values["centres"]} - set(resource.centres.values_list("pk", flat=True))
     if added and not permissions.can_create_resource(request.user, centre_ids=added):
         form.add_error("centres", _("Vous ne pouvez pas attribuer cette ressource à ce centre."))
