@@ -124,3 +124,26 @@ def test_feed_export_and_api(client, reference_data, run_jobs):
     assert one["title"] == resource.title
     assert client.get("/api/v1/resources", {"territoire": "x;drop"}).status_code in (400, 422)
     assert resource.text_status == TextStatus.PENDING  # (the instance read before the job)
+
+
+def test_one_search_box_groups_initiatives_and_resources(client, reference_data, run_jobs):
+    new_initiative(title="Une fromagerie solidaire", status="publiee")
+    resource = make_resource()
+    run_jobs()
+    page = client.get(reverse("search_box"), {"q": "fromagerie"}).content.decode()
+    assert page.index('id="groupe-initiative"') < page.index('id="groupe-resource"')
+    assert "Une fromagerie solidaire" in page
+    assert resource.title in page and "Trouvé page 37" in page
+    only = client.get(reverse("search_box"), {"q": "fromagerie", "type": "resource"})
+    assert 'id="groupe-initiative"' not in only.content.decode()
+    assert client.get(reverse("search_box"), {"q": "\x00<>" * 100}).status_code == 200
+
+
+def test_api_lists_the_publication_articles_once(client, issue):
+    from pepites.publications.services import publish_issue
+
+    publish_issue(issue=issue, notify=False, generate_pdf=False)
+    api = client.get("/api/v1/resources").json()
+    titles = [r["title"] for r in api["results"]]
+    assert api["count"] == 2 and len(set(titles)) == 2
+    assert {r["source"] for r in api["results"]} == {"article"}
