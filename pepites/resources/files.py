@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from pepites.resources.models import FileType
 
@@ -22,9 +23,11 @@ from pepites.resources.models import FileType
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-# Tokens of active content in a PDF's uncompressed objects.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA)\b")
-PDF_CATALOG_ACTIONS = ("/OpenAction", "/AA")
+# Keys and action types of active content in a PDF's objects (read by pypdf, object
+# streams included: a byte scan would miss compressed objects and trip over stream data).
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/Launch", "/RichMedia", "/XFA", "/AA"})
+PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/SubmitForm"})
+PDF_MAX_OBJECTS = 500_000
 SVG_ACTIVE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
@@ -67,25 +70,42 @@ def _looks_like_svg(data: bytes) -> bool:
     )
 
 
+def _pdf_object_ids(reader: PdfReader) -> list[IndirectObject]:
+    ids = [
+        IndirectObject(idnum, generation, reader)
+        for generation, numbers in reader.xref.items()
+        for idnum in numbers
+    ]
+    ids += [IndirectObject(idnum, 0, reader) for idnum in reader.xref_objStm]
+    return ids
+
+
+def _is_active(value) -> bool:
+    if not isinstance(value, DictionaryObject):
+        return False
+    action = str(value.get("/S", ""))
+    return bool(PDF_ACTIVE_KEYS & set(value.keys())) or action in PDF_ACTIVE_ACTIONS
+
+
 def _check_pdf(data: bytes) -> None:
-    if PDF_ACTIVE.search(data):
-        raise _error(
-            _(
-                "Ce PDF contient du contenu actif (JavaScript, lancement d'application) : il est refusé."
-            )
-        )
     try:
         reader = PdfReader(io.BytesIO(data))
-        catalog = reader.trailer["/Root"]
-        names = catalog.get("/Names")
-        active = any(key in catalog for key in PDF_CATALOG_ACTIONS) or (
-            names is not None and "/JavaScript" in names.get_object()
-        )
         len(reader.pages)  # a PDF whose pages cannot be read is not accepted
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        objects = _pdf_object_ids(reader)
+        if len(objects) > PDF_MAX_OBJECTS:
+            raise _not_accepted()
+        active = any(_is_active(reader.get_object(ref)) for ref in objects) or any(
+            _is_active(value) for value in reader.trailer["/Root"].values()
+        )
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _not_accepted() from exc
     if active:
-        raise _error(_("Ce PDF contient des actions automatiques : il est refusé."))
+        raise _error(
+            _(
+                "Ce PDF contient du contenu actif (JavaScript, action automatique, lancement "
+                "d'application) : il est refusé."
+            )
+        )
 
 
 def _check_zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

@@ -58,3 +58,17 @@ def test_other_content_is_refused_in_french(data):
 def test_size_limit(settings):
     settings.RESOURCE_FILE_MAX_BYTES = 200
     assert "Mo au plus" in _refused(text_pdf(["Bonjour"]))
+
+
+def test_pdf_naming_javascript_in_its_text_is_accepted():
+    # Words of the text (and bytes of compressed streams) are not active content.
+    data = text_pdf(["Un guide sur /JS, /JavaScript et /Launch pour les développeurs."] * 30)
+    assert check_resource_file(upload(data)).file_type == "pdf"
+
+
+def test_pdf_with_a_page_action_is_refused():
+    data = text_pdf(["Bonjour"]).replace(
+        b"/Type /Page /Parent 2 0 R",
+        b"/Type /Page /AA << /O << /S /Launch /F (calc.exe) >> >> /Parent 2 0 R",
+    )
+    assert "actif" in _refused(data)
