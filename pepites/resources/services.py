@@ -3,6 +3,7 @@ optimistic locking and history as the initiatives."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,7 +60,8 @@ def _attach_file(resource: Resource, upload, checked: CheckedFile | None) -> Non
     checked = checked or check_resource_file(upload)
     upload.seek(0)
     extension = FileType(checked.file_type).value
-    name = f"{slugify(resource.title)[:60] or 'ressource'}.{extension}"
+    # A random part: the file of a draft is not found by guessing its address.
+    name = f"{slugify(resource.title)[:60] or 'ressource'}-{secrets.token_hex(6)}.{extension}"
     resource.file.save(name, ContentFile(upload.read()), save=False)
     resource.file_type = checked.file_type
     resource.file_size = checked.size
