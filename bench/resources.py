@@ -14,7 +14,7 @@ PAGES = 40
 
 def _size(options) -> int:
     # The 2,000 documents with the real sizes; the smoke test (tiny --sizes) stays tiny.
-    return DOCUMENTS if max(options.sizes) >= 10_000 else max(2, min(options.sizes))
+    return DOCUMENTS if max(options.sizes) >= 10_000 else max(2, min(options.sizes) // 10)
 
 
 def _worker(task: str, args: dict, env: dict[str, str]) -> dict:
