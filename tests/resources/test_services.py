@@ -100,3 +100,25 @@ def test_concurrent_edits_conflict_and_history_is_kept(reference_data, run_jobs)
         "Étude sur le commerce de proximité",
         "Titre revu",
     ]
+
+
+def test_replacing_then_removing_the_file(reference_data, run_jobs):
+    from pepites.resources.pdfwriter import text_pdf
+    from tests.resources.helpers import upload
+
+    resource = make_resource(external_url="https://example.org/r")
+    run_jobs()
+    update_resource(
+        resource=resource,
+        expected_version=1,
+        upload=upload(text_pdf(["Nouvelle version : une recyclerie"]), "v2.pdf"),
+    )
+    assert resource.text_status == TextStatus.PENDING and not resource.pages.exists()
+    run_jobs()
+    assert pages_matching(resource_ids=[resource.pk], query="recyclerie") == {resource.pk: [1]}
+    assert search_ids(query="fromagerie", kind="resource") == []  # the old text is gone
+    update_resource(resource=resource, expected_version=2, remove_file=True)
+    resource.refresh_from_db()
+    assert not resource.file and resource.text_status == TextStatus.NO_FILE
+    assert not resource.pages.exists()
+    assert search_ids(query="recyclerie", kind="resource") == []
