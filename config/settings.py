@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "pepites.organisations",
     "pepites.initiatives",
     "pepites.publications",
+    "pepites.resources",
     "pepites.insights",
     "pepites.search",
     "pepites.api",
@@ -535,6 +536,8 @@ CSP_EXTRA_IMG_SOURCES = os.environ.get("CSP_EXTRA_IMG_SOURCES", "").strip()
 # Sent by Django's SecurityMiddleware (its default, said here on purpose).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Files of the resource library (PDF, ODT, DOCX); within REQUEST_MAX_BYTES to be uploadable.
+RESOURCE_FILE_MAX_BYTES = env_int("RESOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)
 # Serve uploaded media from Django itself (the embedded instance); a national deployment
 # serves them from its object storage or its web server instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

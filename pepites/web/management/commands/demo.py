@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pepites.initiatives.demo import load_demo
 from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
 from pepites.publications.demo import load_demo_publications
+from pepites.resources.demo import load_demo_resources
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
+            resources = load_demo_resources()
+            self.stdout.write(f"Ressources de démonstration : {resources} créée(s).")
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."
