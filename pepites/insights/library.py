@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from pepites.core import links
 from pepites.publications.models import Article, IssueStatus
 from pepites.publications.text import render_body
 from pepites.resources.models import Resource, ResourceKind
@@ -89,12 +89,16 @@ def _resource_item(resource: Resource) -> LibraryItem:
     )
 
 
+def _published_on(issue) -> date:
+    if issue.published_at is None:  # the library reads published issues only
+        raise ValueError(f"Issue {issue.pk} is not published")
+    return issue.published_at.date()
+
+
 def _article_item(article: Article) -> LibraryItem:
     issue = article.issue
     position = [a.pk for a in issue.articles.all()].index(article.pk) + 1
-    url = reverse(
-        "publications:issue_detail", kwargs={"series": issue.series.slug, "number": issue.number}
-    )
+    url = links.path("publications.issue", series=issue.series.slug, number=issue.number)
     text = strip_tags(render_body(article.body))
     return LibraryItem(
         source="article",
@@ -104,7 +108,7 @@ def _article_item(article: Article) -> LibraryItem:
         kind_label=str(ResourceKind.ARTICLE.label),
         summary=Truncator(" ".join(text.split())).words(SUMMARY_WORDS),
         authors=article.author,
-        date=issue.published_at.date(),
+        date=_published_on(issue),
         url=f"{url}#article-{position}",
         centres=[c.name for c in article.centres.all()],
         themes=[t.label for t in issue.themes.all()],

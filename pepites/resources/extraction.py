@@ -86,7 +86,7 @@ EXTRACTORS = {FileType.PDF: pdf_pages, FileType.ODT: odt_pages, FileType.DOCX: d
 
 
 def extract_pages(*, data: bytes, file_type: str) -> list[str]:
-    return EXTRACTORS[file_type](data)
+    return EXTRACTORS[FileType(file_type)](data)
 
 
 def pdf_preview(data: bytes) -> bytes:

@@ -87,6 +87,13 @@ def _is_active(value) -> bool:
     return bool(PDF_ACTIVE_KEYS & set(value.keys())) or action in PDF_ACTIVE_ACTIONS
 
 
+def _root(reader: PdfReader) -> DictionaryObject:
+    root = reader.trailer["/Root"].get_object()
+    if not isinstance(root, DictionaryObject):
+        raise TypeError("The PDF's catalogue is not a dictionary")
+    return root
+
+
 def _check_pdf(data: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -95,7 +102,7 @@ def _check_pdf(data: bytes) -> None:
         if len(objects) > PDF_MAX_OBJECTS:
             raise _not_accepted()
         active = any(_is_active(reader.get_object(ref)) for ref in objects) or any(
-            _is_active(value) for value in reader.trailer["/Root"].values()
+            _is_active(value) for value in _root(reader).values()
         )
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _not_accepted() from exc

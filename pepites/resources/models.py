@@ -6,9 +6,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core import links
 from pepites.initiatives.history_records import ExplicitHistoricalRecords
 
 
@@ -124,7 +124,7 @@ class Resource(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("resource_detail", kwargs={"slug": self.slug})
+        return links.path("resource", slug=self.slug)
 
     @property
     def is_published(self) -> bool:

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -93,7 +93,7 @@ def create_resource(
     centres: Iterable,
     upload=None,
     checked: CheckedFile | None = None,
-    user: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     **values: Any,
 ) -> Resource:
     """Create a resource; its file (checked here if the form did not) is read by a job."""
@@ -104,7 +104,7 @@ def create_resource(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     resource = Resource(title=" ".join(title.split()), kind=kind, date=date, **values)
     if user is not None and user.is_authenticated:
-        resource.created_by = user
+        resource.created_by_id = user.pk
     if upload is not None:
         _attach_file(resource, upload, checked)
     _validate(resource, relations)
@@ -136,7 +136,7 @@ def update_resource(
     upload=None,
     checked: CheckedFile | None = None,
     remove_file: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     **values: Any,
 ) -> Resource:
     """Change a resource read at `expected_version` (ConflictError if saved in between)."""
