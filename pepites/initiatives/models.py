@@ -471,4 +471,29 @@ class InitiativeImage(models.Model):
         return self.alt_text
 
 
+class InitiativeInspiration(models.Model):
+    """ "Inspirée de": `reproduction` reproduces `source` elsewhere (it may draw on several)."""
+
+    source = models.ForeignKey(
+        Initiative, models.CASCADE, related_name="reproduction_links", verbose_name=_("source")
+    )
+    reproduction = models.ForeignKey(
+        Initiative, models.CASCADE, related_name="inspiration_links", verbose_name=_("reproduction")
+    )
+    created_at = models.DateTimeField(_("reliée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien « inspirée de »")
+        verbose_name_plural = _("liens « inspirée de »")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "reproduction"], name="inspiration_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("reproduction")), name="inspiration_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reproduction_id} ← {self.source_id}"
+
+
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

@@ -6,6 +6,7 @@ from pepites.web import feeds, legal
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
+from pepites.web.essaimage import views as essaimage_views
 from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
@@ -28,6 +29,16 @@ urlpatterns = [
         "initiatives/<slug:slug>/corriger/",
         contributions_views.correction,
         name="initiative_correction",
+    ),
+    # Essaimage: "M'en inspirer", the map's reproduction lines, the impact dashboard.
+    path(
+        "initiatives/<slug:slug>/m-en-inspirer/", essaimage_views.inspire, name="initiative_inspire"
+    ),
+    path("m-en-inspirer/merci/", essaimage_views.thanks, name="inspiration_thanks"),
+    path(
+        "carte/essaimage/<slug:slug>.json",
+        essaimage_views.lines,
+        name="initiative_essaimage_lines",
     ),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from pepites.web.workspace import history_views, links, members, moderation, tools, views
+from pepites.web.workspace import (
+    essaimage,
+    history_views,
+    links,
+    members,
+    moderation,
+    tools,
+    views,
+)
 
 app_name = "workspace"
 
@@ -34,6 +42,12 @@ urlpatterns = [
         moderation.merge,
         name="proposal_merge",
     ),
+    path("essaimage/", essaimage.queue, name="essaimage_queue"),
+    path("essaimage/<int:pk>/", essaimage.detail, name="essaimage"),
+    path("essaimage/<int:pk>/etat/", essaimage.change_status, name="essaimage_status"),
+    path("essaimage/<int:pk>/suivi/", essaimage.change_assignee, name="essaimage_assignee"),
+    path("essaimage/<int:pk>/note/", essaimage.note, name="essaimage_note"),
+    path("essaimage/<int:pk>/reproduite/", essaimage.reproduced, name="essaimage_reproduced"),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
     path("membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
