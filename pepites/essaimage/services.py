@@ -208,9 +208,14 @@ def assignable_users(*, request: InspirationRequest) -> list[AbstractBaseUser]:
             "user_id", flat=True
         )
     )
-    users = get_user_model().objects.filter(is_active=True)
+    from django.db.models import Q
+
     return list(
-        users.filter(pk__in=ids) | users.filter(groups__name=NATIONAL_TEAM_GROUP).distinct()
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=ids) | Q(groups__name=NATIONAL_TEAM_GROUP))
+        .distinct()
+        .order_by("last_name", "username")
     )
 
 

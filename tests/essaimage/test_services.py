@@ -28,8 +28,9 @@ def _recipients(messages) -> set[str]:
 
 def test_routed_to_referring_and_covering_centres(people, run_jobs, settings):
     reso = Centre.objects.get(slug="reso-villes")
-    from pepites.network.memberships import add_member
     from django.contrib.auth.models import User
+
+    from pepites.network.memberships import add_member
 
     breton = User.objects.create_user("membre.reso", "membre@resovilles.example")
     add_member(user=breton, centre=reso)
