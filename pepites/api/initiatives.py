@@ -30,6 +30,7 @@ from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
+    InitiativeInspiration,
     InitiativeQpv,
     InitiativeStatus,
     LocationStatus,
@@ -116,6 +117,19 @@ def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
         Prefetch(
             "qpv_links", queryset=InitiativeQpv.objects.filter(relation__in=COMPUTED_QPV_RELATIONS)
         ),
+        # "Inspirée de" both ways, published initiatives only.
+        Prefetch(
+            "inspiration_links",
+            queryset=InitiativeInspiration.objects.filter(
+                source__status=InitiativeStatus.PUBLISHED
+            ).select_related("source"),
+        ),
+        Prefetch(
+            "reproduction_links",
+            queryset=InitiativeInspiration.objects.filter(
+                reproduction__status=InitiativeStatus.PUBLISHED
+            ).select_related("reproduction"),
+        ),
     )
 
 
@@ -166,6 +180,10 @@ def initiative_out(initiative: Initiative) -> dict:
         else None,
         "contact": contact,
         "links": [{"url": link.url, "label": link.label} for link in initiative.links.all()],
+        "inspired_by": sorted(str(link.source.uid) for link in initiative.inspiration_links.all()),
+        "reproductions": sorted(
+            str(link.reproduction.uid) for link in initiative.reproduction_links.all()
+        ),
         "status": initiative.status,
         "is_demo": initiative.is_demo,
         "published_at": initiative.published_at,

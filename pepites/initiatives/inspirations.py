@@ -8,7 +8,6 @@ uids), the feeds and the import, so that a file exported and imported again keep
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,25 +54,23 @@ def unlink_inspiration(*, source: Initiative, reproduction: Initiative) -> int:
     return deleted
 
 
-def link_by_uids(*, links: Iterable[tuple[uuid.UUID, int]]) -> tuple[int, list[uuid.UUID]]:
-    """For the import: (source uid, reproduction pk) pairs; returns how many links are new
-    and the uids that name no initiative. Run inside the import's transaction."""
-    pairs = list(links)
-    uids = {uid for uid, _pk in pairs}
-    by_uid = dict(Initiative.objects.filter(uid__in=uids).values_list("uid", "pk"))
-    new = [
-        InitiativeInspiration(source_id=by_uid[uid], reproduction_id=pk)
-        for uid, pk in pairs
-        if uid in by_uid and by_uid[uid] != pk
-    ]
+def link_pairs(*, pairs: Iterable[tuple[int, int]]) -> int:
+    """For the import: (source pk, reproduction pk) pairs, the existing ones kept; returns
+    how many links are new. Run inside the import's transaction."""
+    wanted = {(source, reproduction) for source, reproduction in pairs if source != reproduction}
+    if not wanted:
+        return 0
     existing = set(
         InitiativeInspiration.objects.filter(
-            reproduction_id__in={pk for _uid, pk in pairs}
+            reproduction_id__in={reproduction for _source, reproduction in wanted}
         ).values_list("source_id", "reproduction_id")
     )
-    new = [link for link in new if (link.source_id, link.reproduction_id) not in existing]
+    new = [
+        InitiativeInspiration(source_id=source, reproduction_id=reproduction)
+        for source, reproduction in sorted(wanted - existing)
+    ]
     InitiativeInspiration.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new), sorted(uids - set(by_uid), key=str)
+    return len(new)
 
 
 # --- Reads ----------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_queue_filters_and_counts(client, people):
     page = client.get(reverse("workspace:essaimage_queue"), {"etat": "nouvelle", "q": "Bruno"})
     assert page.status_code == 200
     assert len(page.context["page"].object_list) == 1
-    assert dict((v, n) for v, _l, n in page.context["counts"])["nouvelle"] == 2
+    assert {v: n for v, _l, n in page.context["counts"]}["nouvelle"] == 2
 
 
 def test_initiative_pages_show_the_link(client, people):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -340,3 +341,18 @@ def coordinates(value: Any) -> tuple[float, float]:
             % {"value": raw[:50]}
         )
     return decimal(parts[0]), decimal(parts[1])
+
+
+def uuid_list(value: Any) -> list[uuid.UUID]:
+    """Pépites identifiers separated by ";" or spaces (the column `inspiree_de`)."""
+    found = []
+    for part in re.split(r"[;\s]+", text(value)):
+        if not part:
+            continue
+        try:
+            found.append(uuid.UUID(part))
+        except ValueError as exc:
+            raise ValueProblem(
+                _("« %(value)s » n'est pas un identifiant Pépites.") % {"value": part[:60]}
+            ) from exc
+    return list(dict.fromkeys(found))
