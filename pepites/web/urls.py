@@ -6,6 +6,7 @@ from pepites.web import feeds, legal
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
+from pepites.web.essaimage import impact as impact_views
 from pepites.web.essaimage import views as essaimage_views
 from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
@@ -40,6 +41,8 @@ urlpatterns = [
         essaimage_views.lines,
         name="initiative_essaimage_lines",
     ),
+    path("impact/", impact_views.dashboard, name="impact"),
+    path("impact.csv", impact_views.dashboard_csv, name="impact_csv"),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
     path("centres/", network_views.centre_list, name="centre_list"),

@@ -71,6 +71,6 @@ def test_api_carries_the_link(client, linked):
 
 
 def test_feed_carries_the_link(client, linked):
-    source, copy = linked
+    source, _copy = linked
     feed = client.get(reverse("feed_initiatives")).content.decode()
     assert f"Inspirée de : {source.title}" in feed

@@ -172,3 +172,21 @@ def test_initiative_pages_show_the_link(client, people):
     assert ids == [source.pk]
     home = client.get(reverse("home"), {"essaimees": "on"})
     assert [i.pk for i in home.context["page"].object_list] == [source.pk]
+
+
+def test_dashboard_counts_and_csv(client, people):
+    from pepites.essaimage.services import mark_reproduced
+
+    source = initiative()
+    request = ask(source, commune_code="93048")
+    copy = initiative(title="Épicerie solidaire de Montreuil", commune="93048")
+    mark_reproduced(request=request, reproduction=copy, user=people.member)
+    page = client.get(reverse("impact"))
+    assert page.status_code == 200
+    figures = page.context["figures"]
+    assert (figures.total, figures.essaimees, figures.reproductions) == (1, 1, 1)
+    assert figures.median_answer_days is not None
+    filtered = client.get(reverse("impact"), {"centre": people.labo.pk}).context["figures"]
+    assert filtered.total == 0
+    csv_text = client.get(reverse("impact_csv")).content.decode()
+    assert "initiatives_essaimees,,1" in csv_text
