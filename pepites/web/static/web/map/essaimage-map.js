@@ -1,15 +1,15 @@
 // The small map of an initiative's reproductions, on its page: the initiative, each
 // reproduction, and a line between them. The list beside it says the same as text.
-import { addTiles } from "pepites/tiles";
-
 const element = document.querySelector("[data-essaimage-map]");
 
-function start() {
+async function start() {
   const L = window.L;
   const data = JSON.parse(document.getElementById("essaimage-points").textContent);
   const map = L.map(element, { zoomControl: false, scrollWheelZoom: false, preferCanvas: true });
   element.setAttribute("role", "region");
   element.setAttribute("aria-label", element.closest("section").querySelector("strong").textContent);
+  // Imported late: the tiles module reads Leaflet, a deferred script placed after this one.
+  const { addTiles } = await import("pepites/tiles");
   addTiles(map);
   const from = [data.source.lat, data.source.lon];
   const all = [from];
