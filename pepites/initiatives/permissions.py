@@ -122,3 +122,8 @@ def can_set_status(user, initiative: Initiative, status: str) -> bool:
     if status == InitiativeStatus.ARCHIVED:
         return can_archive_initiative(user, initiative)
     return can_edit_initiative(user, initiative)
+
+
+def can_link_inspiration(user: User, *, source: Initiative, reproduction: Initiative) -> bool:
+    """Record or remove "reproduction is inspired by source": either initiative's centre."""
+    return _covers(user, source.centre_id) or _covers(user, reproduction.centre_id)

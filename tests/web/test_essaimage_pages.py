@@ -190,3 +190,21 @@ def test_dashboard_counts_and_csv(client, people):
     assert filtered.total == 0
     csv_text = client.get(reverse("impact_csv")).content.decode()
     assert "initiatives_essaimees,,1" in csv_text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_link_known_reproduction_role(client, people, role):
+    from pepites.initiatives.models import InitiativeInspiration
+
+    source = initiative()  # Profession Banlieue
+    copy = initiative(title="Épicerie solidaire de Lyon", commune="69123")  # Labo Cités
+    client.force_login(getattr(people, role))
+    url = reverse("workspace:inspiration_links")
+    response = client.post(
+        url, {"reproduction": copy.slug, "source": f"/initiatives/{source.slug}/"}
+    )
+    linked = InitiativeInspiration.objects.filter(source=source, reproduction=copy).exists()
+    if role == "outsider":
+        assert response.status_code == 403 and not linked
+    else:  # either centre may record it
+        assert response.status_code == 302 and linked

@@ -71,15 +71,38 @@ class ReproductionForm(AccessibleErrorsMixin, forms.Form):
     )
 
     def clean_initiative(self) -> Initiative:
-        text = self.cleaned_data["initiative"].strip()
-        match = _SLUG_IN_URL.search(text)
-        slug = match.group(1) if match else text.strip("/")
-        initiative = Initiative.objects.filter(slug=slug).first()
-        if initiative is None:
-            raise forms.ValidationError(
-                _("Aucune initiative ne porte l'adresse « %(slug)s ».") % {"slug": slug[:80]}
-            )
-        return initiative
+        return initiative_from_text(self.cleaned_data["initiative"])
+
+
+def initiative_from_text(text: str) -> Initiative:
+    """An initiative named by the address of its page or by its slug."""
+    text = text.strip()
+    match = _SLUG_IN_URL.search(text)
+    slug = match.group(1) if match else text.strip("/")
+    initiative = Initiative.objects.filter(slug=slug).first()
+    if initiative is None:
+        raise forms.ValidationError(
+            _("Aucune initiative ne porte l'adresse « %(slug)s ».") % {"slug": slug[:80]}
+        )
+    return initiative
+
+
+class LinkForm(AccessibleErrorsMixin, forms.Form):
+    """A centre knows that an initiative reproduces another: "inspirée de"."""
+
+    reproduction = forms.CharField(
+        label=gettext_lazy("L'initiative qui reproduit (adresse de sa page)"), max_length=500
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Est inspirée de (adresse de la page de l'initiative d'origine)"),
+        max_length=500,
+    )
+
+    def clean_reproduction(self) -> Initiative:
+        return initiative_from_text(self.cleaned_data["reproduction"])
+
+    def clean_source(self) -> Initiative:
+        return initiative_from_text(self.cleaned_data["source"])
 
 
 class QueueFilterForm(forms.Form):
