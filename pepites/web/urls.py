@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("impact/", impact_views.dashboard, name="impact"),
     path("impact.csv", impact_views.dashboard_csv, name="impact_csv"),
+    path("impact/<int:year>.pdf", impact_views.dashboard_pdf, name="impact_pdf"),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
     path("centres/", network_views.centre_list, name="centre_list"),

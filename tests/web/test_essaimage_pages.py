@@ -208,3 +208,23 @@ def test_link_known_reproduction_role(client, people, role):
         assert response.status_code == 403 and not linked
     else:  # either centre may record it
         assert response.status_code == 302 and linked
+
+
+def test_one_page_pdf_per_centre_and_year(client, people):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    ask(initiative(), commune_code="93048")
+    year = timezone.localdate().year
+    response = client.get(
+        reverse("impact_pdf", kwargs={"year": year}), {"centre": "profession-banlieue"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    assert "Profession Banlieue" in reader.pages[0].extract_text()
+    assert (
+        client.get(reverse("impact_pdf", kwargs={"year": year}), {"centre": "x"}).status_code == 404
+    )

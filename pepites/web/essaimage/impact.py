@@ -5,13 +5,15 @@ import csv
 from datetime import date
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pepites.initiatives.models import Theme
 from pepites.insights.impact import ImpactFilters, centre_choices, impact
+from pepites.insights.impact_pdf import centre_year_pdf
+from pepites.network.models import Centre
 
 
 class ImpactForm(forms.Form):
@@ -66,8 +68,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/essaimage/impact.html",
-        {"form": form, "figures": figures, "charts": charts, "today": date.today()},
+        {
+            "form": form,
+            "figures": figures,
+            "charts": charts,
+            "years": range(date.today().year, date.today().year - 3, -1),
+            "centres": Centre.objects.order_by("name").only("slug", "name"),
+        },
     )
+
+
+def dashboard_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """/impact/<year>.pdf?centre=<slug>: one A4 page for a centre's activity report."""
+    if not 2000 <= year <= date.today().year + 1:
+        raise Http404
+    slug = request.GET.get("centre", "")
+    centre = Centre.objects.filter(slug=slug).first() if slug else None
+    if slug and centre is None:
+        raise Http404
+    response = HttpResponse(
+        centre_year_pdf(centre=centre, year=year), content_type="application/pdf"
+    )
+    name = f"essaimage-{year}-{centre.slug if centre else 'reseau'}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
