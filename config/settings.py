@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "pepites.initiatives",
     "pepites.publications",
     "pepites.essaimage",
+    "pepites.alerts",
     "pepites.insights",
     "pepites.search",
     "pepites.api",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
+    path("", include("pepites.web.alerts.urls")),
     # Contributions: public proposals, accounts, the centres' workspace.
     path("proposer/", contributions_views.propose, name="proposal_create"),
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),

@@ -48,3 +48,10 @@ function mapElementLines(count) {
 }
 
 draw().catch((error) => console.warn("Pépites essaimage:", error));
+
+// The links "subscribe to / feed of this search" follow the filters changed without reload
+// (the address bar holds them; the server keeps only the search's own keys).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-follow-search]");
+  if (link) link.href = link.dataset.followSearch + window.location.search;
+});
