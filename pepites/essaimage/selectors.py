@@ -80,10 +80,13 @@ def requester_history(*, request: InspirationRequest) -> QuerySet[InspirationReq
 
 
 def requests_to_remind(*, now: datetime) -> QuerySet[InspirationRequest]:
-    """Still "nouvelle" ESSAIMAGE_REMINDER_DAYS after arrival, not reminded since then."""
+    """Still "nouvelle" ESSAIMAGE_REMINDER_DAYS after arrival, not reminded since then (never
+    the demonstration requests: nobody is waiting for them)."""
     limit = now - timedelta(days=settings.ESSAIMAGE_REMINDER_DAYS)
     return (
-        InspirationRequest.objects.filter(status=RequestStatus.NEW, created_at__lte=limit)
+        InspirationRequest.objects.filter(
+            status=RequestStatus.NEW, created_at__lte=limit, is_demo=False
+        )
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=limit))
         .select_related("initiative", "commune", "referring_centre", "local_centre")
         .order_by("created_at")

@@ -27,6 +27,7 @@ class ImpactFilters:
 @dataclass
 class Impact:
     total: int = 0
+    demo: int = 0  # demonstration requests among them (said on the page)
     by_month: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
     by_centre: list[tuple[str, int]] = field(default_factory=list)
@@ -65,7 +66,7 @@ def _pairs(queryset, key: str) -> list[tuple[str, int]]:
 
 def impact(*, filters: ImpactFilters) -> Impact:
     requests = _requests(filters)
-    result = Impact(total=requests.count())
+    result = Impact(total=requests.count(), demo=requests.filter(is_demo=True).count())
     result.by_month = [
         (row["month"].strftime("%Y-%m"), row["n"])
         for row in requests.annotate(month=TruncMonth("created_at"))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from pepites.essaimage.demo import load_demo_essaimage
 from pepites.initiatives.demo import load_demo
 from pepites.publications.demo import load_demo_publications
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
+            requests = load_demo_essaimage()
+            self.stdout.write(f"Demandes d'essaimage de démonstration : {requests} créée(s).")
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."
