@@ -121,3 +121,34 @@ def test_from_inspiration_to_reproduction(live_server, page, browser, network, a
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "essaimage-impact.png"), full_page=True)
     assert errors == []
+
+
+def test_other_new_pages_pass_axe(live_server, page, browser, network):
+    """The pages the loop does not cross: the links of the workspace, the subscription to a
+    search and its messages."""
+    base = live_server.url
+    source = initiative()
+    context, member = log_in(browser, base, "membre.pb@example.org")
+    member.goto(base + "/espace/essaimage/liens/")
+    member.get_by_label("L'initiative qui reproduit").fill("inconnue")
+    member.get_by_label("Est inspirée de").fill(source.slug)
+    member.get_by_role("button", name="Relier").click()
+    assert "Aucune initiative ne porte" in member.locator("main").inner_text()
+    assert axe_violations(member) == []
+    context.close()
+    page.goto(base + "/alertes/?thematique=commerce-proximite")
+    assert "Commerce de proximité" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Votre adresse électronique").fill("lecteur@example.org")
+    page.get_by_label("J'accepte de recevoir").check()
+    page.wait_for_timeout(1100)
+    page.get_by_role("button", name="M'abonner").click()
+    page.wait_for_url(base + "/alertes/merci/")
+    assert axe_violations(page) == []
+    run_jobs()
+    token = next(m for m in mail.outbox if m.to == ["lecteur@example.org"]).body
+    confirm = token.split("/alertes/confirmer/", 1)[1].split("/", 1)[0]
+    page.goto(base + f"/alertes/confirmer/{confirm}/")
+    page.get_by_role("button", name="Je confirme mon abonnement").click()
+    assert "Abonnement confirmé" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
