@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -208,3 +209,12 @@ def _send_group(group, found, *, now: datetime) -> int:
             SearchSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
         sent += 1
     return sent
+
+
+def delete_stale(*, now: datetime | None = None) -> int:
+    """Subscriptions left, or never confirmed, SUBSCRIBER_RETENTION_DAYS ago."""
+    limit = (now or timezone.now()) - timedelta(days=settings.SUBSCRIBER_RETENTION_DAYS)
+    deleted, _details = SearchSubscription.objects.filter(
+        Q(unsubscribed_at__lt=limit) | Q(confirmed_at__isnull=True, created_at__lt=limit)
+    ).delete()
+    return deleted

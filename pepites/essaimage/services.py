@@ -280,3 +280,15 @@ def send_reminders(*, now: datetime | None = None) -> int:
             request.save(update_fields=["reminded_at"])
         sent += 1
     return sent
+
+
+def purge_requester_data(*, now: datetime | None = None) -> int:
+    """The requester's name, e-mail, organisation, project and IP fingerprint, erased
+    ESSAIMAGE_RETENTION_DAYS after the request was closed; its figures (dates, state,
+    commune, centres, kind of requester) stay for the dashboard."""
+    limit = (now or timezone.now()) - timedelta(days=settings.ESSAIMAGE_RETENTION_DAYS)
+    return (
+        InspirationRequest.objects.filter(closed_at__lt=limit)
+        .exclude(requester_email="")
+        .update(requester_name="", requester_email="", organisation="", project="", ip_hash="")
+    )

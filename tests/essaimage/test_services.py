@@ -137,3 +137,22 @@ def test_reminders_with_controlled_time(people, run_jobs, settings):
     assert send_reminders(now=start + timedelta(days=14, minutes=2)) == 1
     set_status(request=request, status=RequestStatus.IN_CONTACT, user=people.member)
     assert send_reminders(now=timezone.now() + timedelta(days=60)) == 0
+
+
+def test_requester_data_erased_after_retention(people, settings):
+    from pepites.essaimage.models import InspirationRequest
+    from pepites.privacy.retention import run_retention
+
+    settings.ESSAIMAGE_RETENTION_DAYS = 365
+    old, recent = ask(initiative()), ask(initiative(title="Autre"), requester_email="b@x.example")
+    for request in (old, recent):
+        set_status(request=request, status=RequestStatus.DROPPED, user=people.member, reason="Non")
+    InspirationRequest.objects.filter(pk=old.pk).update(
+        closed_at=timezone.now() - timedelta(days=366)
+    )
+    assert run_retention()["demandes_essaimage_anonymisees"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.requester_email, old.requester_name, old.project) == ("", "", "")
+    assert old.status == RequestStatus.DROPPED and old.commune_id == "56121"
+    assert recent.requester_email == "b@x.example"
