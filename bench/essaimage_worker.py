@@ -20,6 +20,7 @@ def _requests(*, count: int, seed: int) -> float:
     from django.utils import timezone
 
     from pepites.essaimage.models import InspirationRequest, RequesterKind, RequestStatus
+    from pepites.essaimage.services import month_of
     from pepites.initiatives.models import Initiative
     from pepites.network.models import Centre
     from pepites.territories.models import Commune
@@ -48,8 +49,10 @@ def _requests(*, count: int, seed: int) -> float:
                 local_centre_id=rng.choice(centres),
                 status=status,
                 created_at=created,
+                month=month_of(created),
                 consent_at=created,
                 first_answer_at=answered,
+                answer_seconds=int((answered - created).total_seconds()) if answered else None,
                 is_demo=True,
             )
         )

@@ -18,6 +18,7 @@ from pepites.essaimage.models import (
     RequestNote,
     RequestStatus,
 )
+from pepites.essaimage.services import month_of
 from pepites.initiatives.inspirations import link_inspiration
 from pepites.initiatives.models import Initiative, InitiativeStatus
 from pepites.network.selectors import centre_for_commune
@@ -89,15 +90,17 @@ def load_demo_essaimage(*, seed: int = 15) -> int:
             else "",
             reproduction=reproduction if state == RequestStatus.REPRODUCED else None,
             created_at=arrived,
+            month=month_of(arrived),
             consent_at=arrived,
             is_demo=True,
         )
         if state != RequestStatus.NEW:
             answered = arrived + timedelta(days=rng.randint(1, 12))
             request.first_answer_at = answered
+            request.answer_seconds = int((answered - arrived).total_seconds())
             if state in (RequestStatus.REPRODUCED, RequestStatus.DROPPED):
                 request.closed_at = answered + timedelta(days=rng.randint(20, 90))
-            request.save(update_fields=["first_answer_at", "closed_at"])
+            request.save(update_fields=["first_answer_at", "answer_seconds", "closed_at"])
             RequestNote.objects.create(request=request, body=NOTES[state], created_at=answered)
         created += 1
     return created

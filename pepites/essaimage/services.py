@@ -3,7 +3,7 @@ its follow-up (state, member in charge, notes, reproduction); the reminders."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -141,6 +141,7 @@ def submit_request(
         local_centre=centre_for_commune(commune_code=cleaned["commune"].code),
         consent_at=now,
         created_at=now,
+        month=month_of(now),
         ip_hash=ratelimit.hashed(ip),
         **cleaned,
     )
@@ -153,9 +154,15 @@ def _check(user: AbstractBaseUser, request: InspirationRequest) -> None:
         raise ValidationError(_("Vous ne suivez pas cette demande."))
 
 
+def month_of(moment: datetime) -> date:
+    """The first day of the moment's month, in the site's time zone."""
+    return timezone.localdate(moment).replace(day=1)
+
+
 def _answered(request: InspirationRequest, now: datetime) -> None:
     if request.first_answer_at is None:
         request.first_answer_at = now
+        request.answer_seconds = max(0, int((now - request.created_at).total_seconds()))
 
 
 @transaction.atomic
@@ -245,7 +252,7 @@ def add_note(
         raise ValidationError({"body": _("3000 caractères au plus.")})
     now = now or timezone.now()
     _answered(request, now)
-    request.save(update_fields=["first_answer_at"])
+    request.save(update_fields=["first_answer_at", "answer_seconds"])
     return RequestNote.objects.create(request=request, author=user, body=body, created_at=now)
 
 

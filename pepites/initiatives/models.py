@@ -238,6 +238,11 @@ class Initiative(models.Model):
             models.Index(fields=["status", "published_at", "id"], name="initiative_list_order"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["qpv_placed_at"], name="initiative_qpv_placed_at"),
+            # Added and checked per centre over time (the impact dashboard), index only.
+            models.Index(fields=["centre", "status", "created_at"], name="initiative_centre_added"),
+            models.Index(
+                fields=["centre", "status", "last_checked_at"], name="initiative_centre_checked"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
