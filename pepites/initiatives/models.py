@@ -239,10 +239,8 @@ class Initiative(models.Model):
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["qpv_placed_at"], name="initiative_qpv_placed_at"),
             # Added and checked per centre over time (the impact dashboard), index only.
-            models.Index(fields=["centre", "status", "created_at"], name="initiative_centre_added"),
-            models.Index(
-                fields=["centre", "status", "last_checked_at"], name="initiative_centre_checked"
-            ),
+            models.Index(fields=["centre", "status", "created_at"], name="initiative_added"),
+            models.Index(fields=["centre", "status", "last_checked_at"], name="initiative_checked"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('initiatives', '0011_impact_indexes'),
+        ('initiatives', '0010_initiative_inspiration'),
         ('network', '0002_memberships'),
         ('territories', '0005_qpv_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
