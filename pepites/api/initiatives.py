@@ -89,6 +89,10 @@ class InitiativeFilters(Schema):
     pres: CleanStr = Field(
         "", max_length=40, description="« latitude,longitude » : les plus proches d'abord."
     )
+    essaimees: bool = Field(
+        False,
+        description="Seulement les initiatives essaimées : reproduites ailleurs (liens « inspirée de »).",
+    )
 
 
 def map_filters(filters: InitiativeFilters) -> dict:
@@ -101,6 +105,8 @@ def map_filters(filters: InitiativeFilters) -> dict:
     data.setlist("thematique", [t for t in filters.thematique if t])
     if filters.qpv:
         data["qpv"] = "on"
+    if filters.essaimees:
+        data["essaimees"] = "on"
     form = FilterForm(data)
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})

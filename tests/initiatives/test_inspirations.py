@@ -74,3 +74,9 @@ def test_feed_carries_the_link(client, linked):
     source, _copy = linked
     feed = client.get(reverse("feed_initiatives")).content.decode()
     assert f"Inspirée de : {source.title}" in feed
+
+
+def test_api_filters_the_essaimees(client, linked):
+    source, _copy = linked
+    body = client.get("/api/v1/initiatives", {"essaimees": "true"}).json()
+    assert [item["uid"] for item in body["results"]] == [str(source.uid)]
