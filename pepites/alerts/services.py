@@ -186,13 +186,16 @@ def send_digests(*, now: datetime | None = None) -> int:
 
 
 def _send_group(group, found, *, now: datetime) -> int:
-    sent = 0
-    for subscription in group:
-        cursor = subscription.last_sent_at or subscription.confirmed_at
-        items = [i for i in found if i.published_at > cursor]
-        if not items:
-            continue
-        with transaction.atomic():
+    """The messages of one search's subscribers and their cursors, in one transaction: all
+    queued and moved together, or none (a commit per subscriber would cost more than the
+    rest)."""
+    sent: list[int] = []
+    with transaction.atomic():
+        for subscription in group:
+            cursor = subscription.last_sent_at or subscription.confirmed_at
+            items = [i for i in found if i.published_at > cursor]
+            if not items:
+                continue
             _message(
                 subscription,
                 template="digest",
@@ -206,9 +209,9 @@ def _send_group(group, found, *, now: datetime) -> int:
                     "more": max(0, len(items) - DIGEST_MAX_ITEMS),
                 },
             )
-            SearchSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
-        sent += 1
-    return sent
+            sent.append(subscription.pk)
+        SearchSubscription.objects.filter(pk__in=sent).update(last_sent_at=now)
+    return len(sent)
 
 
 def delete_stale(*, now: datetime | None = None) -> int:
