@@ -50,6 +50,12 @@ def _aware(day: date, *, end: bool = False) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
 
+def _theme_id(filters: ImpactFilters) -> int:
+    """The theme's pk (0, which matches nothing, for an unknown slug)."""
+    found = Theme.objects.filter(slug=filters.theme_slug).values_list("pk", flat=True).first()
+    return found or 0
+
+
 def _requests(filters: ImpactFilters) -> QuerySet[InspirationRequest]:
     queryset = InspirationRequest.objects.all()
     if filters.start:
@@ -61,7 +67,8 @@ def _requests(filters: ImpactFilters) -> QuerySet[InspirationRequest]:
             Q(referring_centre_id=filters.centre_id) | Q(local_centre_id=filters.centre_id)
         )
     if filters.theme_slug:
-        queryset = queryset.filter(initiative__principal_theme__slug=filters.theme_slug)
+        # The theme's id first: one join (initiatives) per request instead of two.
+        queryset = queryset.filter(initiative__principal_theme_id=_theme_id(filters))
     return queryset.order_by()
 
 
@@ -127,7 +134,7 @@ def impact(*, filters: ImpactFilters) -> Impact:
             Q(source__centre_id=filters.centre_id) | Q(reproduction__centre_id=filters.centre_id)
         )
     if filters.theme_slug:
-        links = links.filter(source__principal_theme__slug=filters.theme_slug)
+        links = links.filter(source__principal_theme_id=_theme_id(filters))
     if filters.start:
         links = links.filter(created_at__gte=_aware(filters.start))
     if filters.end:
@@ -145,7 +152,7 @@ def added_and_checked(
     grouped counts on the initiatives' own columns."""
     queryset = Initiative.objects.exclude(status=InitiativeStatus.ARCHIVED).order_by()
     if filters.theme_slug:
-        queryset = queryset.filter(principal_theme__slug=filters.theme_slug)
+        queryset = queryset.filter(principal_theme_id=_theme_id(filters))
     if filters.centre_id:
         queryset = queryset.filter(centre_id=filters.centre_id)
     added, checked = queryset, queryset.filter(last_checked_at__isnull=False)
