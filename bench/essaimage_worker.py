@@ -27,19 +27,20 @@ def _requests(*, count: int, seed: int) -> float:
 
     rng = random.Random(seed)
     started = time.perf_counter()
-    initiatives = list(Initiative.objects.values_list("pk", "centre_id"))
+    initiatives = list(Initiative.objects.values_list("pk", "centre_id", "principal_theme_id"))
     communes = list(Commune.objects.values_list("code", flat=True))
     centres = [*Centre.objects.values_list("pk", flat=True), None]
     now = timezone.now()
     batch = []
     for number in range(count):
-        pk, centre = rng.choice(initiatives)
+        pk, centre, theme = rng.choice(initiatives)
         created = now - timedelta(days=rng.uniform(0, 3 * 365))
         status = rng.choice(RequestStatus.values)
         answered = created + timedelta(days=rng.uniform(0, 20)) if status != "nouvelle" else None
         batch.append(
             InspirationRequest(
                 initiative_id=pk,
+                theme_id=theme,
                 requester_name=f"Demandeur {number}",
                 requester_email=f"demandeur{number % 20000}@exemple.invalid",
                 requester_kind=rng.choice(RequesterKind.values),

@@ -75,6 +75,7 @@ def load_demo_essaimage(*, seed: int = 15) -> int:
         arrived = now - timedelta(days=rng.randint(10, 330), hours=rng.randint(0, 23))
         request = InspirationRequest.objects.create(
             initiative=source,
+            theme_id=source.principal_theme_id,
             requester_name=f"Personne fictive {number} (démonstration)",
             requester_email=f"demonstration.{number}@exemple.invalid",
             organisation="Structure fictive (démonstration)",

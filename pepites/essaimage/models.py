@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pepites.initiatives.models import Initiative
+from pepites.initiatives.models import Initiative, Theme
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
 
@@ -46,6 +46,11 @@ class InspirationRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="inspiration_requests",
         verbose_name=_("initiative"),
+    )
+    # The initiative's principal theme when the request arrived (the dashboard groups and
+    # filters on this column, without a join per request).
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requester_name = models.CharField(_("nom"), max_length=150)
     requester_email = models.EmailField(_("courriel"))

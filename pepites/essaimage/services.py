@@ -137,6 +137,7 @@ def submit_request(
     now = now or timezone.now()
     request = InspirationRequest.objects.create(
         initiative=initiative,
+        theme_id=initiative.principal_theme_id,
         referring_centre=initiative.centre,
         local_centre=centre_for_commune(commune_code=cleaned["commune"].code),
         consent_at=now,
