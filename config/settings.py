@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "pepites.initiatives",
     "pepites.publications",
     "pepites.resources",
+    "pepites.essaimage",
+    "pepites.alerts",
     "pepites.insights",
     "pepites.search",
     "pepites.api",
@@ -521,6 +523,13 @@ MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # was displayed is refused (no person fills it that fast).
 PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 10)
 PROPOSAL_MIN_FILL_SECONDS = env_int("PROPOSAL_MIN_FILL_SECONDS", 4)
+# Requests "M'en inspirer" (pepites/essaimage): at most ESSAIMAGE_REQUESTS_PER_HOUR per address
+# (IP) and per e-mail; the centres are reminded of a request still "nouvelle" after
+# ESSAIMAGE_REMINDER_DAYS days (then every ESSAIMAGE_REMINDER_DAYS days).
+ESSAIMAGE_REQUESTS_PER_HOUR = env_int("ESSAIMAGE_REQUESTS_PER_HOUR", 5)
+ESSAIMAGE_REMINDER_DAYS = env_int("ESSAIMAGE_REMINDER_DAYS", 7)
+# The requester's personal data is erased this many days after the request is closed.
+ESSAIMAGE_RETENTION_DAYS = env_int("ESSAIMAGE_RETENTION_DAYS", 365)
 # Behind a reverse proxy: the request header holding the client's address (e.g.
 # X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

@@ -43,6 +43,7 @@ SAMPLE_COMMUNES = {
     "97611",  # Mamoudzou
     "97101",  # Les Abymes
     "14118",  # Caen
+    "56121",  # Lorient (RésO Villes): the essaimage loop
 }
 
 

@@ -31,6 +31,7 @@ from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
+    InitiativeInspiration,
     InitiativeQpv,
     InitiativeStatus,
     LocationStatus,
@@ -91,6 +92,10 @@ class InitiativeFilters(Schema):
     pres: CleanStr = Field(
         "", max_length=40, description="« latitude,longitude » : les plus proches d'abord."
     )
+    essaimees: bool = Field(
+        False,
+        description="Seulement les initiatives essaimées : reproduites ailleurs (liens « inspirée de »).",
+    )
 
 
 def map_filters(filters: InitiativeFilters) -> dict:
@@ -103,6 +108,8 @@ def map_filters(filters: InitiativeFilters) -> dict:
     data.setlist("thematique", [t for t in filters.thematique if t])
     if filters.qpv:
         data["qpv"] = "on"
+    if filters.essaimees:
+        data["essaimees"] = "on"
     form = FilterForm(data)
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
@@ -132,6 +139,19 @@ def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
         "links",
         Prefetch(
             "qpv_links", queryset=InitiativeQpv.objects.filter(relation__in=COMPUTED_QPV_RELATIONS)
+        ),
+        # "Inspirée de" both ways, published initiatives only.
+        Prefetch(
+            "inspiration_links",
+            queryset=InitiativeInspiration.objects.filter(
+                source__status=InitiativeStatus.PUBLISHED
+            ).select_related("source"),
+        ),
+        Prefetch(
+            "reproduction_links",
+            queryset=InitiativeInspiration.objects.filter(
+                reproduction__status=InitiativeStatus.PUBLISHED
+            ).select_related("reproduction"),
         ),
     )
 
@@ -184,6 +204,10 @@ def initiative_out(initiative: Initiative) -> dict:
         else None,
         "contact": contact,
         "links": [{"url": link.url, "label": link.label} for link in initiative.links.all()],
+        "inspired_by": sorted(str(link.source.uid) for link in initiative.inspiration_links.all()),
+        "reproductions": sorted(
+            str(link.reproduction.uid) for link in initiative.reproduction_links.all()
+        ),
         "status": initiative.status,
         "is_demo": initiative.is_demo,
         "published_at": initiative.published_at,

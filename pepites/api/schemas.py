@@ -201,6 +201,14 @@ class InitiativeOut(Schema):
     centre: CentreRef | None
     contact: ContactOut | None
     links: list[LinkOut]
+    inspired_by: list[UUID] = Field(
+        default_factory=list,
+        description="Identifiants (uid) des initiatives publiées dont celle-ci est inspirée.",
+    )
+    reproductions: list[UUID] = Field(
+        default_factory=list,
+        description="Identifiants (uid) des initiatives publiées qui la reproduisent ailleurs.",
+    )
     status: str
     is_demo: bool
     published_at: datetime | None

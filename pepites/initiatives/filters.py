@@ -1,5 +1,5 @@
 """The filter vocabulary of the platform: what a search of published initiatives may say
-(words, themes, territory, centre, QPV and relation, place), read from a query string and
+(words, themes, territory, centre, QPV and relation, place, essaimées), read from a query string and
 validated with French errors. The map's HTML form, the API, the exports, the embed and the
 feeds all read their filters here, with the same names as in the map's address."""
 
@@ -61,6 +61,7 @@ class SearchFilters:
     qpv_relation: str = ""  # "dans", "proximite", "pour", "hors"
     query: str = ""
     near: Near | None = None  # nearest first
+    essaimees: bool = False  # only those reproduced elsewhere ("inspirée de" links)
 
     def as_kwargs(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -85,6 +86,10 @@ class FilterForm(forms.Form):
     )
     # Older links say "qpv=on": read as relation=dans (see __init__), no longer shown.
     qpv = forms.BooleanField(required=False)
+    essaimees = forms.BooleanField(
+        label=gettext_lazy("Seulement les initiatives essaimées (reproduites ailleurs)"),
+        required=False,
+    )
     lieu = forms.CharField(label=gettext_lazy("Autour d'un lieu"), required=False, max_length=200)
     # The point the list is ordered around: set by the place search or "autour de moi".
     pres = forms.CharField(required=False, max_length=40)
@@ -197,6 +202,7 @@ class FilterForm(forms.Form):
             qpv_relation=data.get("relation") or "",
             query=data.get("q") or "",
             near=data.get("near"),
+            essaimees=bool(data.get("essaimees")),
         )
 
     def filters(self) -> dict:

@@ -249,6 +249,9 @@ class Initiative(models.Model):
             models.Index(fields=["status", "published_at", "id"], name="initiative_list_order"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["qpv_placed_at"], name="initiative_qpv_placed_at"),
+            # Added and checked per centre over time (the impact dashboard), index only.
+            models.Index(fields=["centre", "status", "created_at"], name="initiative_added"),
+            models.Index(fields=["centre", "status", "last_checked_at"], name="initiative_checked"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -480,6 +483,31 @@ class InitiativeImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class InitiativeInspiration(models.Model):
+    """ "Inspirée de": `reproduction` reproduces `source` elsewhere (it may draw on several)."""
+
+    source = models.ForeignKey(
+        Initiative, models.CASCADE, related_name="reproduction_links", verbose_name=_("source")
+    )
+    reproduction = models.ForeignKey(
+        Initiative, models.CASCADE, related_name="inspiration_links", verbose_name=_("reproduction")
+    )
+    created_at = models.DateTimeField(_("reliée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien « inspirée de »")
+        verbose_name_plural = _("liens « inspirée de »")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "reproduction"], name="inspiration_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("reproduction")), name="inspiration_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reproduction_id} ← {self.source_id}"
 
 
 from pepites.initiatives.harvest.models import HarvestSource  # noqa: E402, F401  (its own module)

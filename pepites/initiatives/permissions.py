@@ -152,3 +152,8 @@ def can_merge_organisations(user: User, organisations) -> bool:
 def can_manage_harvest(user: User, *, centre_id: int | None) -> bool:
     """Register a centre's harvested sources and decide on their differences."""
     return _covers(user, centre_id)
+
+
+def can_link_inspiration(user: User, *, source: Initiative, reproduction: Initiative) -> bool:
+    """Record or remove "reproduction is inspired by source": either initiative's centre."""
+    return _covers(user, source.centre_id) or _covers(user, reproduction.centre_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pepites.initiatives.models import (
     Initiative,
+    InitiativeInspiration,
     InitiativeQpv,
     InitiativeStatus,
     QpvPlacement,
@@ -182,6 +183,7 @@ def filter_published_initiatives(
     qpv_relation: str = "",
     query: str = "",
     near: Near | None = None,
+    essaimees: bool = False,
 ) -> InitiativeResults:
     """The published initiatives matching every filter given (several themes: any of them).
 
@@ -190,9 +192,16 @@ def filter_published_initiatives(
     "pour", "hors"), as filter_initiatives_by_qpv below reads them;
     `in_qpv` is the older spelling of `qpv_relation="dans"`. `query`: words, ranked by the
     search module (the order of the results unless `near` is given). `near`: nearest
-    first. Otherwise newest first (LIST_ORDER).
+    first. Otherwise newest first (LIST_ORDER). `essaimees`: only the initiatives with a
+    published reproduction ("inspirée de" links).
     """
     queryset = published_initiatives()
+    if essaimees:
+        queryset = queryset.filter(
+            pk__in=InitiativeInspiration.objects.filter(
+                reproduction__status=InitiativeStatus.PUBLISHED
+            ).values("source_id")
+        )
     theme_slugs = [slug for slug in themes if slug]
     if theme_slugs:
         queryset = queryset.filter(
@@ -225,7 +234,9 @@ def filter_published_initiatives(
             _distance_order(queryset, near) if near else queryset.order_by(*LIST_ORDER)
         )
     ranked = _search_ids(query)
-    narrowed = theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
+    narrowed = (
+        theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
+    ) or essaimees
     if not narrowed and not near:
         return InitiativeResults(queryset, ranked_ids=ranked)
     if near and near.radius_km:  # then `points` holds only those within the radius

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pepites.alerts.services import delete_stale as delete_stale_search_subscriptions
 from pepites.audit.services import purge_audit_trail
 from pepites.core import ratelimit
+from pepites.essaimage.services import purge_requester_data
 from pepites.initiatives.contributions.retention import purge_proposer_data
 from pepites.network.models import Invitation
 from pepites.publications.models import Subscriber
@@ -51,7 +53,9 @@ def run_retention(*, now=None) -> dict[str, int]:
     """Every retention rule; returns how many rows each one changed."""
     return {
         "propositions_anonymisees": purge_proposer_data(now=now),
+        "demandes_essaimage_anonymisees": purge_requester_data(now=now),
         "abonnes_supprimes": delete_unsubscribed(now=now),
+        "abonnements_recherches_supprimes": delete_stale_search_subscriptions(now=now),
         "invitations_supprimees": delete_old_invitations(now=now),
         "comptes_desactives": deactivate_inactive_accounts(now=now),
         "journal_purge": purge_audit_trail(now=now),

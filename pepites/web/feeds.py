@@ -60,7 +60,7 @@ class InitiativesFeed(Feed):
         queryset = self.filter(published_initiatives(), obj)
         return list(
             queryset.select_related("commune", "centre", "principal_theme")
-            .prefetch_related("themes")
+            .prefetch_related("themes", "inspiration_links__source")
             .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
         )
 
@@ -68,7 +68,16 @@ class InitiativesFeed(Feed):
         return f"{item.title} — {item.commune.name}"
 
     def item_description(self, item: Initiative) -> str:
-        return item.summary
+        sources = [
+            link.source.title
+            for link in item.inspiration_links.all()
+            if link.source.status == item.status
+        ]
+        if not sources:
+            return item.summary
+        return f"{item.summary}\n\n" + _("Inspirée de : %(titles)s") % {
+            "titles": ", ".join(sorted(sources))
+        }
 
     def item_link(self, item: Initiative) -> str:
         return reverse("initiative_detail", kwargs={"slug": item.slug})

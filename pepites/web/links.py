@@ -11,6 +11,11 @@ from pepites.core import links
 PAGES: dict[str, str] = {
     "initiative": "initiative_detail",
     "resource": "resource_detail",
+    "home": "home",
+    "alerts.confirm": "alerts:confirm",
+    "alerts.feed": "alerts:feed",
+    "alerts.unsubscribe": "alerts:unsubscribe",
+    "workspace.essaimage": "workspace:essaimage",
     "open_data.schema": "open_data_schema",
     "workspace.index": "workspace:index",
     "workspace.proposal": "workspace:proposal",

@@ -6,6 +6,8 @@ from pepites.web import feeds, legal
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
+from pepites.web.essaimage import impact as impact_views
+from pepites.web.essaimage import views as essaimage_views
 from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
@@ -35,6 +37,19 @@ urlpatterns = [
         organisations_views.organisation_detail,
         name="organisation_detail",
     ),
+    # Essaimage: "M'en inspirer", the map's reproduction lines, the impact dashboard.
+    path(
+        "initiatives/<slug:slug>/m-en-inspirer/", essaimage_views.inspire, name="initiative_inspire"
+    ),
+    path("m-en-inspirer/merci/", essaimage_views.thanks, name="inspiration_thanks"),
+    path(
+        "carte/essaimage/<slug:slug>.json",
+        essaimage_views.lines,
+        name="initiative_essaimage_lines",
+    ),
+    path("impact/", impact_views.dashboard, name="impact"),
+    path("impact.csv", impact_views.dashboard_csv, name="impact_csv"),
+    path("impact/<int:year>.pdf", impact_views.dashboard_pdf, name="impact_pdf"),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
     path("centres/", network_views.centre_list, name="centre_list"),
@@ -45,6 +60,7 @@ urlpatterns = [
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
     path("", include("pepites.web.resources.urls")),
+    path("", include("pepites.web.alerts.urls")),
     # Contributions: public proposals, accounts, the centres' workspace.
     path("proposer/", contributions_views.propose, name="proposal_create"),
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),

@@ -202,6 +202,11 @@ def content(data: bytes, fmt: str) -> list[dict]:
         ]
     else:
         rows = csv_rows(data)
+    # "inspiree_de" names other rows by uid, new in a new database: compared by their title.
+    titles = {str(row["uid"]): str(row["titre"]) for row in rows}
+    for row in rows:
+        uids = [uid for uid in str(row.get("inspiree_de") or "").split(" ; ") if uid]
+        row["inspiree_de"] = " ; ".join(sorted(titles.get(uid, uid) for uid in uids))
     cleaned = [{k: str(v) for k, v in row.items() if k not in IDENTITY_COLUMNS} for row in rows]
     return sorted(cleaned, key=lambda r: (r["titre"], r["code_commune"]))
 

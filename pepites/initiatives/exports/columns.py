@@ -311,6 +311,17 @@ COLUMNS: tuple[Column, ...] = (
         example="https://exemple.fr Site du projet",
     ),
     Column(
+        "inspiree_de",
+        _("Inspirée de"),
+        _(
+            "Identifiants Pépites (uid) des initiatives que celle-ci reproduit ailleurs, séparés "
+            "par « ; » (essaimage) ; vide : aucune."
+        ),
+        lambda i: LIST_SEPARATOR.join(i.export_inspired_by),
+        constraints={"pattern": r"^([0-9a-f-]{36}( ; [0-9a-f-]{36})*)?$"},
+        example="3f2a9c4e-1b7d-4e8a-9c0f-2d5e6a7b8c9d",
+    ),
+    Column(
         "etat",
         _("État"),
         _("État de la fiche ; les exports publics ne contiennent que des fiches publiées."),

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from pepites.initiatives.exports.columns import COLUMNS
+from pepites.initiatives.inspirations import source_uids_by_reproduction
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -66,6 +67,7 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
         initiative_id__in=ids, relation__in=COMPUTED_QPV_RELATIONS
     ).values_list("initiative_id", "qpv_code"):
         qpv[initiative_id].add(code)
+    inspired_by = source_uids_by_reproduction(ids=ids)
     order = {pk: position for position, pk in enumerate(themes)}
     for initiative in chunk:
         own = sorted(
@@ -75,6 +77,7 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
         initiative.export_themes = own
         initiative.export_links = links[initiative.pk]
         initiative.export_qpv_codes = sorted(qpv[initiative.pk])
+        initiative.export_inspired_by = inspired_by.get(initiative.pk, [])
     return chunk
 
 

@@ -369,6 +369,12 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field(
+        "inspired_by",
+        "inspiree_de",
+        gettext_lazy("inspirée de"),
+        ("inspire de", "inspiree de", "essaimee de", "reproduit"),
+    ),
+    Field(
         "status",
         "etat",
         gettext_lazy("état"),

@@ -192,8 +192,15 @@ def plan_update(row: Row, ctx: RowContext) -> None:
                 _("Les liens d'une initiative existante ne sont pas modifiés par import."),
                 WARNING,
             )
+    # "Inspirée de": links are added by import, never removed (see writer._link_inspirations).
+    new_sources = False
+    if row.inspired_by:
+        current = set(target.inspiration_links.values_list("source__uid", flat=True))
+        if set(row.inspired_by) - current:
+            new_sources = True
+            changes.append(str(FIELDS_BY_KEY["inspired_by"].label))
     row.update = update
     row.report.changes = changes
-    row.report.action = UPDATE if update else UNCHANGED
+    row.report.action = UPDATE if update or new_sources else UNCHANGED
     if target.latitude is not None:
         row.report.placed = True

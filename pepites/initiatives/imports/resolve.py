@@ -87,6 +87,8 @@ def resolve_row(row: Row, ctx: RowContext, forced_centre) -> None:
             )
     if "ref" in v and len(v["ref"]) > 200:
         ctx.problem(row, "ref", _("Identifiant de plus de 200 caractères."))
+    if "inspired_by" in v:
+        row.inspired_by = v["inspired_by"]
     if "links" in v:
         row.links = [(link, label[:150]) for link, label in v["links"] if len(link) <= 500]
     if row.commune is not None and v.get("title"):

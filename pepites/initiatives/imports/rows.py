@@ -49,6 +49,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "coordinates": values.coordinates,
     "contact_email": values.email,
     "links": values.links,
+    "inspired_by": values.uuid_list,
     "status": values.status,
     "siret": values.siret,
 }
@@ -67,6 +68,7 @@ class Row:
     centre: Any = None
     centre_explicit: bool = False
     links: list[tuple[str, str]] = field(default_factory=list)
+    inspired_by: list = field(default_factory=list)  # sources' uids ("inspirée de")
     source_ref: str = ""
     target: Initiative | None = None
     needs_reverse: bool = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -350,3 +351,18 @@ def siret(value: Any) -> str:
     if problem:
         raise ValueProblem(problem)
     return digits
+
+
+def uuid_list(value: Any) -> list[uuid.UUID]:
+    """Pépites identifiers separated by ";" or spaces (the column `inspiree_de`)."""
+    found = []
+    for part in re.split(r"[;\s]+", text(value)):
+        if not part:
+            continue
+        try:
+            found.append(uuid.UUID(part))
+        except ValueError as exc:
+            raise ValueProblem(
+                _("« %(value)s » n'est pas un identifiant Pépites.") % {"value": part[:60]}
+            ) from exc
+    return list(dict.fromkeys(found))

@@ -12,6 +12,8 @@ not at all, and a row in error names its line, column and field.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,8 +26,9 @@ from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.porteurs import link_imported_porteurs
-from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportReport
+from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, WARNING, ImportReport
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
+from pepites.initiatives.inspirations import link_pairs
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.initiatives.placement.services import place_initiatives
 from pepites.initiatives.search_documents import index_initiatives
@@ -60,6 +63,7 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
             total = len(creates) + len(updates)
             written = _create(creates, ctx, reason, total=total)
             written += _update(updates, ctx, reason, done=len(creates), total=total)
+            _link_inspirations(creates + updates, ctx)
             if written:
                 # Derived data, once for every row: row by row, placing alone could take a
                 # third of a second per initiative (each point read the outlines near it).
@@ -71,6 +75,40 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
         report.committed = False
         return
     report.committed = True
+
+
+def _link_inspirations(rows: list[Row], ctx: RowContext) -> None:
+    """The column `inspiree_de`: each uid names an initiative already on Pépites or a row of
+    the same file (whose new initiative then gets a new uid); an unknown one is reported."""
+    rows = [row for row in rows if not row.failed]
+    if not any(row.inspired_by for row in rows):
+        return
+    slugs = [row.report.slug for row in rows if row.target is None and row.report.slug]
+    by_slug = dict(Initiative.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+
+    def written_pk(row: Row) -> int | None:
+        return row.target.pk if row.target is not None else by_slug.get(row.report.slug)
+
+    wanted = {uid for row in rows for uid in row.inspired_by}
+    by_uid = dict(Initiative.objects.filter(uid__in=wanted).values_list("uid", "pk"))
+    for row in rows:  # a row of the file, created now under a new uid
+        uid = row.values.get("uid")
+        if isinstance(uid, uuid.UUID) and uid not in by_uid and written_pk(row):
+            by_uid[uid] = written_pk(row)
+    pairs = []
+    for row in rows:
+        for uid in row.inspired_by:
+            if uid in by_uid and written_pk(row):
+                pairs.append((by_uid[uid], written_pk(row)))
+            else:
+                ctx.problem(
+                    row,
+                    "inspired_by",
+                    _("« %(uid)s » : aucune initiative ne porte cet identifiant ; lien ignoré.")
+                    % {"uid": uid},
+                    WARNING,
+                )
+    link_pairs(pairs=pairs)
 
 
 def _fail(row: Row, exc: ValidationError | ConflictError, ctx: RowContext) -> None:
@@ -237,14 +275,15 @@ def _update(rows: list[Row], ctx: RowContext, reason: str, *, done: int, total: 
             target = targets.get(row.target.pk)
             if target is None:
                 raise ValidationError(_("L'initiative a été supprimée entre-temps."))
-            update_initiative(
-                initiative=target,
-                expected_version=row.target.version,
-                history_user=options.user,
-                history_reason=reason,
-                refresh_derived=False,
-                **row.update,
-            )
+            if row.update:  # else only new "inspirée de" links, written after
+                update_initiative(
+                    initiative=target,
+                    expected_version=row.target.version,
+                    history_user=options.user,
+                    history_reason=reason,
+                    refresh_derived=False,
+                    **row.update,
+                )
         except (ValidationError, ConflictError) as exc:
             if savepoint is not None:
                 transaction.savepoint_rollback(savepoint)

@@ -168,9 +168,11 @@ def map_search(request: HttpRequest) -> JsonResponse:
             relation = form.cleaned_data.get("relation") or ""
             answer["quartier"] = {"code": qpv_code, "label": form.chosen_qpv.label}
         answer["message"] = " ".join(form.errors.get("quartier", []))
-    if query or qpv_code:
+    # "essaimees": the initiatives reproduced elsewhere, combined like the words.
+    essaimees = request.GET.get("essaimees") in ("1", "on")
+    if query or qpv_code or essaimees:
         ids = filter_published_initiatives(
-            query=query, qpv_code=qpv_code, qpv_relation=relation
+            query=query, qpv_code=qpv_code, qpv_relation=relation, essaimees=essaimees
         ).ids()
         # Every match, delta-encoded (see idlists): a common word matches tens of thousands.
         answer["count"], answer["ids_delta"] = len(ids), delta_encode(ids)

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from pepites.web.workspace import (
+    essaimage,
     harvest,
     history_views,
+    inspiration_links,
     links,
     members,
     moderation,
@@ -43,6 +45,18 @@ urlpatterns = [
         moderation.merge,
         name="proposal_merge",
     ),
+    path("essaimage/", essaimage.queue, name="essaimage_queue"),
+    path("essaimage/<int:pk>/", essaimage.detail, name="essaimage"),
+    path("essaimage/liens/", inspiration_links.links, name="inspiration_links"),
+    path(
+        "essaimage/liens/<int:pk>/retirer/",
+        inspiration_links.unlink,
+        name="inspiration_unlink",
+    ),
+    path("essaimage/<int:pk>/etat/", essaimage.change_status, name="essaimage_status"),
+    path("essaimage/<int:pk>/suivi/", essaimage.change_assignee, name="essaimage_assignee"),
+    path("essaimage/<int:pk>/note/", essaimage.note, name="essaimage_note"),
+    path("essaimage/<int:pk>/reproduite/", essaimage.reproduced, name="essaimage_reproduced"),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
     path("porteurs/", organisations.porteurs, name="porteurs"),

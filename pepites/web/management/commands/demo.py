@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from pepites.essaimage.demo import load_demo_essaimage
 from pepites.initiatives.demo import load_demo
 from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
 from pepites.publications.demo import load_demo_publications
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             )
             resources = load_demo_resources()
             self.stdout.write(f"Ressources de démonstration : {resources} créée(s).")
+            requests = load_demo_essaimage()
+            self.stdout.write(f"Demandes d'essaimage de démonstration : {requests} créée(s).")
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."

@@ -28,6 +28,7 @@ export function readFilters() {
     commune: (data.get("commune") || "").trim(),
     near: pres.length === 2 && pres.every(Number.isFinite) ? pres : null,
     radius: Number(data.get("rayon")) || 0,
+    essaimees: data.get("essaimees") === "on",
   };
 }
 
@@ -35,6 +36,7 @@ export function readFilters() {
 // (ids decoded from ids_delta). (The data file tells in, near or for *a* QPV, not which one.)
 async function search(filters) {
   const params = new URLSearchParams({ q: filters.q });
+  if (filters.essaimees) params.set("essaimees", "1");
   if (filters.quartier) {
     params.set("quartier", filters.quartier);
     params.set("relation", filters.relation);
@@ -135,12 +137,12 @@ export async function workerFilters(filters) {
     near: filters.near,
     radius: filters.radius,
   };
-  if (filters.q || filters.quartier) {
+  if (filters.q || filters.quartier || filters.essaimees) {
     const answer = await search(filters);
     if (filters.quartier) showQuartier(answer);
     // With a QPV the server applied the relation to that QPV; an unknown one is ignored.
     if (answer.quartier) out.relation = "";
-    if (filters.q || answer.quartier) out.ids = answer.ids;
+    if (filters.q || answer.quartier || filters.essaimees) out.ids = answer.ids;
   }
   if (filters.commune) {
     const communes = await resolveCommunes(filters.commune);
