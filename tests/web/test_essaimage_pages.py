@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from pepites.essaimage.models import InspirationRequest, RequestStatus
+from pepites.web.initiatives.idlists import delta_decode
 from tests.contrib_helpers import old_token
 from tests.essaimage.helpers import ask, initiative
 
@@ -168,7 +169,7 @@ def test_initiative_pages_show_the_link(client, people):
     assert "Inspirée de" in page and source.title in page
     lines = client.get(reverse("initiative_essaimage_lines", kwargs={"slug": source.slug})).json()
     assert [p["slug"] for p in lines["reproductions"]] == [copy.slug]
-    ids = client.get(reverse("map_search"), {"essaimees": "1"}).json()["ids"]
+    ids = delta_decode(client.get(reverse("map_search"), {"essaimees": "1"}).json()["ids_delta"])
     assert ids == [source.pk]
     home = client.get(reverse("home"), {"essaimees": "on"})
     assert [i.pk for i in home.context["page"].object_list] == [source.pk]
