@@ -11,19 +11,14 @@ SQLITE = [
     """CREATE VIRTUAL TABLE search_fts USING fts5(
         title, names, summary, body, tokenize = 'unicode61 remove_diacritics 0'
     )""",
-    # Every stem of a document, without positions nor text: finds and counts the matches.
-    """CREATE VIRTUAL TABLE search_match USING fts5(
-        terms, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 0'
-    )""",
     # Title and names again, alone: the matches that come first past the ranking window.
     """CREATE VIRTUAL TABLE search_names USING fts5(
-        names, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 0'
+        names, tokenize = 'unicode61 remove_diacritics 0'
     )""",
     "DELETE FROM search_lexicon_variant",
 ]
 SQLITE_REVERSE = [
     "DROP TABLE IF EXISTS search_names",
-    "DROP TABLE IF EXISTS search_match",
     "DROP TABLE IF EXISTS search_fts",
     """CREATE VIRTUAL TABLE search_initiative_fts USING fts5(
         title, porteur, summary, body, tokenize = 'unicode61 remove_diacritics 0'
