@@ -99,7 +99,8 @@ def _paths(queries: list[str], rounds: int) -> tuple[dict, dict, dict]:
     """The two paths a visitor takes, in process: the map's search (every match, as
     /carte/recherche encodes and compresses them) and the HTML page with `?q=` (Django's
     test client: middleware, view and template, no HTTP)."""
-    from django.test import Client
+    from django.conf import settings
+    from django.test import Client, override_settings
     from django.utils.text import compress_string
 
     from pepites.initiatives.selectors import filter_published_initiatives
@@ -110,6 +111,13 @@ def _paths(queries: list[str], rounds: int) -> tuple[dict, dict, dict]:
         body = json.dumps({"count": len(ids), "ids_delta": delta_encode(ids)}).encode()
         return len(ids), len(compress_string(body))
 
+    # The scratch var/ has no collected static files: plain static URLs, as in the tests.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    plain_static = override_settings(STORAGES=storages)
+    plain_static.enable()
     client = Client(HTTP_HOST="localhost")
     ids_all: dict[str, list[float]] = {q: [] for q in queries}
     page: dict[str, list[float]] = {q: [] for q in queries}
@@ -127,6 +135,7 @@ def _paths(queries: list[str], rounds: int) -> tuple[dict, dict, dict]:
                 ids_all[query].append(elapsed)
                 page[query].append(page_elapsed)
             sizes[query] = size / count if count else None
+    plain_static.disable()
     return ids_all, page, sizes
 
 
