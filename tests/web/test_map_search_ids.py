@@ -1,6 +1,7 @@
 """The compact id list of the map's search (docs/format-carte.md): encoded in Python,
 decoded the same by Python and by the browser's module (explorer-ids.js, run in Node)."""
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -52,3 +53,35 @@ def test_the_browser_decodes_the_same_ids():
         check=True,
     )
     assert json.loads(result.stdout) == CASES
+
+
+@pytest.mark.django_db
+def test_the_maps_search_answers_compact_and_follows_the_data(client, reference_data):
+    from pepites.initiatives.models import InitiativeStatus
+    from pepites.initiatives.services import update_initiative
+    from tests.initiatives.helpers import new_initiative
+
+    first = new_initiative(title="Recyclerie des Lilas", status=InitiativeStatus.PUBLISHED)
+
+    def ask(**headers):
+        response = client.get("/carte/recherche", {"q": "recyclerie"}, **headers)
+        assert response.status_code == 200 and "Accept-Encoding" in response["Vary"]
+        return response
+
+    plain = ask().json()
+    assert plain == {
+        "query": "recyclerie",
+        "count": 1,
+        "ids_delta": [first.pk],
+        "quartier": None,
+        "message": "",
+    }
+    packed = ask(HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain
+    second = new_initiative(title="Recyclerie du Port", status=InitiativeStatus.PUBLISHED)
+    assert delta_decode(ask().json()["ids_delta"]) == [second.pk, first.pk]
+    update_initiative(
+        initiative=second, expected_version=second.version, status=InitiativeStatus.ARCHIVED
+    )
+    assert ask().json()["ids_delta"] == [first.pk]

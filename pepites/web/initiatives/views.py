@@ -3,11 +3,17 @@ HTML answers the map page asks for while a visitor filters."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from typing import Any
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
@@ -33,6 +39,8 @@ from pepites.web.initiatives.idlists import delta_encode
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
+# As GZipMiddleware reads Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def absolute(path: str) -> str:
@@ -170,13 +178,39 @@ def map_search(request: HttpRequest) -> JsonResponse:
         answer["message"] = " ".join(form.errors.get("quartier", []))
     # "essaimees": the initiatives reproduced elsewhere, combined like the words.
     essaimees = request.GET.get("essaimees") in ("1", "on")
-    if query or qpv_code or essaimees:
-        ids = filter_published_initiatives(
-            query=query, qpv_code=qpv_code, qpv_relation=relation, essaimees=essaimees
-        ).ids()
-        # Every match, delta-encoded (see idlists): a common word matches tens of thousands.
-        answer["count"], answer["ids_delta"] = len(ids), delta_encode(ids)
+    if qpv_code or essaimees:
+        answer.update(
+            _found(query=query, qpv_code=qpv_code, qpv_relation=relation, essaimees=essaimees)
+        )
+    elif query:
+        return _words_answer(request, answer)
     return JsonResponse(answer)
+
+
+def _words_answer(request: HttpRequest, answer: dict) -> HttpResponse:
+    """Words alone, the common question. A common word matches tens of thousands of
+    initiatives: the answer is kept, encoded and compressed, per version of the data
+    (shared by the processes through the cache)."""
+
+    def encoded() -> dict:
+        body = json.dumps({**answer, **_found(query=answer["query"])}).encode()
+        return {"json": body, "gzip": compress_string(body)}
+
+    key = hashlib.sha256(json.dumps(answer).encode()).hexdigest()[:32]  # words and message
+    bodies = per_data_version(f"map-search:{key}", encoded)
+    if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(bodies["json"], content_type="application/json")
+    else:
+        response = HttpResponse(bodies["gzip"], content_type="application/json")
+        response.headers["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _found(**filters: Any) -> dict:
+    """Every match, delta-encoded (see idlists), and their number."""
+    ids = filter_published_initiatives(**filters).ids()
+    return {"count": len(ids), "ids_delta": delta_encode(ids)}
 
 
 @require_GET
