@@ -488,15 +488,12 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("GEOCODER_MIN_SCORE must be a number between 0 and 1") from exc
 GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
-# The map's data file (every published initiative, compact and precompressed) is built
-# here once per data version; the version is re-read from the database at most every
-# MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).
-MAPDATA_DIR = Path(os.environ.get("MAPDATA_DIR", VAR_DIR / "mapdata"))
+# The map's data file (every published initiative, compact and precompressed) is built by
+# a queued job once per change for the whole deployment and stored in the database; each
+# app server re-reads which version is current at most every MAPDATA_VERSION_SECONDS, and
+# a replaced version is deleted MAPDATA_GRACE_SECONDS after it stopped being current.
 MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
-# When this process's last build took longer than MAPDATA_BACKGROUND_BUILD_MS, a change is
-# built in a background thread while the previous version keeps being served (a visitor
-# never waits for a rebuild of a large map); quicker builds are done in the request.
-MAPDATA_BACKGROUND_BUILD_MS = env_int("MAPDATA_BACKGROUND_BUILD_MS", 500)
+MAPDATA_GRACE_SECONDS = env_int("MAPDATA_GRACE_SECONDS", 600)
 # Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
 MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # Public proposals: at most PROPOSALS_PER_HOUR per address (IP) and per e-mail address,

@@ -472,3 +472,4 @@ class InitiativeImage(models.Model):
 
 
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)
+from pepites.initiatives.mapversions import MapDataPointer, MapDataVersion  # noqa: E402, F401

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
-from pepites.core.jobs import Daily, job, periodic
+from pepites.core.jobs import Daily, Every, job, periodic
 
 
 @periodic(
@@ -41,3 +41,17 @@ def check_links() -> int:
     from pepites.initiatives.links import check_links as check
 
     return check()
+
+
+@periodic(
+    name="initiatives.map_data",
+    schedule=Every(timedelta(minutes=1)),
+    description="Reconstruit les données de la carte si une écriture hors des services les a changées.",
+)
+@job()
+def refresh_map_data() -> str:
+    """The safety net for writes that bypass the services (which queue build_map_data,
+    declared in pepites/initiatives/mapbuild.py beside what it runs)."""
+    from pepites.initiatives.mapbuild import build_latest
+
+    return build_latest().version

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
-from pepites.initiatives import mapdata
+from pepites.initiatives import mapstore
 from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
@@ -64,7 +64,7 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
                 # third of a second per initiative (each point read the outlines near it).
                 place_initiatives(initiative_ids=written)
                 index_initiatives(ids=written)
-                mapdata.data_changed()
+                mapstore.data_changed()
     except _Abort:
         report.committed = False
         return
