@@ -15,6 +15,7 @@ from bench import (  # noqa: F401  (registers the benchmarks)
     jobs,
     loading,
     maps,
+    mapwrites,
     opendata,
     placement,
     search,

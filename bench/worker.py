@@ -88,7 +88,13 @@ def stress_setup(args: dict) -> dict:
         username=args["username"], email="bench@localhost", password=args["password"]
     )
     pks = list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[: args["writers"]])
-    return {"pks": pks, "total": Initiative.objects.count()}
+    # Published and placed: what the map shows (the `mapwrites` writers move them).
+    shown = Initiative.objects.filter(status="publiee", latitude__isnull=False).order_by("pk")
+    return {
+        "pks": pks,
+        "total": Initiative.objects.count(),
+        "shown": list(shown.values_list("pk", "slug", "latitude")[: args.get("shown", 0)]),
+    }
 
 
 def mapdata(_args: dict) -> dict:
