@@ -276,7 +276,9 @@ class Context:
 
     def _scratch_name(self, label: str) -> str:
         self._serial += 1
-        return f"pepites_bench_{os.getpid()}_{self._serial}_{label}"[:63]
+        # BENCH_DB_PREFIX: several runs sharing one PostgreSQL keep to their own names.
+        prefix = os.environ.get("BENCH_DB_PREFIX", "pepites_bench")
+        return f"{prefix}_{os.getpid()}_{self._serial}_{label}"[:63]
 
     def _template(self, vendor: str) -> Database:
         if vendor in self._templates:

@@ -3,11 +3,11 @@
 The new initiatives are written in batches, with the same steps and the same stored result
 as `services.create_initiative` row by row (text cleaned, slug chosen, publication dated,
 the instance validated against the model, themes, links, a first version in the history)
-but in a few queries per batch instead of about forty per row. The updates go through
-`services.update_initiative` one by one. What derives from the written initiatives (their
-placement against the QPV, the search index, the version of the map's data) is computed
-once for all of them at the end, inside the same transaction: an import is written whole or
-not at all, and a row in error names its line, column and field.
+but in a few queries per batch instead of about forty per row; the updates likewise
+(imports/updates.py, what `services.update_initiative` does). What derives from the
+written initiatives (their placement against the QPV, the search index, the version of the
+map's data) is computed once for all of them at the end, inside the same transaction: an
+import is written whole or not at all, and a row in error names its line, column and field.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportReport
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
+from pepites.initiatives.imports.updates import write_updates
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.initiatives.placement.services import place_initiatives
 from pepites.initiatives.services import (
     EDITABLE_FIELDS,
     SLUG_ATTEMPTS,
     unique_slugs,
-    update_initiative,
 )
 from pepites.network.models import Centre
 from pepites.search.services import index_initiatives
@@ -58,7 +58,14 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
         with transaction.atomic():
             total = len(creates) + len(updates)
             written = _create(creates, ctx, reason, total=total)
-            written += _update(updates, ctx, reason, done=len(creates), total=total)
+            written += write_updates(
+                updates,
+                ctx,
+                reason,
+                done=len(creates),
+                total=total,
+                fail=lambda row, exc: _fail(row, exc, ctx),
+            )
             if written:
                 # Derived data, once for every row: row by row, placing alone could take a
                 # third of a second per initiative (each point read the outlines near it).
@@ -218,39 +225,3 @@ def _insert(initiatives: list[Initiative]) -> None:
                 initiatives, unique_slugs(titles=[i.title for i in initiatives]), strict=True
             ):
                 initiative.slug = slug
-
-
-# --- Updates ------------------------------------------------------------------------------------
-
-
-def _update(rows: list[Row], ctx: RowContext, reason: str, *, done: int, total: int) -> list[int]:
-    options = ctx.options
-    updated: list[int] = []
-    targets = {}
-    for chunk in chunks([row.target.pk for row in rows]):
-        targets.update(Initiative.objects.in_bulk(chunk))
-    for number, row in enumerate(rows, start=done + 1):
-        savepoint = transaction.savepoint() if options.skip_invalid else None
-        try:
-            target = targets.get(row.target.pk)
-            if target is None:
-                raise ValidationError(_("L'initiative a été supprimée entre-temps."))
-            update_initiative(
-                initiative=target,
-                expected_version=row.target.version,
-                history_user=options.user,
-                history_reason=reason,
-                refresh_derived=False,
-                **row.update,
-            )
-        except (ValidationError, ConflictError) as exc:
-            if savepoint is not None:
-                transaction.savepoint_rollback(savepoint)
-            _fail(row, exc, ctx)
-        else:
-            if savepoint is not None:
-                transaction.savepoint_commit(savepoint)
-            updated.append(target.pk)
-        if number % 50 == 0 or number == total:
-            progress(options, "write", number, total)
-    return updated
