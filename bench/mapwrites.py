@@ -43,7 +43,8 @@ from config import server
 
 DURATION_S = 60.0
 WRITES_PER_SECOND = 2.0
-WRITERS = 4  # each saves every WRITERS / WRITES_PER_SECOND seconds
+WRITERS = 8  # each saves every WRITERS / WRITES_PER_SECOND seconds
+PER_WRITER = 6  # initiatives each writer moves in turn: one is saved every 24 s
 READERS = 8  # closed loops, half on each server
 PROBE_EVERY = 0.25
 MAX_P95_MS = 150.0
@@ -101,8 +102,7 @@ class Reach:
 
 async def _writer(
     index: int,
-    pk: int,
-    base_lat: float,
+    mine: list[list],
     client: httpx.AsyncClient,
     deadline: float,
     stats: Stats,
@@ -111,14 +111,16 @@ async def _writer(
     loop = asyncio.get_running_loop()
     period = WRITERS / WRITES_PER_SECOND
     await asyncio.sleep(index * period / WRITERS)  # evenly spread
-    url, n = CHANGE_URL.format(pk=pk), 0
+    n = 0
     while loop.time() < deadline:
         started = loop.time()
+        pk, _slug, base_lat = mine[n % len(mine)]
+        url = CHANGE_URL.format(pk=pk)
         n += 1
         page = await _request(stats, "admin change form GET", client, "GET", url)
         fields = form_fields(page.text, "initiative_form") if page is not None else None
         if fields:
-            latitude = round(base_lat + 0.0001 * (n % 50 + 1), 5)
+            latitude = round(base_lat + 0.0001 * (n % 50 + 1), 5)  # a new point each time
             data = [(k, str(latitude) if k == "latitude" else v) for k, v in fields]
             data.append(("_save", "Enregistrer"))
             response = await _request(
@@ -159,11 +161,12 @@ async def _reader(
             stats.record(label, 0.0, f"HTTP {response.status_code}", response.text)
 
 
-async def _probe(base_url: str, deadline: float, reach: Reach) -> None:
+async def _probe(base_url: str, load: asyncio.Future, reach: Reach) -> None:
+    """Until the load is over and every save seen (MAX_REACH_S at most after the load)."""
     loop = asyncio.get_running_loop()
-    etag = ""
+    etag, ended = "", None
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        while loop.time() < deadline + MAX_REACH_S and (loop.time() < deadline or reach.pending):
+        while not load.done() or (reach.pending and loop.time() < ended + MAX_REACH_S):
             with contextlib.suppress(httpx.HTTPError):
                 response = await client.get(
                     MAP_PATH, headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
@@ -177,6 +180,8 @@ async def _probe(base_url: str, deadline: float, reach: Reach) -> None:
                         raw = gzip.decompress(raw)
                     reach.seen(map_points(raw), at)
             await asyncio.sleep(PROBE_EVERY)
+            if ended is None and load.done():
+                ended = loop.time()
 
 
 async def run_load(urls: list[str], shown: list[list], duration: float) -> tuple[Stats, Reach]:
@@ -184,7 +189,8 @@ async def run_load(urls: list[str], shown: list[list], duration: float) -> tuple
     stats.clients = {"admin": WRITERS, "readers": READERS}
     loop = asyncio.get_running_loop()
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    pages = [f"/initiatives/{slug}/" for _pk, slug, _lat in shown[WRITERS:]]
+    moved = WRITERS * PER_WRITER
+    pages = [f"/initiatives/{slug}/" for _pk, slug, _lat in shown[moved:]]
     async with contextlib.AsyncExitStack() as stack:
 
         async def client(n: int) -> httpx.AsyncClient:
@@ -199,15 +205,18 @@ async def run_load(urls: list[str], shown: list[list], duration: float) -> tuple
             raise RuntimeError(f"admin login failed: {stats.samples}")
         deadline = loop.time() + duration
         stats.started = time.perf_counter()
-        await asyncio.gather(
+        load = asyncio.gather(
             *(
-                _writer(i, pk, lat, c, deadline, stats, reach)
-                for i, ((pk, _slug, lat), c) in enumerate(zip(shown, writers, strict=False))
+                _writer(i, shown[i:moved:WRITERS], c, deadline, stats, reach)
+                for i, c in enumerate(writers)
+                if shown[i:moved:WRITERS]
             ),
             *(_reader(i, c, pages, deadline, stats) for i, c in enumerate(readers)),
-            _probe(urls[1], deadline, reach),
         )
-        stats.elapsed = time.perf_counter() - stats.started
+        load.add_done_callback(
+            lambda _done: setattr(stats, "elapsed", time.perf_counter() - stats.started)
+        )
+        await asyncio.gather(load, _probe(urls[1], load, reach))
     return stats, reach
 
 
@@ -300,7 +309,7 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                     "count": size,
                     "seed": ctx.options.seed,
                     "writers": 0,
-                    "shown": WRITERS + 50,
+                    "shown": WRITERS * PER_WRITER + 50,
                     "username": ADMIN_USERNAME,
                     "password": ADMIN_PASSWORD,
                 },
@@ -328,11 +337,17 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 if logged:
                     summary = "; ".join(f"{n} × {m}" for m, n in logged.most_common(3))
                     ctx.note(f"mapwrites {vendor} {size:,}: {log.name} logged {summary}.")
-            if reach.unseen:
-                ctx.note(
-                    f"mapwrites {vendor} {size:,}: {reach.unseen} saves were overwritten by "
-                    "the next one before the probe saw them (not counted)."
+            saves = len(stats.latencies["admin change form POST"])
+            ctx.note(
+                f"mapwrites {vendor} {size:,}: {saves} saves in {stats.elapsed:.0f} s "
+                f"({saves / stats.elapsed:.2f}/s for {WRITES_PER_SECOND:g} asked)"
+                + (
+                    f"; {reach.unseen} overwritten before seen (not counted)"
+                    if reach.unseen
+                    else ""
                 )
+                + "."
+            )
         finally:
             db.drop()
     return rows

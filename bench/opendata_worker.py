@@ -64,7 +64,8 @@ def make_import_file(args: dict) -> dict:
                 f"Association {rng.choice(['des Tilleuls', 'du Canal', 'de la Butte'])} {number}",
                 rng.choice(["Association", "SCOP", "Entreprise", "Collectivité"]),
                 "Une action de développement économique ; deux phrases, "
-                "dont une entre guillemets « comme ceci ».\nSur deux lignes.",
+                "dont une entre guillemets « comme ceci ».\nSur deux lignes."
+                + args.get("changed", ""),
                 " ; ".join(themes),
                 postcode,
                 name,
@@ -87,20 +88,25 @@ def import_file(args: dict) -> dict:
 
     with open(args["path"], "rb") as handle:
         data = handle.read()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     baseline = _rss_mb()
     started = time.perf_counter()
-    report = run_import(
-        data,
-        ImportOptions(
-            filename="bench.csv",
-            geocode=False,
-            dry_run=args.get("dry_run", False),
-            status="publiee",
-        ),
-    )
+    with CaptureQueriesContext(connection) as queries:
+        report = run_import(
+            data,
+            ImportOptions(
+                filename="bench.csv",
+                geocode=False,
+                dry_run=args.get("dry_run", False),
+                status="publiee",
+            ),
+        )
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "queries": len(queries),
         "peak_mb": _rss_mb(),
         "baseline_mb": baseline,
         "counts": report.counts,
