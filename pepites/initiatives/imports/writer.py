@@ -57,8 +57,8 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
     try:
         with transaction.atomic():
             total = len(creates) + len(updates)
-            written = _create(creates, ctx, reason, total=total)
-            written += write_updates(
+            created = _create(creates, ctx, reason, total=total)
+            updated, moved = write_updates(
                 updates,
                 ctx,
                 reason,
@@ -66,10 +66,13 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
                 total=total,
                 fail=lambda row, exc: _fail(row, exc, ctx),
             )
+            written = created + updated
             if written:
                 # Derived data, once for every row: row by row, placing alone could take a
                 # third of a second per initiative (each point read the outlines near it).
-                place_initiatives(initiative_ids=written)
+                # An update that does not move the point keeps its placement.
+                if created or moved:
+                    place_initiatives(initiative_ids=created + moved)
                 index_initiatives(ids=written)
                 mapstore.data_changed()
     except _Abort:
