@@ -494,6 +494,10 @@ GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
 # a replaced version is deleted MAPDATA_GRACE_SECONDS after it stopped being current.
 MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
 MAPDATA_GRACE_SECONDS = env_int("MAPDATA_GRACE_SECONDS", 600)
+# The open-data files of every published initiative are built by a queued job at most
+# OPENDATA_BUILD_DELAY_SECONDS after a change and kept OPENDATA_GRACE_SECONDS once replaced.
+OPENDATA_BUILD_DELAY_SECONDS = env_int("OPENDATA_BUILD_DELAY_SECONDS", 120)
+OPENDATA_GRACE_SECONDS = env_int("OPENDATA_GRACE_SECONDS", 3600)
 # Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
 MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # Public proposals: at most PROPOSALS_PER_HOUR per address (IP) and per e-mail address,

@@ -21,6 +21,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pepites.initiatives import mapbuild
+from pepites.initiatives.exports import files as opendata_files
 from pepites.initiatives.mapversions import MapDataVersion
 
 logger = logging.getLogger(__name__)
@@ -143,13 +144,15 @@ def _first_build() -> Served | None:
 
 def data_changed() -> None:
     """Called by the services after a write: queue a build of the map's data, unless one
-    is already waiting (a burst of writes makes one build, of the latest data). Queued in
-    the writer's transaction: a rolled-back write queues nothing."""
+    is already waiting (a burst of writes makes one build, of the latest data), and one of
+    the open-data files a little later. Queued in the writer's transaction: a rolled-back
+    write queues nothing."""
     waiting = DBTaskResult.objects.filter(
         task_path=mapbuild.build_map_data.module_path, status=TaskResultStatus.READY
     ).exists()
     if not waiting:
         mapbuild.build_map_data.enqueue()
+    opendata_files.request_build()
 
 
 def forget_current() -> None:

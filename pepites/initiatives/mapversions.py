@@ -1,9 +1,12 @@
-"""The map's data file as every app server reads it: built versions and the current one.
+"""Files built once per data version for every app server: the map data (its versions and
+the current one) and the open-data files.
 
-Stored in the database rather than in the media storage: every app server already reads
-it, the compressed file is small (about 10 bytes an initiative), and the switch to a new
-version is one UPDATE of the pointer row, atomic for the whole deployment, where an object
-store offers no atomic rename and a filesystem is not shared between machines.
+The map data are stored in the database rather than in the media storage: every app
+server already reads it, the compressed file is small (about 10 bytes an initiative), and
+the switch to a new version is one UPDATE of the pointer row, atomic for the whole
+deployment, where an object store offers no atomic rename and a filesystem is not shared
+between machines. The open-data files (tens of megabytes) go to the media storage, shared
+by the app servers too (S3 in production).
 """
 
 from __future__ import annotations
@@ -50,3 +53,20 @@ class MapDataPointer(models.Model):
 
     def __str__(self) -> str:
         return str(self.current_id)
+
+
+class OpenDataBuild(models.Model):
+    """The open-data files (every published initiative) built for one data version, kept
+    in the media storage (pepites/initiatives/exports/files.py)."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    sizes = models.JSONField(_("tailles (octets)"), default=dict)
+    built_at = models.DateTimeField(_("construits le"), auto_now_add=True)
+    build_seconds = models.FloatField(_("durée de construction (s)"))
+
+    class Meta:
+        verbose_name = _("fichiers de données ouvertes")
+        verbose_name_plural = _("fichiers de données ouvertes")
+
+    def __str__(self) -> str:
+        return self.version

@@ -472,4 +472,8 @@ class InitiativeImage(models.Model):
 
 
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)
-from pepites.initiatives.mapversions import MapDataPointer, MapDataVersion  # noqa: E402, F401
+from pepites.initiatives.mapversions import (  # noqa: E402, F401
+    MapDataPointer,
+    MapDataVersion,
+    OpenDataBuild,
+)
