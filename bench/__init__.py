@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench import (  # noqa: F401  (registers the benchmarks)
     communes,
+    downloads,
     jobs,
     loading,
     maps,

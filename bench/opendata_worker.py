@@ -141,7 +141,26 @@ def export_file(args: dict) -> dict:
     }
 
 
+def build_open_data(_args: dict) -> dict:
+    """The queued job's work: the three files of every published initiative, stored."""
+    from pepites.initiatives.exports import files
+    from pepites.initiatives.models import Initiative
+
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    build = files.build_files()
+    slug = Initiative.objects.filter(status="publiee").values_list("slug", flat=True).first()
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_mb": _rss_mb(),
+        "baseline_mb": baseline,
+        "sizes": build.sizes,
+        "slug": slug,
+    }
+
+
 TASKS = {
+    "build_open_data": build_open_data,
     "make_import_file": make_import_file,
     "import_file": import_file,
     "export_file": export_file,
