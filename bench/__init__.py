@@ -12,10 +12,12 @@ from pathlib import Path
 
 from bench import (  # noqa: F401  (registers the benchmarks)
     communes,
+    downloads,
     essaimage,
     jobs,
     loading,
     maps,
+    mapwrites,
     opendata,
     placement,
     resources,

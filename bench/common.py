@@ -276,8 +276,11 @@ class Context:
 
     def _scratch_name(self, label: str) -> str:
         self._serial += 1
-        # BENCH_PG_PREFIX: keep the scratch databases within a given namespace.
-        prefix = os.environ.get("BENCH_PG_PREFIX", "pepites_bench")
+        # BENCH_DB_PREFIX (or BENCH_PG_PREFIX): several runs sharing one PostgreSQL keep to
+        # their own names.
+        prefix = os.environ.get("BENCH_DB_PREFIX") or os.environ.get(
+            "BENCH_PG_PREFIX", "pepites_bench"
+        )
         return f"{prefix}_{os.getpid()}_{self._serial}_{label}"[:63]
 
     def _template(self, vendor: str) -> Database:

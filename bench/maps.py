@@ -90,7 +90,7 @@ def _mapdata_targets(rows: list[Row], ctx: Context) -> list[Row]:
     description=(
         "Every published initiative in one binary file (columns of quantised coordinates, "
         "theme index and mask, centre, commune, QPV flags; pepites/initiatives/mapdata.py), "
-        "built by `build()` then written precompressed by `store()`. Bytes per initiative "
+        "built by `build()` then stored precompressed in the database (mapbuild). Bytes per initiative "
         "divide each file by the number of published initiatives it holds."
     ),
     finalize=_mapdata_targets,

@@ -23,6 +23,24 @@ def _size(target: int):
     return lambda options: target if max(options.sizes) >= target else max(options.sizes)
 
 
+MIN_UPDATE_ROWS_S = 500  # SQLite, at IMPORT_ROWS
+
+
+def _update_targets(rows: list[Row], ctx: Context) -> list[Row]:
+    for row in rows:
+        if row["step"] != "update":
+            continue
+        if row["updated"] != row["size"]:
+            ctx.target(f"{row['database']}: every row updated ({row['updated']:,})", False)
+        if row["database"] == "sqlite" and row["size"] >= IMPORT_ROWS:
+            ctx.target(
+                f"sqlite: an update of {row['size']:,} rows at ≥ {MIN_UPDATE_ROWS_S} rows/s "
+                f"({row['rows/s']:.0f}, {row['queries/row']:.2f} queries a row)",
+                row["rows/s"] >= MIN_UPDATE_ROWS_S,
+            )
+    return rows
+
+
 def _worker(task: str, args: dict, env: dict[str, str]) -> dict:
     return run_worker(task, args, env, timeout=7200, module="bench.opendata_worker")
 
@@ -39,11 +57,13 @@ def _worker(task: str, args: dict, env: dict[str, str]) -> dict:
         "(`pepites/initiatives/imports/writer.py`: the stored result of `create_initiative` "
         "row by row, with the QPV placement and search indexing done once at the end); "
         "`re-import` reads the same file again (every row recognised, "
-        "nothing written). Peak memory is the process's maximum resident set, `above "
+        "nothing written); `update` imports it with every row's description changed (every "
+        "row an update of an existing initiative: `imports/updates.py`, in batches). Peak memory is the process's maximum resident set, `above "
         "start` its growth during the step." + MMAP_NOTE
     ),
     sized=False,
     fixed_size=_size(IMPORT_ROWS),
+    finalize=lambda rows, ctx: _update_targets(rows, ctx),
 )
 def run_import(size: int, workdir: Path, ctx: Context) -> list[Row]:
     rows = []
@@ -58,7 +78,11 @@ def run_import(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 ("check", {"dry_run": True}),
                 ("import", {}),
                 ("re-import", {}),
+                ("update", {}),
             ):
+                if step == "update":  # the same file, every row's description changed
+                    changed = {"changed": " Mise à jour.", "seed": ctx.options.seed}
+                    _worker("make_import_file", {"rows": size, "path": str(path), **changed}, env)
                 ctx.log(f"{vendor}: {step} of {size:,} rows")
                 result = _worker("import_file", {"path": str(path), **arguments}, env)
                 if result["errors"]:
@@ -73,7 +97,9 @@ def run_import(size: int, workdir: Path, ctx: Context) -> list[Row]:
                         "peak memory (MB)": result["peak_mb"],
                         "above start (MB)": result["peak_mb"] - result["baseline_mb"],
                         "created": result["counts"]["create"] if step != "check" else 0,
+                        "updated": result["counts"]["update"] if step != "check" else 0,
                         "unchanged": result["counts"]["unchanged"],
+                        "queries/row": result["queries"] / size,
                     }
                 )
             ctx.note(f"File: {size:,} rows, {made['bytes'] / MB:.1f} MB.")

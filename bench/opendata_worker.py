@@ -64,7 +64,8 @@ def make_import_file(args: dict) -> dict:
                 f"Association {rng.choice(['des Tilleuls', 'du Canal', 'de la Butte'])} {number}",
                 rng.choice(["Association", "SCOP", "Entreprise", "Collectivité"]),
                 "Une action de développement économique ; deux phrases, "
-                "dont une entre guillemets « comme ceci ».\nSur deux lignes.",
+                "dont une entre guillemets « comme ceci ».\nSur deux lignes."
+                + args.get("changed", ""),
                 " ; ".join(themes),
                 postcode,
                 name,
@@ -87,20 +88,25 @@ def import_file(args: dict) -> dict:
 
     with open(args["path"], "rb") as handle:
         data = handle.read()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     baseline = _rss_mb()
     started = time.perf_counter()
-    report = run_import(
-        data,
-        ImportOptions(
-            filename="bench.csv",
-            geocode=False,
-            dry_run=args.get("dry_run", False),
-            status="publiee",
-        ),
-    )
+    with CaptureQueriesContext(connection) as queries:
+        report = run_import(
+            data,
+            ImportOptions(
+                filename="bench.csv",
+                geocode=False,
+                dry_run=args.get("dry_run", False),
+                status="publiee",
+            ),
+        )
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "queries": len(queries),
         "peak_mb": _rss_mb(),
         "baseline_mb": baseline,
         "counts": report.counts,
@@ -135,7 +141,26 @@ def export_file(args: dict) -> dict:
     }
 
 
+def build_open_data(_args: dict) -> dict:
+    """The queued job's work: the three files of every published initiative, stored."""
+    from pepites.initiatives.exports import files
+    from pepites.initiatives.models import Initiative
+
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    build = files.build_files()
+    slug = Initiative.objects.filter(status="publiee").values_list("slug", flat=True).first()
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_mb": _rss_mb(),
+        "baseline_mb": baseline,
+        "sizes": build.sizes,
+        "slug": slug,
+    }
+
+
 TASKS = {
+    "build_open_data": build_open_data,
     "make_import_file": make_import_file,
     "import_file": import_file,
     "export_file": export_file,

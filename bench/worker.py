@@ -88,21 +88,32 @@ def stress_setup(args: dict) -> dict:
         username=args["username"], email="bench@localhost", password=args["password"]
     )
     pks = list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[: args["writers"]])
-    return {"pks": pks, "total": Initiative.objects.count()}
+    # Published and placed: what the map shows (the `mapwrites` writers move them).
+    shown = Initiative.objects.filter(status="publiee", latitude__isnull=False).order_by("pk")
+    return {
+        "pks": pks,
+        "total": Initiative.objects.count(),
+        "shown": list(shown.values_list("pk", "slug", "latitude")[: args.get("shown", 0)]),
+    }
 
 
 def mapdata(_args: dict) -> dict:
     """Build and store the map's data file of the database as it is; sizes and timings."""
+    from django.utils import timezone
+
+    from pepites.initiatives import mapbuild
     from pepites.initiatives import mapdata as module
 
     version = module.data_signature()
     build_s, built = _timed(lambda: module.build(version=version))
-    store_s, data = _timed(lambda: module.store(built))
+    store_s, stored = _timed(
+        lambda: mapbuild._store(built, read_at=timezone.now(), seconds=build_s)
+    )
     return {
         "published": built.count,
         "raw": len(built.raw),
-        "gzip": data.path("gzip").stat().st_size,
-        "br": data.path("br").stat().st_size,
+        "gzip": len(stored.gzip),
+        "br": len(stored.brotli),
         "build_s": build_s,
         "store_s": store_s,
         "version": version,

@@ -507,15 +507,16 @@ SIRENE_CACHE_SECONDS = env_int("SIRENE_CACHE_SECONDS", 60 * 60 * 24)
 # Organisations whose SIRET is looked up again by the nightly closure check, at most.
 SIRENE_CHECK_BATCH = env_int("SIRENE_CHECK_BATCH", 200)
 SIRENE_CHECK_EVERY_DAYS = env_int("SIRENE_CHECK_EVERY_DAYS", 30)
-# The map's data file (every published initiative, compact and precompressed) is built
-# here once per data version; the version is re-read from the database at most every
-# MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).
-MAPDATA_DIR = Path(os.environ.get("MAPDATA_DIR", VAR_DIR / "mapdata"))
+# The map's data file (every published initiative, compact and precompressed) is built by
+# a queued job once per change for the whole deployment and stored in the database; each
+# app server re-reads which version is current at most every MAPDATA_VERSION_SECONDS, and
+# a replaced version is deleted MAPDATA_GRACE_SECONDS after it stopped being current.
 MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
-# When this process's last build took longer than MAPDATA_BACKGROUND_BUILD_MS, a change is
-# built in a background thread while the previous version keeps being served (a visitor
-# never waits for a rebuild of a large map); quicker builds are done in the request.
-MAPDATA_BACKGROUND_BUILD_MS = env_int("MAPDATA_BACKGROUND_BUILD_MS", 500)
+MAPDATA_GRACE_SECONDS = env_int("MAPDATA_GRACE_SECONDS", 600)
+# The open-data files of every published initiative are built by a queued job at most
+# OPENDATA_BUILD_DELAY_SECONDS after a change and kept OPENDATA_GRACE_SECONDS once replaced.
+OPENDATA_BUILD_DELAY_SECONDS = env_int("OPENDATA_BUILD_DELAY_SECONDS", 120)
+OPENDATA_GRACE_SECONDS = env_int("OPENDATA_GRACE_SECONDS", 3600)
 # Map background: "ign" (Plan IGN, Géoplateforme) or "osmfr" (OpenStreetMap France).
 MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # Public proposals: at most PROPOSALS_PER_HOUR per address (IP) and per e-mail address,

@@ -71,14 +71,13 @@ def media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def fresh_map_data(settings, tmp_path_factory):
-    """Each test builds the map's data file in a folder of its own, from its own database."""
-    from pepites.initiatives import mapdata
+def fresh_map_data():
+    """Each test serves the map's data built from its own database, not another test's."""
+    from pepites.initiatives import mapstore
 
-    settings.MAPDATA_DIR = tmp_path_factory.mktemp("mapdata")
-    mapdata.forget_current()
+    mapstore.forget_current()
     yield
-    mapdata.forget_current()
+    mapstore.forget_current()
 
 
 @functools.cache

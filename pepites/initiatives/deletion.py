@@ -7,7 +7,7 @@ from django.db import transaction
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
-from pepites.initiatives import mapdata
+from pepites.initiatives import mapstore
 from pepites.initiatives.models import Initiative
 from pepites.initiatives.search_documents import unindex_initiatives
 
@@ -25,5 +25,5 @@ def delete_initiatives(
     ids = [initiative.pk for initiative in chosen]
     Initiative.objects.filter(pk__in=ids).delete()
     unindex_initiatives(ids=ids)
-    mapdata.data_changed()
+    mapstore.data_changed()
     return len(ids)

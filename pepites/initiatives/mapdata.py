@@ -2,8 +2,9 @@
 
 The browser downloads it once (revalidated with its ETag), decodes it in a Web Worker and
 filters, clusters and orders it there, so that filters never refetch it and the server never
-serialises initiatives per request. The file is built once per *data version* and kept on
-disk, precompressed (gzip and brotli), under settings.MAPDATA_DIR.
+serialises initiatives per request. The file is built once per *data version* by a job
+of the queue, stored precompressed in the database, and served from each app server's
+memory (pepites/initiatives/mapbuild.py and mapstore.py).
 
 Layout (little-endian), read by pepites/web/static/web/map/worker.js; specified in
 docs/format-carte.md and checked by tests/initiatives/test_mapdata_golden.py:
@@ -36,25 +37,15 @@ bytes of nearby values repeat, so they compress far better. Columns:
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import fcntl
-import gzip
 import hashlib
 import json
-import logging
-import os
 import struct
-import threading
-import time
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import brotli
-from django.conf import settings
-from django.db import close_old_connections, connections, transaction
 from django.db.models import Max
 
 from pepites.core.db import read_snapshot
@@ -75,13 +66,9 @@ SCALE = 100_000  # 1e-5 degree, about a metre: the precision of the stored point
 NO_POSITION = -(2**31)
 FLAG_IN_QPV, FLAG_NEAR_QPV, FLAG_APPROXIMATE, FLAG_FOR_QPV, FLAG_OUTSIDE_QPV = 1, 2, 4, 8, 16
 MAX_THEMES = 16  # the theme mask is 16 bits
-KEEP_VERSIONS = 3
 DEPARTEMENT_CENTRES_FILE = (
     Path(__file__).resolve().parent.parent / "territories" / "data" / "departement_centres.csv"
 )
-ENCODINGS = ("br", "gzip", "identity")
-logger = logging.getLogger(__name__)
-SUFFIXES = {"br": ".br", "gzip": ".gz", "identity": ""}
 
 
 # --- Encoding -------------------------------------------------------------------------------
@@ -342,245 +329,3 @@ def _departement_centres() -> dict[str, tuple[float, float]]:
     if _centres_cache is None:
         _centres_cache = read_departement_centres()
     return _centres_cache
-
-
-# --- The files on disk ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapData:
-    """The built files of one version: where they are and how big."""
-
-    version: str
-    folder: Path
-
-    def path(self, encoding: str) -> Path:
-        return self.folder / f"{self.version}.bin{SUFFIXES[encoding]}"
-
-    def etag(self, encoding: str) -> str:
-        return f'"{self.version}-{encoding}"'
-
-    def exists(self) -> bool:
-        return all(self.path(encoding).exists() for encoding in ENCODINGS)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):  # a full disk keeps no half-written file
-            temporary.unlink()
-        raise
-
-
-def store(built: Built, *, folder: Path | None = None) -> MapData:
-    folder = Path(folder or settings.MAPDATA_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    data = MapData(version=built.version, folder=folder)
-    # Deterministic bytes (no timestamp): every server building the same version serves
-    # identical files, so the strong ETags hold across a cluster.
-    _write_atomically(data.path("gzip"), gzip.compress(built.raw, compresslevel=9, mtime=0))
-    _write_atomically(data.path("br"), brotli.compress(built.raw, quality=9))
-    _write_atomically(data.path("identity"), built.raw)  # written last: marks completion
-    _prune(folder, keep=built.version)
-    return data
-
-
-def _prune(folder: Path, *, keep: str) -> None:
-    versions = sorted(
-        folder.glob("*.bin"), key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True
-    )
-    for old in versions[KEEP_VERSIONS:]:
-        if old.stem == keep:
-            continue
-        for encoding in ENCODINGS:
-            with contextlib.suppress(FileNotFoundError):
-                old.with_name(old.name + SUFFIXES[encoding]).unlink()
-
-
-_build_lock = threading.Lock()
-# After a failed write (read-only or full disk), the last built version is served and no
-# build is tried for this long: each attempt would cost a build for nothing.
-WRITE_RETRY_SECONDS = 60.0
-
-
-class MapDataUnavailable(Exception):
-    """Nothing built on disk and nothing can be written there."""
-
-
-def latest_built(folder: Path) -> MapData | None:
-    """The most recent complete version in `folder`, read without writing anything."""
-    try:
-        candidates = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return None
-    for path in candidates:
-        data = MapData(version=path.stem, folder=folder)
-        if data.exists():
-            return data
-    return None
-
-
-def ensure_built(*, version: str, folder: Path | None = None) -> MapData:
-    """The files of `version`, built now if no process has built them yet. When they
-    cannot be written (read-only or full disk), the last version built is served instead
-    (logged once per WRITE_RETRY_SECONDS); MapDataUnavailable if there is none."""
-    folder = Path(folder or settings.MAPDATA_DIR)
-    data = MapData(version=version, folder=folder)
-    if data.exists():
-        return data
-    if time.monotonic() < _Current.write_failed_until:
-        return _previous(folder, version)
-    try:
-        return _build_and_store(data)
-    except OSError as error:
-        _Current.write_failed_until = time.monotonic() + WRITE_RETRY_SECONDS
-        logger.error(
-            "Données de la carte : écriture impossible dans %s (%s) ; la dernière version "
-            "construite reste servie, nouvel essai dans %.0f s.",
-            folder,
-            error,
-            WRITE_RETRY_SECONDS,
-        )
-        return _previous(folder, version)
-
-
-def _previous(folder: Path, version: str) -> MapData:
-    previous = latest_built(folder)
-    if previous is None:
-        raise MapDataUnavailable(f"no map data built in {folder} (version {version} wanted)")
-    return previous
-
-
-def _build_and_store(data: MapData) -> MapData:
-    data.folder.mkdir(parents=True, exist_ok=True)
-    with _build_lock, (data.folder / ".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder per machine; the others wait for it
-        try:
-            if data.exists():
-                return data
-            started = time.monotonic()
-            stored = store(build(version=data.version), folder=data.folder)
-            _Current.build_seconds = time.monotonic() - started
-            return stored
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-# --- The current version, cheaply -----------------------------------------------------------
-
-
-class _Current:
-    """The data version last read from the database by this process, when, and its files."""
-
-    lock = threading.Lock()
-    version: str | None = None
-    checked: float = float("-inf")
-    data: MapData | None = None
-    build_seconds: float = 0.0  # how long this process's last build took
-    write_failed_until: float = float("-inf")  # no build tried before (see ensure_built)
-    background: threading.Thread | None = None  # the build running in the background
-
-
-def _fresh() -> bool:
-    return time.monotonic() - _Current.checked < settings.MAPDATA_VERSION_SECONDS
-
-
-def current_version(*, outside_request: bool = False) -> str:
-    """The current data version, re-read from the database at most every
-    MAPDATA_VERSION_SECONDS (and at once after a write through the services): most calls
-    cost no query at all. `outside_request`: for the WSGI fast path, which runs outside
-    Django's request cycle, database connections are checked before and closed after, as
-    Django does around a request."""
-    version = _Current.version
-    if version is not None and _fresh():
-        return version
-    with _Current.lock:
-        if _Current.version is not None and _fresh():
-            return _Current.version
-        if outside_request:
-            close_old_connections()
-        try:
-            _Current.version = data_signature()
-        finally:
-            if outside_request:
-                close_old_connections()
-        _Current.checked = time.monotonic()
-        return _Current.version
-
-
-def current_mapdata(*, outside_request: bool = False) -> MapData:
-    """The built files of the current data version, built now if they are missing, unless
-    the last build was slow: then the previous version is served while a background thread
-    builds the new one (a large map is rebuilt without a visitor waiting for it)."""
-    version = current_version(outside_request=outside_request)
-    data = _Current.data
-    if data is not None and data.version == version:
-        return data
-    wanted = MapData(version=version, folder=Path(settings.MAPDATA_DIR))
-    if wanted.exists():
-        _Current.data = wanted
-        return wanted
-    slow = _Current.build_seconds * 1000 > settings.MAPDATA_BACKGROUND_BUILD_MS
-    if slow and data is not None and data.exists():
-        _build_in_background(version)
-        return data
-    if outside_request:
-        close_old_connections()
-    try:
-        data = ensure_built(version=version)
-    finally:
-        if outside_request:
-            close_old_connections()
-    _Current.data = data
-    return data
-
-
-def _build_in_background(version: str) -> None:
-    with _Current.lock:
-        if _Current.background is not None and _Current.background.is_alive():
-            return  # one build at a time; the next request starts the following one
-        thread = threading.Thread(
-            target=_background_build, args=(version,), name="mapdata-build", daemon=True
-        )
-        _Current.background = thread
-        thread.start()
-
-
-def _background_build(version: str) -> None:
-    try:
-        ensure_built(version=version)
-    except Exception:
-        # The previous version is still served; the next request tries again.
-        logger.exception("Construction des données de la carte (version %s)", version)
-    finally:
-        connections.close_all()  # this thread's own connections
-
-
-def wait_for_background_build(timeout: float | None = None) -> None:
-    """Block until this process's background build, if any, is over (tests, commands)."""
-    thread = _Current.background
-    if thread is not None:
-        thread.join(timeout)
-
-
-def data_changed() -> None:
-    """Make this process re-read the version at its next request: called by the services
-    after a write, and again once the write is committed."""
-    _forget()
-    transaction.on_commit(_forget)
-
-
-def _forget() -> None:
-    _Current.checked = float("-inf")
-
-
-def forget_current() -> None:
-    """Drop this process's memory of the version and files (tests, a new MAPDATA_DIR)."""
-    wait_for_background_build()
-    with _Current.lock:
-        _Current.version, _Current.data, _Current.checked = None, None, float("-inf")
-        _Current.build_seconds, _Current.background = 0.0, None
-        _Current.write_failed_until = float("-inf")

@@ -512,3 +512,8 @@ class InitiativeInspiration(models.Model):
 
 from pepites.initiatives.harvest.models import HarvestSource  # noqa: E402, F401  (its own module)
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)
+from pepites.initiatives.mapversions import (  # noqa: E402, F401
+    MapDataPointer,
+    MapDataVersion,
+    OpenDataBuild,
+)

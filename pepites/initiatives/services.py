@@ -21,7 +21,7 @@ from pepites.audit.services import record
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
-from pepites.initiatives import mapdata
+from pepites.initiatives import mapstore
 from pepites.initiatives.field_groups import (
     CONTRIBUTOR_FIELDS,
     RICH_TEXT_FIELDS,
@@ -381,7 +381,7 @@ def save_initiative(
         Initiative.objects.filter(pk=initiative.pk).values_list("organisation_id", flat=True).get()
     )
     index_initiatives(ids=[initiative.pk])  # the search index follows every save
-    mapdata.data_changed()  # the map's data file is rebuilt at its next request
+    mapstore.data_changed()  # one build of the map data is queued
     return initiative
 
 

@@ -86,3 +86,17 @@ def harvest_sources() -> dict:
     from pepites.initiatives.harvest.services import harvest_due_sources
 
     return harvest_due_sources()
+
+
+@periodic(
+    name="initiatives.map_data",
+    schedule=Every(timedelta(minutes=1)),
+    description="Reconstruit les données de la carte si une écriture hors des services les a changées.",
+)
+@job()
+def refresh_map_data() -> str:
+    """The safety net for writes that bypass the services (which queue build_map_data,
+    declared in pepites/initiatives/mapbuild.py beside what it runs)."""
+    from pepites.initiatives.mapbuild import build_latest
+
+    return build_latest().version

@@ -138,14 +138,14 @@ def _read_only_prefix(folder: Path) -> list[str]:
     return ["unshare", "-m", "sh", "-c", script, str(folder)]
 
 
-def test_a_read_only_var_still_serves_the_home_page_and_the_last_map_data(site):
+def test_a_read_only_var_still_serves_the_home_page_and_the_map_data(site):
     folder, site_env = site
     var = Path(site_env["PEPITES_VAR_DIR"])
     env, log = serve(site_env, folder, "writable")
     with server.running(env, log) as base, httpx.Client(base_url=base, timeout=30) as client:
         built = client.get("/carte/donnees.bin")
         assert built.status_code == 200
-    # The data change after the last build: the new version cannot be written.
+    # The data change after the last build: the map data live in the database, not in var/.
     touch = (
         "import django; django.setup(); from django.utils import timezone;"
         "from pepites.initiatives.models import Initiative;"
@@ -164,8 +164,7 @@ def test_a_read_only_var_still_serves_the_home_page_and_the_last_map_data(site):
                 assert client.get(url).status_code == 200, url
             served = client.get("/carte/donnees.bin")
             assert served.status_code == 200
-            assert served.headers["ETag"] == built.headers["ETag"]  # the last version built
-            assert served.content == built.content
+            assert served.content[:4] == built.content[:4] == b"PMD1"
             ready = client.get("/healthz/ready").json()
             assert ready["checks"]["disk"]["var"]["read_only"] is True
             assert ready["status"] == "degraded"
@@ -173,8 +172,7 @@ def test_a_read_only_var_still_serves_the_home_page_and_the_last_map_data(site):
         if not prefix:
             subprocess.run(["chmod", "-R", "u+w", str(var)], check=True)
     errors = [x for x in json_lines(log) if x["level"] == "ERROR"]
-    assert errors and all("écriture impossible" in x["message"] for x in errors)
-    assert len(errors) <= 2  # once per process, not per request
+    assert not [x for x in errors if "carte" in x["message"]]
 
 
 def test_with_the_database_unreachable_the_500_page_is_french_and_not_ready(site):

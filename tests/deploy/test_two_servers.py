@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 import uuid
 from contextlib import ExitStack
 from urllib.parse import quote
@@ -157,7 +158,7 @@ def test_two_app_servers_behind_nginx_share_everything(tmp_path, accounts, s3_se
         image_url = html.unescape(re.search(r'<img src="([^"]+)"', page.text).group(1))
         assert image.large.name in image_url
         assert httpx.get(image_url, timeout=10).content == stored
-        assert initiative.pk in map_ids(b)
+        assert initiative.pk in map_ids(b, until=initiative.pk)
         found = b.get("/carte/recherche", params={"q": "recyclerie solidaire"}).json()
         assert delta_decode(found["ids_delta"]) == [initiative.pk]
 
@@ -181,7 +182,14 @@ def test_two_app_servers_behind_nginx_share_everything(tmp_path, accounts, s3_se
         assert locked.status_code == 200 and "Trop de tentatives de connexion" in locked.text
 
 
-def map_ids(client: httpx.Client) -> list[int]:
-    answer = client.get("/carte/donnees.bin", headers={"Accept-Encoding": "gzip"})
-    assert answer.status_code == 200
-    return mapdata.decode(answer.content)["columns"]["id"]
+def map_ids(client: httpx.Client, *, until: int | None = None) -> list[int]:
+    """The ids on the map; with `until`, waits (10 s at most) for the queued build that
+    puts that initiative there (one of the servers' embedded workers runs it)."""
+    deadline = time.monotonic() + 10
+    while True:
+        answer = client.get("/carte/donnees.bin", headers={"Accept-Encoding": "gzip"})
+        assert answer.status_code == 200
+        ids = mapdata.decode(answer.content)["columns"]["id"]
+        if until is None or until in ids or time.monotonic() > deadline:
+            return ids
+        time.sleep(0.2)

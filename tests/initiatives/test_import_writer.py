@@ -225,11 +225,11 @@ def test_a_batch_import_stores_what_create_initiative_stores(reference_data, tmp
 
 def test_imported_rows_are_found_placed_versioned_and_on_the_map(reference_data, tmp_path):
     import_sample_qpvs(tmp_path)
-    version_before = mapdata.current_version()
+    version_before = mapdata.data_signature()
     report = run(csv_of(lot(24)))
     assert report.committed, [p.text() for p in report.errors]
     # The map's data changed at once (not after MAPDATA_VERSION_SECONDS).
-    assert mapdata.current_version() != version_before
+    assert mapdata.data_signature() != version_before
     imported = Initiative.objects.all()
     published = {i.pk for i in imported if i.status == InitiativeStatus.PUBLISHED}
     assert set(mapdata.decode(mapdata.build().raw)["columns"]["id"]) == published
@@ -328,3 +328,24 @@ def test_slugs_chosen_together_are_those_chosen_one_after_the_other(reference_da
     new_initiative(title="Jardin", commune_code="93048")
     chosen = unique_slugs(titles=titles)
     assert chosen == [new_initiative(title=title).slug for title in titles]
+
+
+def queries_to_update(made: list) -> int:
+    assert run(csv_of(made)).committed
+    for row, _kwargs in made:
+        row[1] = row[1] + " Mis à jour."  # every row changes its summary
+        row[8] = str(int(row[8]) + 1)  # and its start year
+    data = csv_of(made)
+    with CaptureQueriesContext(connection) as queries:
+        report = run(data)
+    assert report.committed and report.counts[UPDATE] == len(made), report.summary()
+    return len(queries)
+
+
+def test_the_queries_of_a_reimport_do_not_grow_with_the_rows(reference_data, tmp_path):
+    import_sample_qpvs(tmp_path)
+    few = queries_to_update(lot(20, first=100))
+    many = queries_to_update(lot(220, first=1000))
+    per_row = (many - few) / 200
+    assert per_row <= 0.25, (few, many)
+    assert few <= 100, few

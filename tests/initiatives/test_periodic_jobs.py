@@ -67,6 +67,7 @@ def test_links_are_checked_and_the_broken_ones_shown_to_the_centre(people, site,
     for n, path in enumerate(["/ok", "/disparue", "/sans-head"]):
         InitiativeLink.objects.create(initiative=initiative, url=site + path, position=n)
     InitiativeLink.objects.create(initiative=initiative, url=dead, position=9)
+    run_pending()  # the map's build queued by the creation
     tasks.check_links.enqueue()
     assert run_pending() == 1
     assert LinkCheck.objects.count() == 4

@@ -135,11 +135,11 @@ def test_index_entries_and_rows(around):
 def test_the_served_qpvs_date_the_initiative_and_make_a_new_map_version(around, settings):
     settings.MAPDATA_VERSION_SECONDS = 3600  # the services' own signal, not the delay
     lyon = around["lyon"]
-    before = mapdata.current_version()
+    before = mapdata.data_signature()
     updated_at = Initiative.objects.get(pk=lyon.pk).updated_at
     set_served_qpvs(initiative=lyon, qpv_codes=["QN97401M"])
     assert Initiative.objects.get(pk=lyon.pk).updated_at > updated_at
-    after = mapdata.current_version()
+    after = mapdata.data_signature()
     assert after != before
     data = mapdata.decode(mapdata.build().raw)
     row = data["columns"]["id"].index(lyon.pk)
@@ -151,10 +151,10 @@ def test_the_served_qpvs_date_the_initiative_and_make_a_new_map_version(around, 
     assert list(InitiativeQpv.objects.filter(initiative=lyon).values_list("pk", flat=True)) == (
         links
     )
-    assert mapdata.current_version() == after
+    assert mapdata.data_signature() == after
     # Withdrawn: a new version again, and the flag goes.
     set_served_qpvs(initiative=lyon, qpv_codes=[])
-    assert mapdata.current_version() != after
+    assert mapdata.data_signature() != after
     data = mapdata.decode(mapdata.build().raw)
     assert data["columns"]["flags"][row] == mapdata.FLAG_OUTSIDE_QPV
 

@@ -3,11 +3,11 @@
 The new initiatives are written in batches, with the same steps and the same stored result
 as `services.create_initiative` row by row (text cleaned, slug chosen, publication dated,
 the instance validated against the model, themes, links, a first version in the history)
-but in a few queries per batch instead of about forty per row. The updates go through
-`services.update_initiative` one by one. What derives from the written initiatives (their
-placement against the QPV, the search index, the version of the map's data) is computed
-once for all of them at the end, inside the same transaction: an import is written whole or
-not at all, and a row in error names its line, column and field.
+but in a few queries per batch instead of about forty per row; the updates likewise
+(imports/updates.py, what `services.update_initiative` does). What derives from the
+written initiatives (their placement against the QPV, the search index, the version of the
+map's data) is computed once for all of them at the end, inside the same transaction: an
+import is written whole or not at all, and a row in error names its line, column and field.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
-from pepites.initiatives import mapdata
+from pepites.initiatives import mapstore
 from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.porteurs import link_imported_porteurs
 from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, WARNING, ImportReport
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
+from pepites.initiatives.imports.updates import write_updates
 from pepites.initiatives.inspirations import link_pairs
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.initiatives.placement.services import place_initiatives
@@ -36,7 +37,6 @@ from pepites.initiatives.services import (
     EDITABLE_FIELDS,
     SLUG_ATTEMPTS,
     unique_slugs,
-    update_initiative,
 )
 from pepites.network.models import Centre
 from pepites.territories.models import Commune
@@ -61,15 +61,27 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
     try:
         with transaction.atomic():
             total = len(creates) + len(updates)
-            written = _create(creates, ctx, reason, total=total)
-            written += _update(updates, ctx, reason, done=len(creates), total=total)
+            created = _create(creates, ctx, reason, total=total)
+            updated, moved = write_updates(
+                [row for row in updates if row.update],
+                ctx,
+                reason,
+                done=len(creates),
+                total=total,
+                fail=lambda row, exc: _fail(row, exc, ctx),
+            )
+            # Rows that only bring new "inspirée de" links: nothing to change on the initiative.
+            updated += [row.target.pk for row in updates if not row.update and not row.failed]
             _link_inspirations(creates + updates, ctx)
+            written = created + updated
             if written:
                 # Derived data, once for every row: row by row, placing alone could take a
                 # third of a second per initiative (each point read the outlines near it).
-                place_initiatives(initiative_ids=written)
+                # An update that does not move the point keeps its placement.
+                if created or moved:
+                    place_initiatives(initiative_ids=created + moved)
                 index_initiatives(ids=written)
-                mapdata.data_changed()
+                mapstore.data_changed()
             link_imported_porteurs(rows, written)
     except _Abort:
         report.committed = False
@@ -258,40 +270,3 @@ def _insert(initiatives: list[Initiative]) -> None:
                 initiatives, unique_slugs(titles=[i.title for i in initiatives]), strict=True
             ):
                 initiative.slug = slug
-
-
-# --- Updates ------------------------------------------------------------------------------------
-
-
-def _update(rows: list[Row], ctx: RowContext, reason: str, *, done: int, total: int) -> list[int]:
-    options = ctx.options
-    updated: list[int] = []
-    targets = {}
-    for chunk in chunks([row.target.pk for row in rows]):
-        targets.update(Initiative.objects.in_bulk(chunk))
-    for number, row in enumerate(rows, start=done + 1):
-        savepoint = transaction.savepoint() if options.skip_invalid else None
-        try:
-            target = targets.get(row.target.pk)
-            if target is None:
-                raise ValidationError(_("L'initiative a été supprimée entre-temps."))
-            if row.update:  # else only new "inspirée de" links, written after
-                update_initiative(
-                    initiative=target,
-                    expected_version=row.target.version,
-                    history_user=options.user,
-                    history_reason=reason,
-                    refresh_derived=False,
-                    **row.update,
-                )
-        except (ValidationError, ConflictError) as exc:
-            if savepoint is not None:
-                transaction.savepoint_rollback(savepoint)
-            _fail(row, exc, ctx)
-        else:
-            if savepoint is not None:
-                transaction.savepoint_commit(savepoint)
-            updated.append(target.pk)
-        if number % 50 == 0 or number == total:
-            progress(options, "write", number, total)
-    return updated

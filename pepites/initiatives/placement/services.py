@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.core.services import DatasetOrigin
-from pepites.initiatives import mapdata
+from pepites.initiatives import mapstore
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -290,7 +290,7 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
     now = timezone.now()
     Initiative.objects.filter(pk=initiative.pk).update(updated_at=now)
     initiative.updated_at = now
-    mapdata.data_changed()
+    mapstore.data_changed()
     return codes
 
 

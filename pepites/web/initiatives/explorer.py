@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.mapdata import MapDataUnavailable, current_mapdata, current_version
+from pepites.initiatives.mapstore import MapDataUnavailable, current_mapdata, current_version
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import InitiativeResults
 

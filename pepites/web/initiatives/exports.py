@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET
 
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
+from pepites.initiatives.exports import files as opendata_files
 from pepites.initiatives.filters import FilterForm
+from pepites.web.initiatives.stored_files import serve_stored
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -48,6 +50,10 @@ def filters_from_query(query: QueryDict) -> tuple[dict, dict]:
     return filters, shown
 
 
+def _filename(fmt: str) -> str:
+    return f"pepites-initiatives-{timezone.localdate():%Y-%m-%d}.{FORMATS[fmt][1]}"
+
+
 def _headers(response: HttpResponse, filename: str) -> HttpResponse:
     schema = site_url() + reverse("open_data_schema")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -61,10 +67,15 @@ def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     filters, shown = filters_from_query(request.GET)
+    if not shown:  # every published initiative: the stored file of the data version
+        build = opendata_files.latest_build()
+        if build is not None:
+            return _headers(serve_stored(request, build=build, fmt=fmt), _filename(fmt))
+        opendata_files.request_build(delay=0)  # none yet: built now, streamed meanwhile
     info = exports.export_info(filters=shown)
     initiatives = exports.iter_initiatives(exports.export_queryset(filters=filters))
-    content_type, extension = FORMATS[fmt]
-    filename = f"pepites-initiatives-{timezone.localdate():%Y-%m-%d}.{extension}"
+    content_type, _extension = FORMATS[fmt]
+    filename = _filename(fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in exports.iter_csv(initiatives)),

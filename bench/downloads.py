@@ -1,0 +1,139 @@
+"""`downloads`: the open-data CSV downloaded by ten clients at once, against the server
+that `make run` starts, while one visitor reads an initiative page: the stored file is
+sent as it is (pepites/initiatives/exports/files.py), so the downloads must not slow the
+page down (target: its p95 at most twice its idle value)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import Context, django_env, percentile, run_worker
+from bench.registry import Row, register
+from bench.stress import app_server
+
+DOWNLOADERS = 10
+PAGE_REQUESTS = 60
+MAX_RATIO = 2.0
+TARGET_SIZE = 100_000
+CSV_PATH = "/donnees/initiatives.csv"
+MB = 1024 * 1024
+
+
+def _page_latencies(base_url: str, path: str) -> list[float]:
+    latencies = []
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        for _ in range(PAGE_REQUESTS):
+            started = time.perf_counter()
+            response = client.get(path)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+            time.sleep(0.05)
+    return latencies
+
+
+class Downloads:
+    """DOWNLOADERS threads downloading the CSV again and again until stopped."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url, self.stop = base_url, threading.Event()
+        self.done = self.bytes = self.errors = 0
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run) for _ in range(DOWNLOADERS)]
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=300) as client:
+            while not self.stop.is_set():
+                try:
+                    with client.stream("GET", CSV_PATH) as response:
+                        size = sum(len(chunk) for chunk in response.iter_raw(256 * 1024))
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok, size = False, 0
+                with self.lock:
+                    self.done += ok
+                    self.errors += not ok
+                    self.bytes += size
+
+    def __enter__(self) -> Downloads:
+        self.started = time.perf_counter()
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1)  # every download under way
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+        self.elapsed = time.perf_counter() - self.started
+
+
+def _targets(rows: list[Row], ctx: Context) -> list[Row]:
+    for row in rows:
+        if row["phase"] == "idle" or row["size"] < TARGET_SIZE:
+            continue
+        ctx.target(
+            f"{row['database']} at {row['size']:,}: the initiative page's p95 with "
+            f"{DOWNLOADERS} CSV downloads ≤ {MAX_RATIO:g} × idle ({row['× idle']:.2f})",
+            row["× idle"] <= MAX_RATIO,
+        )
+    if not any(row["size"] >= TARGET_SIZE for row in rows):
+        ctx.note(f"Targets are set at {TARGET_SIZE:,} initiatives: not measured in this run.")
+    return rows
+
+
+@register(
+    "downloads",
+    title="Open-data downloads beside the pages",
+    description=(
+        "Synthetic initiatives (`generate_initiatives`); the open-data files built once as "
+        "the queued job does (`files.build_files`, its time and peak memory reported); then "
+        f"Granian started as `make run` does serves {PAGE_REQUESTS} sequential requests of "
+        f"an initiative page, idle, then while {DOWNLOADERS} clients download the whole "
+        "CSV again and again (the stored file, sent in chunks)."
+    ),
+    finalize=_targets,
+)
+def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    static = {"STATIC_ROOT": str(workdir / "static"), "STATIC_MANIFEST": "false"}
+    for vendor in ctx.vendors():
+        with ctx.database(vendor, workdir, f"downloads-{vendor}") as db:
+            var = workdir / f"var-{vendor}"
+            env = django_env(db, var)
+            ctx.log(f"downloads {vendor}: {size:,} initiatives")
+            run_worker("generate", {"count": size, "seed": ctx.options.seed}, env)
+            built = run_worker("build_open_data", {}, env, module="bench.opendata_worker")
+            ctx.note(
+                f"{vendor} {size:,}: the three files built in {built['seconds']:.1f} s, peak "
+                f"memory {built['peak_mb']:.0f} MB ({built['peak_mb'] - built['baseline_mb']:.0f}"
+                f" MB above start); CSV {built['sizes']['csv'] / MB:.1f} MB."
+            )
+            path = f"/initiatives/{built['slug']}/"
+            with app_server(db, var, workdir / f"server-{vendor}.log", **static) as base_url:
+                _page_latencies(base_url, path)[:1]  # warm up
+                idle = _page_latencies(base_url, path)
+                with Downloads(base_url) as downloads:
+                    loaded = _page_latencies(base_url, path)
+            idle_p95 = percentile(idle, 0.95)
+            for phase, latencies in (("idle", idle), (f"{DOWNLOADERS} downloads", loaded)):
+                p95 = percentile(latencies, 0.95)
+                rows.append(
+                    {
+                        "database": vendor,
+                        "size": size,
+                        "phase": phase,
+                        "page p50 (ms)": percentile(latencies, 0.5) * 1000,
+                        "page p95 (ms)": p95 * 1000,
+                        "× idle": p95 / idle_p95 if idle_p95 else None,
+                        "downloads": downloads.done if phase != "idle" else 0,
+                        "failed downloads": downloads.errors if phase != "idle" else 0,
+                        "MB/s": downloads.bytes / MB / downloads.elapsed if phase != "idle" else 0,
+                    }
+                )
+    return rows

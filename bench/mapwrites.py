@@ -1,0 +1,353 @@
+"""`mapwrites`: the public map under writes, with two app servers sharing one database.
+
+Two servers started as `make run` does (config/server.py) and one `pepites worker` beside
+them (which runs the queued map builds), as in a deployment. Readers in closed loops, spread over both servers, GET the home page, the map
+data (a full download one time in two, a revalidation with its ETag the other) and
+initiative pages; writers save one published initiative through the admin's change form
+at WRITES_PER_SECOND in all, each time moving its point. A probe reads the map data every
+PROBE_EVERY seconds and decodes it: the delay from a save's 302 to the first map data
+that shows the new point is the time for a write to reach the map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import gzip
+import json
+import struct
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from bench.common import REPO_DIR, Context, django_env, percentile, run_worker
+from bench.registry import Row, register
+from bench.stress import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    CHANGE_URL,
+    Stats,
+    _login,
+    _request,
+    app_server,
+    form_fields,
+    server_errors,
+)
+from config import server
+
+DURATION_S = 60.0
+WRITES_PER_SECOND = 2.0
+WRITERS = 8  # each saves every WRITERS / WRITES_PER_SECOND seconds
+PER_WRITER = 6  # initiatives each writer moves in turn: one is saved every 24 s
+READERS = 8  # closed loops, half on each server
+PROBE_EVERY = 0.25
+MAX_P95_MS = 150.0
+MAX_REACH_S = 10.0
+TARGET_SIZE = 100_000
+MAP_PATH = "/carte/donnees.bin"
+SCALE = 100_000  # the map data's quantisation (pepites/initiatives/mapdata.py)
+
+
+def map_points(raw: bytes) -> dict[int, int]:
+    """{initiative id: quantised latitude} from the map data (docs/format-carte.md)."""
+    (length,) = struct.unpack_from("<I", raw, 4)
+    header = json.loads(raw[8 : 8 + length])
+    count, offset = header["count"], 8 + length
+    widths = {"int32": 4, "uint32": 4, "uint8": 1, "uint16": 2}
+    columns: dict[str, list[int]] = {}
+    for name, kind in header["columns"]:
+        width = widths[kind]
+        size = count * width
+        if name in ("id", "lat"):
+            chunk = raw[offset : offset + size]
+            planes = [chunk[k * count : (k + 1) * count] for k in range(width)]
+            signed = kind == "int32"
+            columns[name] = [
+                int.from_bytes(bytes(p[i] for p in planes), "little", signed=signed)
+                for i in range(count)
+            ]
+        offset += size + (-size % 4)
+    ids, previous = [], 0
+    for value in columns["id"]:
+        previous += (value >> 1) ^ -(value & 1)
+        ids.append(previous)
+    return dict(zip(ids, columns["lat"], strict=True))
+
+
+class Reach:
+    """The saves waiting to be seen on the map, and how long each took to get there."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, tuple[int, float]] = {}  # pk: (quantised lat, saved at)
+        self.delays: list[float] = []
+        self.unseen = 0
+
+    def saved(self, pk: int, latitude: float) -> None:
+        if pk in self.pending:
+            self.unseen += 1  # overwritten before it was seen: not counted
+        self.pending[pk] = (round(latitude * SCALE), time.perf_counter())
+
+    def seen(self, points: dict[int, int], at: float) -> None:
+        for pk, (lat, saved_at) in list(self.pending.items()):
+            if points.get(pk) == lat and at > saved_at:
+                self.delays.append(at - saved_at)
+                del self.pending[pk]
+
+
+async def _writer(
+    index: int,
+    mine: list[list],
+    client: httpx.AsyncClient,
+    deadline: float,
+    stats: Stats,
+    reach: Reach,
+) -> None:
+    loop = asyncio.get_running_loop()
+    period = WRITERS / WRITES_PER_SECOND
+    await asyncio.sleep(index * period / WRITERS)  # evenly spread
+    n = 0
+    while loop.time() < deadline:
+        started = loop.time()
+        pk, _slug, base_lat = mine[n % len(mine)]
+        url = CHANGE_URL.format(pk=pk)
+        n += 1
+        page = await _request(stats, "admin change form GET", client, "GET", url)
+        fields = form_fields(page.text, "initiative_form") if page is not None else None
+        if fields:
+            latitude = round(base_lat + 0.0001 * (n % 50 + 1), 5)  # a new point each time
+            data = [(k, str(latitude) if k == "latitude" else v) for k, v in fields]
+            data.append(("_save", "Enregistrer"))
+            response = await _request(
+                stats,
+                "admin change form POST",
+                client,
+                "POST",
+                url,
+                content=urlencode(data).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            if response is not None and response.status_code == 302:
+                reach.saved(pk, latitude)
+        await asyncio.sleep(max(0.0, period - (loop.time() - started)))
+
+
+async def _reader(
+    index: int, client: httpx.AsyncClient, pages: list[str], deadline: float, stats: Stats
+) -> None:
+    loop = asyncio.get_running_loop()
+    n, etag = index, ""
+    while loop.time() < deadline:
+        n += 1
+        kind = ("/", MAP_PATH, "/initiatives/<slug>/")[n % 3]
+        path = pages[n % len(pages)] if kind.endswith("<slug>/") else kind
+        headers = {"Accept-Encoding": "br, gzip"}
+        revalidate = kind == MAP_PATH and etag and n % 2
+        if revalidate:
+            headers["If-None-Match"] = etag
+        label = f"GET {kind}" + (" (304 asked)" if revalidate else "")
+        response = await _request(stats, label, client, "GET", path, headers=headers)
+        if response is None:
+            continue
+        if kind == MAP_PATH and response.status_code == 200:
+            etag = response.headers.get("ETag", "")
+        if response.status_code not in (200, 304):
+            stats.latencies[label].pop()
+            stats.record(label, 0.0, f"HTTP {response.status_code}", response.text)
+
+
+async def _probe(base_url: str, load: asyncio.Future, reach: Reach) -> None:
+    """Until the load is over and every save seen (MAX_REACH_S at most after the load)."""
+    loop = asyncio.get_running_loop()
+    etag, ended = "", None
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        while not load.done() or (reach.pending and loop.time() < ended + MAX_REACH_S):
+            with contextlib.suppress(httpx.HTTPError):
+                response = await client.get(
+                    MAP_PATH, headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+                )
+                if response.status_code == 200:
+                    etag = response.headers.get("ETag", "")
+                    at = time.perf_counter()
+                    # httpx decodes gzip itself; the bytes may also arrive still compressed.
+                    raw = response.content
+                    if raw[:2] == b"\x1f\x8b":
+                        raw = gzip.decompress(raw)
+                    reach.seen(map_points(raw), at)
+            await asyncio.sleep(PROBE_EVERY)
+            if ended is None and load.done():
+                ended = loop.time()
+
+
+async def run_load(urls: list[str], shown: list[list], duration: float) -> tuple[Stats, Reach]:
+    stats, reach = Stats(), Reach()
+    stats.clients = {"admin": WRITERS, "readers": READERS}
+    loop = asyncio.get_running_loop()
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    moved = WRITERS * PER_WRITER
+    pages = [f"/initiatives/{slug}/" for _pk, slug, _lat in shown[moved:]]
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def client(n: int) -> httpx.AsyncClient:
+            return await stack.enter_async_context(
+                httpx.AsyncClient(base_url=urls[n % len(urls)], timeout=30, limits=limits)
+            )
+
+        writers = [await client(n) for n in range(WRITERS)]
+        readers = [await client(n) for n in range(READERS)]
+        logged_in = await asyncio.gather(*(_login(c, stats) for c in writers))
+        if not all(logged_in):
+            raise RuntimeError(f"admin login failed: {stats.samples}")
+        deadline = loop.time() + duration
+        stats.started = time.perf_counter()
+        load = asyncio.gather(
+            *(
+                _writer(i, shown[i:moved:WRITERS], c, deadline, stats, reach)
+                for i, c in enumerate(writers)
+                if shown[i:moved:WRITERS]
+            ),
+            *(_reader(i, c, pages, deadline, stats) for i, c in enumerate(readers)),
+        )
+        load.add_done_callback(
+            lambda _done: setattr(stats, "elapsed", time.perf_counter() - stats.started)
+        )
+        await asyncio.gather(load, _probe(urls[1], load, reach))
+    return stats, reach
+
+
+@contextlib.contextmanager
+def job_worker(env: dict[str, str], log_path: Path) -> Iterator[None]:
+    """`pepites worker`, as a deployment runs it beside its app servers."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            server.worker_command(), cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield
+        finally:
+            server.stop(process)
+
+
+def _targets(rows: list[Row], ctx: Context) -> list[Row]:
+    measured = [row for row in rows if row["size"] >= TARGET_SIZE]
+    for row in measured:
+        where = f"{row['database']} at {row['size']:,}, {row['requests']}"
+        if row["requests"] in ("GET /", f"GET {MAP_PATH}"):
+            ctx.target(
+                f"{where}: p95 < {MAX_P95_MS:.0f} ms under writes ({row['p95 (ms)']:.0f})",
+                row["p95 (ms)"] < MAX_P95_MS,
+            )
+        if row["requests"] == "all":
+            ctx.target(f"{where}: zero 5xx ({row['5xx']})", row["5xx"] == 0)
+        if row["requests"] == "write → map data":
+            ctx.target(
+                f"{where}: p95 < {MAX_REACH_S:.0f} s ({row['p95 (ms)'] / 1000:.1f} s)",
+                row["p95 (ms)"] < MAX_REACH_S * 1000 and row["failed"] == 0,
+            )
+    if not measured:
+        ctx.note(f"Targets are set at {TARGET_SIZE:,} initiatives: not measured in this run.")
+    return rows
+
+
+def _rows(stats: Stats, reach: Reach, vendor: str, size: int) -> list[Row]:
+    rows = []
+    everything = [s for values in stats.latencies.values() for s in values]
+    fivexx = sum(n for reason, n in stats.reasons.items() if "HTTP 5" in reason)
+    for kind, latencies in [*sorted(stats.latencies.items()), ("all", everything)]:
+        failed = sum(stats.failures.values()) if kind == "all" else stats.failures[kind]
+        rows.append(_row(vendor, size, kind, latencies, failed, stats.elapsed))
+        rows[-1]["5xx"] = fivexx if kind == "all" else None
+    reach_row = _row(vendor, size, "write → map data", reach.delays, len(reach.pending), None)
+    reach_row["5xx"] = None
+    rows.append(reach_row)
+    return rows
+
+
+def _row(vendor, size, kind, latencies, failed, elapsed) -> Row:
+    return {
+        "database": vendor,
+        "size": size,
+        "requests": kind,
+        "count": len(latencies),
+        "failed": failed,
+        "req/s": round(len(latencies) / elapsed, 1) if elapsed else None,
+        "p50 (ms)": percentile(latencies, 0.50) * 1000 if latencies else 0.0,
+        "p95 (ms)": percentile(latencies, 0.95) * 1000 if latencies else 0.0,
+        "max (ms)": max(latencies) * 1000 if latencies else 0.0,
+    }
+
+
+@register(
+    "mapwrites",
+    title="The map under writes, two app servers",
+    description=(
+        f"Two Granian servers started as `make run` does on one database and one "
+        f"`pepites worker` (it builds the map data); {READERS} readers "
+        f"in closed loops (home, map data downloaded or revalidated, initiative pages) and "
+        f"{WRITES_PER_SECOND:g} admin saves per second, each moving a published initiative, "
+        f"for {DURATION_S:g} s. `write → map data`: from a save's 302 until the map data "
+        "decoded by a probe (every 0.25 s) shows the new point; `failed` there counts the "
+        "saves never seen."
+    ),
+    finalize=_targets,
+)
+def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    static = {"STATIC_ROOT": str(workdir / "static"), "STATIC_MANIFEST": "false"}
+    for vendor in ctx.vendors():
+        db = ctx.fresh_database(vendor, workdir, f"mapwrites-{vendor}")
+        try:
+            ctx.log(f"mapwrites {vendor}: {size:,} initiatives and a superuser")
+            setup = run_worker(
+                "stress_setup",
+                {
+                    "count": size,
+                    "seed": ctx.options.seed,
+                    "writers": 0,
+                    "shown": WRITERS * PER_WRITER + 50,
+                    "username": ADMIN_USERNAME,
+                    "password": ADMIN_PASSWORD,
+                },
+                django_env(db, workdir / "var"),
+            )
+            logs = [workdir / f"server-{vendor}-{n}.log" for n in "ab"]
+            with ExitStack() as stack:
+                urls = [
+                    stack.enter_context(app_server(db, workdir / f"var-{n}", log, **static))
+                    for n, log in zip("ab", logs, strict=True)
+                ]
+                stack.enter_context(
+                    job_worker(django_env(db, workdir / "var-w"), workdir / f"worker-{vendor}.log")
+                )
+                for url in urls:  # the first version, built before the timed window
+                    httpx.get(url + MAP_PATH, timeout=600)
+                ctx.log(f"mapwrites {vendor}: {DURATION_S:g} s of load on {', '.join(urls)}")
+                with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+                    stats, reach = pool.submit(
+                        asyncio.run, run_load(urls, setup["shown"], DURATION_S)
+                    ).result()
+            rows += _rows(stats, reach, vendor, size)
+            for log in logs:
+                logged = server_errors(log)
+                if logged:
+                    summary = "; ".join(f"{n} × {m}" for m, n in logged.most_common(3))
+                    ctx.note(f"mapwrites {vendor} {size:,}: {log.name} logged {summary}.")
+            saves = len(stats.latencies["admin change form POST"])
+            ctx.note(
+                f"mapwrites {vendor} {size:,}: {saves} saves in {stats.elapsed:.0f} s "
+                f"({saves / stats.elapsed:.2f}/s for {WRITES_PER_SECOND:g} asked)"
+                + (
+                    f"; {reach.unseen} overwritten before seen (not counted)"
+                    if reach.unseen
+                    else ""
+                )
+                + "."
+            )
+        finally:
+            db.drop()
+    return rows
