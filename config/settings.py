@@ -488,6 +488,14 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("GEOCODER_MIN_SCORE must be a number between 0 and 1") from exc
 GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
+# The public data version (pepites/core/dataversion.py) is re-read from the database at
+# most every DATA_VERSION_SECONDS per process: a write on another server is seen by this
+# one's ETags within that delay. Anonymous public pages may then be kept by a shared cache
+# (nginx, a CDN) SHARED_CACHE_SECONDS (s-maxage) and served stale while it revalidates
+# them for SHARED_CACHE_STALE_SECONDS more (stale-while-revalidate); see docs/deploiement.md.
+DATA_VERSION_SECONDS = env_float("DATA_VERSION_SECONDS", 1)
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 10)
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 # The map's data file (every published initiative, compact and precompressed) is built
 # here once per data version; the version is re-read from the database at most every
 # MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import bump
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.initiatives import mapdata
@@ -64,6 +65,7 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
                 # third of a second per initiative (each point read the outlines near it).
                 place_initiatives(initiative_ids=written)
                 index_initiatives(ids=written)
+                bump()
                 mapdata.data_changed()
     except _Abort:
         report.committed = False
