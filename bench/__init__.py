@@ -16,6 +16,7 @@ from bench import (  # noqa: F401  (registers the benchmarks)
     loading,
     maps,
     opendata,
+    pages,
     placement,
     search,
     stress,

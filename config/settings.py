@@ -161,6 +161,9 @@ MIDDLEWARE = [
     # Content-Security-Policy (nonce per request) and Permissions-Policy on every answer.
     "pepites.web.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, locale and messages: the last word on the headers of the pages
+    # shared caches keep (ETag, 304, Cache-Control, Vary).
+    "pepites.web.caching.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -91,43 +91,34 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
     dep_codes = [d.code for d in departements]
     region_codes = sorted({d.region_id for d in departements})
 
+    region_of = {d.code: d.region_id for d in departements}
+    slug_of = {t.pk: t.slug for t in themes}
     published = Initiative.objects.filter(
         status=InitiativeStatus.PUBLISHED, commune__departement_id__in=dep_codes
-    )
+    ).order_by()
+    # Two grouped scans in all: (département, theme) over the theme links, and the
+    # département totals; régions and the network are sums of their départements (an
+    # initiative lies in one département and holds each theme once).
     by_dep_theme: dict[str, dict[str, int]] = defaultdict(dict)
-    for dep, slug, n in (
-        published.order_by()
-        .values_list("commune__departement_id", "themes__slug")
-        .annotate(n=Count("pk", distinct=True))
+    by_reg_theme: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_theme: dict[str, int] = defaultdict(int)
+    links = Initiative.themes.through.objects.filter(initiative__in=published.values("pk"))
+    for dep, theme_id, n in (
+        links.order_by()
+        .values_list("initiative__commune__departement_id", "theme_id")
+        .annotate(n=Count("*"))
     ):
+        slug = slug_of.get(theme_id)
         if slug:
             by_dep_theme[dep][slug] = n
-    by_reg_theme: dict[str, dict[str, int]] = defaultdict(dict)
-    for reg, slug, n in (
-        published.order_by()
-        .values_list("commune__region_id", "themes__slug")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        if slug:
-            by_reg_theme[reg][slug] = n
-    by_theme: dict[str, int] = {}
-    for slug, n in (
-        published.order_by().values_list("themes__slug").annotate(n=Count("pk", distinct=True))
-    ):
-        if slug:
-            by_theme[slug] = n
+            by_reg_theme[region_of[dep]][slug] += n
+            by_theme[slug] += n
     dep_totals = dict(
-        published.order_by()
-        .values_list("commune__departement_id")
-        .annotate(n=Count("pk"))
-        .values_list("commune__departement_id", "n")
+        published.values_list("commune__departement_id").annotate(n=Count("pk")).order_by()
     )
-    reg_totals = dict(
-        published.order_by()
-        .values_list("commune__region_id")
-        .annotate(n=Count("pk"))
-        .values_list("commune__region_id", "n")
-    )
+    reg_totals: dict[str, int] = defaultdict(int)
+    for dep, n in dep_totals.items():
+        reg_totals[region_of[dep]] += n
 
     generation = current_qpv_generation()
     qpv_rows = _qpv_rows(generation, dep_codes)
@@ -147,7 +138,7 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
             code=code,
             name=regions[code].name,
             total=reg_totals.get(code, 0),
-            by_theme=by_reg_theme.get(code, {}),
+            by_theme=dict(by_reg_theme.get(code, {})),
         )
         for code in sorted(region_codes, key=lambda c: regions[c].name)
     ]
@@ -165,8 +156,8 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
         regions=reg_rows,
         departements=dep_rows,
         qpvs=qpv_rows,
-        total=published.count(),
-        by_theme=by_theme,
+        total=sum(dep_totals.values()),
+        by_theme=dict(by_theme),
         generation=generation,
     )
 
