@@ -276,7 +276,9 @@ class Context:
 
     def _scratch_name(self, label: str) -> str:
         self._serial += 1
-        return f"pepites_bench_{os.getpid()}_{self._serial}_{label}"[:63]
+        # BENCH_DB_PREFIX: where a shared PostgreSQL server reserves names for this run.
+        prefix = os.environ.get("BENCH_DB_PREFIX", "pepites_bench")
+        return f"{prefix}_{os.getpid()}_{self._serial}_{label}"[:63]
 
     def _template(self, vendor: str) -> Database:
         if vendor in self._templates:

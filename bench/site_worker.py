@@ -35,6 +35,14 @@ def _populate(args: dict) -> dict:
     sample = published.select_related("centre", "principal_theme").order_by("pk")[
         published.count() // 2
     ]
+    busiest_centre = (
+        published.exclude(centre=None)
+        .values("centre__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "centre__slug")
+        .values_list("centre__slug", flat=True)
+        .first()
+    )
     busiest_qpv = (
         InitiativeQpv.objects.values("qpv_code")
         .annotate(n=Count("initiative"))
@@ -47,7 +55,7 @@ def _populate(args: dict) -> dict:
         "generate_s": generate_s,
         "published": published.count(),
         "initiative_slug": sample.slug,
-        "centre_slug": sample.centre.slug if sample.centre else "",
+        "centre_slug": busiest_centre or "",
         "theme_slug": sample.principal_theme.slug if sample.principal_theme else "",
         "departement": sample.commune.departement_id,
         "region": sample.commune.region_id,

@@ -10,14 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count
 
-from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus, QpvRelation
-from pepites.initiatives.selectors import list_themes
+from pepites.core import dataversion
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeQpv,
+    InitiativeStatus,
+    QpvRelation,
+    Theme,
+)
 from pepites.network.models import Centre
 from pepites.territories.indicator_selectors import qpv_populations
 from pepites.territories.models import Departement, Qpv, QpvCommune, Region
 from pepites.territories.selectors import current_qpv_generation
+
+GAPS_CACHE_SECONDS = 24 * 3600  # a new data version makes a new key anyway
 
 
 @dataclass
@@ -82,8 +91,17 @@ class GapsReport:
 
 
 def gaps_report(*, centre: Centre | None = None) -> GapsReport:
-    """Counts over the whole network, or over the départements a centre covers."""
-    themes = list(list_themes())
+    """Counts over the whole network, or over the départements a centre covers: computed
+    once per version of the public data (pepites/core/dataversion.py) and kept in the
+    cache, shared by the app servers when it is Redis."""
+    key = f"pepites:gaps:{dataversion.current()}:{centre.pk if centre else 'reseau'}"
+    return cache.get_or_set(key, lambda: compute_gaps_report(centre=centre), GAPS_CACHE_SECONDS)
+
+
+def compute_gaps_report(*, centre: Centre | None = None) -> GapsReport:
+    """Counts over the whole network, or over the départements a centre covers, in a fixed
+    number of grouped queries."""
+    themes = list(Theme.objects.order_by("position", "label"))
     departements = Departement.objects.select_related("region").order_by("code")
     if centre is not None:
         departements = departements.filter(centres=centre)
