@@ -5,7 +5,7 @@ updated in the same transaction, so the new version and the new data commit toge
 readers call `current()` to know whether what they built or cached is still the latest,
 e.g. the ETag of a public page (pepites/web/caching.py) or a file built once per version.
 
-`current()` reads the row at most every DATA_VERSION_SECONDS per process: a write made by
+The counter only grows, by jumps to the current time (see bump()). `current()` reads the row at most every DATA_VERSION_SECONDS per process: a write made by
 this process is seen at once (bump() forgets the remembered value), one made by another
 server within that delay. Any domain (initiatives, centres, themes, QPV, publications,
 and those to come) bumps the same counter: the public pages mix them all.
@@ -26,7 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from pepites.core.models import DataVersion
 
@@ -46,10 +47,18 @@ def _forget(name: str) -> None:
 
 
 def bump(name: str = PUBLIC) -> None:
-    """Move the counter `name` on; call it inside the transaction of the write."""
-    updated = DataVersion.objects.filter(name=name).update(value=F("value") + 1)
+    """Move the counter `name` on; call it inside the transaction of the write.
+
+    The new value is at least the current time in microseconds: a value is never given
+    twice to different data, even after a restored backup took the counter back (the
+    restored value names the very state it was saved with), so what is kept under a
+    version (pages, counts in the cache) is never mistaken for other data."""
+    now = time.time_ns() // 1000
+    updated = DataVersion.objects.filter(name=name).update(
+        value=Greatest(F("value") + 1, Value(now))
+    )
     if not updated:
-        DataVersion.objects.get_or_create(name=name, defaults={"value": 1})
+        DataVersion.objects.get_or_create(name=name, defaults={"value": now})
     _forget(name)
     # Another thread may have read the old value before the commit: forget it again after.
     transaction.on_commit(lambda: _forget(name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -71,18 +72,18 @@ class GapsReport:
     by_theme: dict[str, int]
     generation: str | None
 
-    @property
+    @cached_property
     def empty_themes(self) -> list:
         return [t for t in self.themes if not self.by_theme.get(t.slug)]
 
-    @property
+    @cached_property
     def qpvs_without(self) -> list[QpvRow]:
         """The QPV without any initiative, the most populated first (those whose population
         is unknown after, in the list's order)."""
         empty = [q for q in self.qpvs if q.is_empty]
         return sorted(empty, key=lambda q: (q.population is None, -(q.population or 0)))
 
-    @property
+    @cached_property  # read once per row by the template: computed once
     def has_populations(self) -> bool:
         return any(q.population is not None for q in self.qpvs)
 

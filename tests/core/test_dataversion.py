@@ -17,13 +17,13 @@ def test_bump_moves_the_counter_and_current_sees_it_at_once(settings):
     before = dataversion.current()
     assert dataversion.current() == before
     dataversion.bump()
-    assert dataversion.current() == before + 1
+    assert dataversion.current() > before
 
 
 def test_a_named_counter_starts_at_zero():
     assert dataversion.current("ressources") == 0
     dataversion.bump("ressources")
-    assert dataversion.current("ressources") == 1
+    assert dataversion.current("ressources") > 0
 
 
 def test_initiative_writes_move_the_version(reference_data):

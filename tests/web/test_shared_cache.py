@@ -116,3 +116,38 @@ def test_errors_are_not_shared(client, sample_initiatives):
     assert response.status_code == 404
     assert response["Cache-Control"] == "private, no-cache"
     assert "ETag" not in response
+
+
+@pytest.mark.django_db(transaction=True)  # the fast path closes stale connections
+def test_the_wsgi_fast_path_answers_a_revalidation_before_django(
+    client, sample_initiatives, django_assert_max_num_queries
+):
+    from django.test import RequestFactory
+
+    from pepites.web.caching import RevalidationFastPath
+
+    etag = client.get("/thematiques/")["ETag"]
+    answered = []
+
+    def django(environ, start_response):  # what the fast path hands on
+        answered.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"page"]
+
+    app = RevalidationFastPath(django)
+
+    def call(path, **headers):
+        environ = RequestFactory().get(path, **headers).environ
+        statuses = []
+        body = app(environ, lambda status, headers: statuses.append((status, dict(headers))))
+        return statuses[0], b"".join(body)
+
+    with django_assert_max_num_queries(1):
+        (status, headers), body = call("/thematiques/", HTTP_IF_NONE_MATCH=etag)
+    assert status == "304 Not Modified" and body == b"" and headers["ETag"] == etag
+    assert "s-maxage" in headers["Cache-Control"] and headers["Vary"] == "Cookie"
+    assert answered == []
+    call("/thematiques/", HTTP_IF_NONE_MATCH='"autre"')
+    call("/thematiques/", HTTP_IF_NONE_MATCH=etag, HTTP_COOKIE="sessionid=abc")
+    call("/espace/", HTTP_IF_NONE_MATCH=etag)
+    assert answered == ["/thematiques/", "/thematiques/", "/espace/"]

@@ -145,6 +145,10 @@ def _centre(request: HttpRequest) -> Centre | None:
 def gaps(request: HttpRequest) -> HttpResponse:
     centre = _centre(request)
     report = gaps_report(centre=centre)
+    # One URL reversed, not 1,600 (QPV codes are letters and digits only).
+    pattern = reverse("qpv_detail", kwargs={"code": "QPVCODE"})
+    for q in report.qpvs:
+        q.url = pattern.replace("QPVCODE", q.code)
     map_data = {
         "kind": "gaps",
         "points": [
@@ -154,7 +158,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
                 "lat": q.latitude,
                 "lon": q.longitude,
                 "total": q.total,
-                "url": reverse("qpv_detail", kwargs={"code": q.code}),
+                "url": q.url,
             }
             for q in report.qpvs
         ],
