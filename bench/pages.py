@@ -58,6 +58,19 @@ MIN_304_RATIO = 0.30
 MIN_CACHED_RATIO = 0.50
 
 
+NOTES = (
+    "The totals that read every matching published initiative (list pages, API) and the "
+    "gaps report are kept per version of the public data (pepites/core/dataversion.py): "
+    "without writes during the run, each app server process computes them once; after a "
+    "write, the first request to each process computes them again.",
+    "The search paths go through the search engine as it stands in this commit; the "
+    "`search` benchmark keeps its selector-level table, its target is the one here.",
+    "nginx's page cache is the deployment's configuration (deploy/nginx/) as the deployment "
+    "test runs it: one worker process, access log on; the static yardstick has a worker per "
+    "CPU and no access log.",
+)
+
+
 def _paths(info: dict) -> list[tuple[str, list[str], float]]:
     """(label, URLs cycled through, p95 target in ms)."""
     search = [f"/carte/recherche?q={quote(q)}" for q in QUERIES]
@@ -247,6 +260,8 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
 )
 def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
     ensure_tools(ctx)
+    for note in NOTES:
+        ctx.note(note)
     rows: list[Row] = []
     for vendor in ctx.vendors():
         rows += _measure_site(ctx, vendor, size, workdir)

@@ -19,6 +19,7 @@ def _populate(args: dict) -> dict:
 
     from pepites.initiatives.demo import generate_initiatives
     from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus
+    from pepites.territories.models import Qpv
     from pepites.territories.qpv_files import read_qpv_file
     from pepites.territories.services import import_qpv
 
@@ -59,7 +60,7 @@ def _populate(args: dict) -> dict:
         "theme_slug": sample.principal_theme.slug if sample.principal_theme else "",
         "departement": sample.commune.departement_id,
         "region": sample.commune.region_id,
-        "qpv_code": busiest_qpv or "",
+        "qpv_code": busiest_qpv or Qpv.objects.order_by("code").values_list("code", flat=True)[0],
     }
 
 
