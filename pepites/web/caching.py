@@ -94,7 +94,10 @@ class SharedCacheMiddleware:
             return response
         response["ETag"] = etag
         response["Cache-Control"] = shared_cache_control()
-        response["Vary"] = "Cookie"
+        # One language: Accept-Language changes nothing; what else varies stays.
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() not in ("cookie", "accept-language")]
+        response["Vary"] = ", ".join(["Cookie", *kept])
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
