@@ -101,6 +101,26 @@ def _paths(info: dict) -> list[tuple[str, list[str], float]]:
     ]
 
 
+def server_cpu_seconds(base_url: str) -> float:
+    """Processor time used so far by the app server's processes (those started with
+    PEPITES_BIND at this address): on a loaded machine, what a request costs, whatever
+    it waited for."""
+    bind = f"PEPITES_BIND={base_url.removeprefix('http://')}".encode()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if bind not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or not ours
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def sequential(client: httpx.Client, urls: list[str], count: int) -> tuple[list[float], int]:
     """Latencies (s) of `count` requests cycling through `urls` (at least one round), after
     one warm-up request each; and the size of the last answer."""
@@ -143,9 +163,20 @@ def _measure_site(ctx: Context, vendor: str, size: int, workdir: Path) -> list[R
             httpx.Client(base_url=base_url, timeout=60) as client,
         ):
             for label, urls, target in _paths(site.info):
+                cpu = server_cpu_seconds(base_url)
                 latencies, body = sequential(client, urls, SEQUENTIAL)
+                cpu_ms = (server_cpu_seconds(base_url) - cpu) * 1000 / (len(latencies) + len(urls))
                 rate = wrk(base_url + urls[0], {}, connections=CLIENTS, seconds=WRK_SECONDS)
-                row = _row(vendor, size, label, latencies, rate, bytes=body, target=target)
+                row = _row(
+                    vendor,
+                    size,
+                    label,
+                    latencies,
+                    rate,
+                    **{"server CPU (ms/request)": cpu_ms},
+                    bytes=body,
+                    target=target,
+                )
                 ctx.log(f"{vendor} {size:,} {label}: p95 {row['p95 (ms)']:.1f} ms")
                 rows.append(row)
             rows += _yardsticks(ctx, vendor, size, workdir, base_url, client)
@@ -254,7 +285,9 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
         "Yardsticks in the same run: `/healthz`, nginx serving the home page's bytes as a "
         "static file, the home page through the deployment's nginx page cache, and 304 "
         "revalidations of the home page on Granian and on nginx. `load avg`: the machine's "
-        "1-minute load average after the path."
+        "1-minute load average after the path; `server CPU`: the processor time the app "
+        "server's processes used per request during the sequential requests (what a request "
+        "costs on a loaded machine, whatever it waited for)."
     ),
     finalize=_targets,
 )
