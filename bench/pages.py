@@ -65,6 +65,9 @@ NOTES = (
     "write, the first request to each process computes them again.",
     "The search paths go through the search engine as it stands in this commit; the "
     "`search` benchmark keeps its selector-level table, its target is the one here.",
+    "`server CPU` counts every process of the server, its embedded job worker included "
+    "(idle, it polls the queue); on a machine with far more runnable processes than CPUs, "
+    "it is the figure that moves least with the load, the latencies the most.",
     "nginx's page cache is the deployment's configuration (deploy/nginx/) as the deployment "
     "test runs it: one worker process, access log on; the static yardstick has a worker per "
     "CPU and no access log.",
