@@ -19,6 +19,7 @@ from bench import (  # noqa: F401  (registers the benchmarks)
     maps,
     mapwrites,
     opendata,
+    pages,
     placement,
     resources,
     search,

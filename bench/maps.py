@@ -142,8 +142,16 @@ def _which(name: str) -> str | None:
 
 
 @contextmanager
-def nginx(folder: Path, file: Path) -> Iterator[str]:
-    """nginx serving `file` (gzip bytes) at DATA_PATH as a static file, on a free port."""
+def nginx(
+    folder: Path,
+    file: Path,
+    *,
+    path: str = DATA_PATH,
+    content_type: str = "application/octet-stream",
+    encoding: str | None = "gzip",
+) -> Iterator[str]:
+    """nginx serving `file` at `path` as a static file (its bytes sent as they are,
+    declared `encoding`-compressed), on a free port: the yardstick of the HTTP benchmarks."""
     folder.mkdir(parents=True, exist_ok=True)
     # nginx's workers run as an unprivileged user: the file goes where they may read it.
     public = Path(tempfile.mkdtemp(prefix="pepites-bench-nginx-"))
@@ -171,10 +179,10 @@ http {{
   uwsgi_temp_path {temp}; scgi_temp_path {temp};
   server {{
     listen 127.0.0.1:{port};
-    location = {DATA_PATH} {{
+    location = {path} {{
       alias {file};
-      default_type application/octet-stream;
-      add_header Content-Encoding gzip;
+      default_type {content_type};
+      {f"add_header Content-Encoding {encoding};" if encoding else ""}
       add_header Cache-Control "public, no-cache";
       add_header Vary Accept-Encoding;
       etag on;
@@ -188,7 +196,7 @@ http {{
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(base_url + DATA_PATH, process)
+        _wait_for(base_url + path, process)
         yield base_url
     finally:
         server.stop(process)
@@ -243,9 +251,15 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"no answer from {url} within 60 s")
 
 
-def wrk(url: str, headers: dict[str, str]) -> float:
+def wrk(
+    url: str,
+    headers: dict[str, str],
+    *,
+    connections: int = WRK_CONNECTIONS,
+    seconds: float = WRK_SECONDS,
+) -> float:
     """Requests per second of one wrk run; fails on any error or unexpected status."""
-    command = [_which("wrk"), "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s"]
+    command = [_which("wrk"), "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

@@ -165,6 +165,9 @@ MIDDLEWARE = [
     # Content-Security-Policy (nonce per request) and Permissions-Policy on every answer.
     "pepites.web.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, locale and messages: the last word on the headers of the pages
+    # shared caches keep (ETag, 304, Cache-Control, Vary).
+    "pepites.web.caching.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -507,6 +510,14 @@ SIRENE_CACHE_SECONDS = env_int("SIRENE_CACHE_SECONDS", 60 * 60 * 24)
 # Organisations whose SIRET is looked up again by the nightly closure check, at most.
 SIRENE_CHECK_BATCH = env_int("SIRENE_CHECK_BATCH", 200)
 SIRENE_CHECK_EVERY_DAYS = env_int("SIRENE_CHECK_EVERY_DAYS", 30)
+# The public data version (pepites/core/dataversion.py) is re-read from the database at
+# most every DATA_VERSION_SECONDS per process: a write on another server is seen by this
+# one's ETags within that delay. Anonymous public pages may then be kept by a shared cache
+# (nginx, a CDN) SHARED_CACHE_SECONDS (s-maxage) and served stale while it revalidates
+# them for SHARED_CACHE_STALE_SECONDS more (stale-while-revalidate); see docs/deploiement.md.
+DATA_VERSION_SECONDS = env_float("DATA_VERSION_SECONDS", 1)
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 10)
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 # The map's data file (every published initiative, compact and precompressed) is built by
 # a queued job once per change for the whole deployment and stored in the database; each
 # app server re-reads which version is current at most every MAPDATA_VERSION_SECONDS, and

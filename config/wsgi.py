@@ -11,7 +11,9 @@ django_application = get_wsgi_application()
 
 # The map's data file is answered before Django's middleware stack: it is requested on
 # every visit of a map page and must cost about what a static file costs (see
-# pepites/web/initiatives/mapdata_http.py and the `mapserve` benchmark).
+# pepites/web/initiatives/mapdata_http.py and the `mapserve` benchmark); likewise the
+# revalidations of the public pages by their ETag (pepites/web/caching.py, `pages`).
+from pepites.web.caching import RevalidationFastPath  # noqa: E402
 from pepites.web.initiatives.mapdata_http import MapDataFastPath  # noqa: E402
 
-application = MapDataFastPath(django_application)
+application = RevalidationFastPath(MapDataFastPath(django_application))

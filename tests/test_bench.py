@@ -5,12 +5,15 @@ the stress run against the real application server has no failed request; the fi
 themselves are never asserted (targets live in the benchmarks).
 """
 
+import shutil
+
 import pytest
 
 from bench import BENCHMARKS, Context, Options, run_benchmark
 from bench.registry import check_rows
 from bench.report import section, write_document
 from bench.stress import form_fields
+from tests.deploy.nginx import NGINX
 
 STRESS_KINDS = {
     "GET /",
@@ -70,6 +73,29 @@ def test_stress_benchmark_has_no_failed_request(ctx):
     assert saves["count"] > 0, "the writers saved through the admin"
     assert all(row["count"] > 0 for row in rows)
     assert ctx.targets["stress"] and all(ok for _text, ok in ctx.targets["stress"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (shutil.which("wrk") and NGINX), reason="wrk and nginx needed (apt-get install wrk nginx)"
+)
+def test_pages_benchmark_measures_every_path_and_its_yardsticks(ctx):
+    rows = run_benchmark("pages", ctx)
+
+    check_rows(rows)
+    requests = {row["request"] for row in rows}
+    assert {
+        "/",
+        "/carte/recherche?q= (22 queries)",
+        "/territoires/manques.csv",
+        "/healthz (yardstick)",
+        "nginx, the home page's bytes (yardstick)",
+        "/ through nginx's page cache",
+        "/ 304 on Granian",
+    } <= requests
+    assert all(row["req/s, 16 clients"] > 0 for row in rows)
+    assert all(row["load avg"] >= 0 for row in rows)
+    assert len(ctx.targets["pages"]) == 16  # 14 paths, the 304 ratio, the cached ratio
 
 
 def test_form_fields_are_what_a_browser_submits():

@@ -27,6 +27,7 @@ from pepites.api.schemas import (
 )
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
+from pepites.initiatives.counts import results_count
 from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
@@ -240,7 +241,7 @@ def list_initiatives(
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
 ):
     results = filter_published_initiatives(**map_filters(filters))
-    count = results.count()
+    count = results_count(results)
     start = (page - 1) * page_size
     if results.ranked_ids is None:
         items = list(with_api_data(results.queryset)[start : start + page_size])

@@ -46,4 +46,25 @@ class RateLimitHit(models.Model):
 
 from pepites.core.jobs.models import PeriodicJobState, QueuedJob, WorkerBeat  # noqa: E402
 
-__all__ = ["PeriodicJobState", "QueuedJob", "RateLimitHit", "ReferenceDataset", "WorkerBeat"]
+__all__ = [
+    "DataVersion",
+    "PeriodicJobState",
+    "QueuedJob",
+    "RateLimitHit",
+    "ReferenceDataset",
+    "WorkerBeat",
+]
+
+
+class DataVersion(models.Model):
+    """A counter moved by every write the public can see (pepites/core/dataversion.py)."""
+
+    name = models.CharField(_("nom"), max_length=50, primary_key=True)
+    value = models.BigIntegerField(_("valeur"), default=0)
+
+    class Meta:
+        verbose_name = _("version des données")
+        verbose_name_plural = _("versions des données")
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

@@ -5,7 +5,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from pepites.core.admin_permissions import NationalTeamAdminMixin
+from pepites.core.admin_permissions import NationalTeamAdminMixin, PublicDataAdminMixin
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
@@ -30,7 +30,7 @@ from pepites.network.permissions import can_access_workspace
 
 
 @admin.register(Theme)
-class ThemeAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
+class ThemeAdmin(PublicDataAdminMixin, NationalTeamAdminMixin, admin.ModelAdmin):
     list_display = ["label", "slug", "colour", "icon", "position", "in_publication"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["label"]}
@@ -112,7 +112,7 @@ class InitiativeAdminForm(forms.ModelForm):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     form = InitiativeAdminForm
     list_display = [
         "title",

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pepites.core.dataversion import changes_public_data
 from pepites.initiatives.models import Initiative, InitiativeImage
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -122,6 +123,7 @@ def make_renditions(upload) -> Renditions:
 
 
 @transaction.atomic
+@changes_public_data
 def add_initiative_image(
     *,
     initiative: Initiative,
@@ -156,6 +158,8 @@ def add_initiative_image(
     return image
 
 
+@transaction.atomic
+@changes_public_data
 def set_image_hidden(*, image: InitiativeImage, hidden: bool) -> InitiativeImage:
     image.is_hidden = hidden
     image.save(update_fields=["is_hidden"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
+from pepites.core.dataversion import changes_public_data
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_commune_code
@@ -91,6 +92,7 @@ class ThemesLoadReport:
 
 
 @transaction.atomic
+@changes_public_data
 def load_default_themes(*, path: Path = THEMES_FILE) -> ThemesLoadReport:
     """Create the starting themes that do not exist yet; never overwrite an edited theme."""
     created = existing = 0
@@ -254,6 +256,7 @@ def _stamp_publication(initiative: Initiative) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def create_initiative(
     *,
     title: str,
@@ -333,6 +336,7 @@ def _validate(initiative: Initiative) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def save_initiative(
     *,
     initiative: Initiative,
@@ -386,6 +390,7 @@ def save_initiative(
 
 
 @transaction.atomic
+@changes_public_data
 def update_initiative(
     *,
     initiative: Initiative,
@@ -446,6 +451,7 @@ def _audit_status(initiative: Initiative, *, before: str, user) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def restore_initiative_version(
     *,
     initiative: Initiative,

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count
 
-from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus, QpvRelation
-from pepites.initiatives.selectors import list_themes
+from pepites.core import dataversion
+from pepites.initiatives.models import (
+    Initiative,
+    InitiativeQpv,
+    InitiativeStatus,
+    QpvRelation,
+    Theme,
+)
 from pepites.network.models import Centre
 from pepites.territories.indicator_selectors import qpv_populations
 from pepites.territories.models import Departement, Qpv, QpvCommune, Region
 from pepites.territories.selectors import current_qpv_generation
+
+GAPS_CACHE_SECONDS = 24 * 3600  # a new data version makes a new key anyway
 
 
 @dataclass
@@ -62,18 +72,18 @@ class GapsReport:
     by_theme: dict[str, int]
     generation: str | None
 
-    @property
+    @cached_property
     def empty_themes(self) -> list:
         return [t for t in self.themes if not self.by_theme.get(t.slug)]
 
-    @property
+    @cached_property
     def qpvs_without(self) -> list[QpvRow]:
         """The QPV without any initiative, the most populated first (those whose population
         is unknown after, in the list's order)."""
         empty = [q for q in self.qpvs if q.is_empty]
         return sorted(empty, key=lambda q: (q.population is None, -(q.population or 0)))
 
-    @property
+    @cached_property  # read once per row by the template: computed once
     def has_populations(self) -> bool:
         return any(q.population is not None for q in self.qpvs)
 
@@ -82,8 +92,17 @@ class GapsReport:
 
 
 def gaps_report(*, centre: Centre | None = None) -> GapsReport:
-    """Counts over the whole network, or over the départements a centre covers."""
-    themes = list(list_themes())
+    """Counts over the whole network, or over the départements a centre covers: computed
+    once per version of the public data (pepites/core/dataversion.py) and kept in the
+    cache, shared by the app servers when it is Redis."""
+    key = f"pepites:gaps:{dataversion.current()}:{centre.pk if centre else 'reseau'}"
+    return cache.get_or_set(key, lambda: compute_gaps_report(centre=centre), GAPS_CACHE_SECONDS)
+
+
+def compute_gaps_report(*, centre: Centre | None = None) -> GapsReport:
+    """Counts over the whole network, or over the départements a centre covers, in a fixed
+    number of grouped queries."""
+    themes = list(Theme.objects.order_by("position", "label"))
     departements = Departement.objects.select_related("region").order_by("code")
     if centre is not None:
         departements = departements.filter(centres=centre)
@@ -91,43 +110,34 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
     dep_codes = [d.code for d in departements]
     region_codes = sorted({d.region_id for d in departements})
 
+    region_of = {d.code: d.region_id for d in departements}
+    slug_of = {t.pk: t.slug for t in themes}
     published = Initiative.objects.filter(
         status=InitiativeStatus.PUBLISHED, commune__departement_id__in=dep_codes
-    )
+    ).order_by()
+    # Two grouped scans in all: (département, theme) over the theme links, and the
+    # département totals; régions and the network are sums of their départements (an
+    # initiative lies in one département and holds each theme once).
     by_dep_theme: dict[str, dict[str, int]] = defaultdict(dict)
-    for dep, slug, n in (
-        published.order_by()
-        .values_list("commune__departement_id", "themes__slug")
-        .annotate(n=Count("pk", distinct=True))
+    by_reg_theme: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_theme: dict[str, int] = defaultdict(int)
+    links = Initiative.themes.through.objects.filter(initiative__in=published.values("pk"))
+    for dep, theme_id, n in (
+        links.order_by()
+        .values_list("initiative__commune__departement_id", "theme_id")
+        .annotate(n=Count("*"))
     ):
+        slug = slug_of.get(theme_id)
         if slug:
             by_dep_theme[dep][slug] = n
-    by_reg_theme: dict[str, dict[str, int]] = defaultdict(dict)
-    for reg, slug, n in (
-        published.order_by()
-        .values_list("commune__region_id", "themes__slug")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        if slug:
-            by_reg_theme[reg][slug] = n
-    by_theme: dict[str, int] = {}
-    for slug, n in (
-        published.order_by().values_list("themes__slug").annotate(n=Count("pk", distinct=True))
-    ):
-        if slug:
-            by_theme[slug] = n
+            by_reg_theme[region_of[dep]][slug] += n
+            by_theme[slug] += n
     dep_totals = dict(
-        published.order_by()
-        .values_list("commune__departement_id")
-        .annotate(n=Count("pk"))
-        .values_list("commune__departement_id", "n")
+        published.values_list("commune__departement_id").annotate(n=Count("pk")).order_by()
     )
-    reg_totals = dict(
-        published.order_by()
-        .values_list("commune__region_id")
-        .annotate(n=Count("pk"))
-        .values_list("commune__region_id", "n")
-    )
+    reg_totals: dict[str, int] = defaultdict(int)
+    for dep, n in dep_totals.items():
+        reg_totals[region_of[dep]] += n
 
     generation = current_qpv_generation()
     qpv_rows = _qpv_rows(generation, dep_codes)
@@ -147,7 +157,7 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
             code=code,
             name=regions[code].name,
             total=reg_totals.get(code, 0),
-            by_theme=by_reg_theme.get(code, {}),
+            by_theme=dict(by_reg_theme.get(code, {})),
         )
         for code in sorted(region_codes, key=lambda c: regions[c].name)
     ]
@@ -165,8 +175,8 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
         regions=reg_rows,
         departements=dep_rows,
         qpvs=qpv_rows,
-        total=published.count(),
-        by_theme=by_theme,
+        total=sum(dep_totals.values()),
+        by_theme=dict(by_theme),
         generation=generation,
     )
 

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
-from pepites.core.admin_permissions import NationalTeamAdminMixin
+from pepites.core.admin_permissions import NationalTeamAdminMixin, PublicDataAdminMixin
 from pepites.network.models import Centre, Invitation, Membership
 
 
 @admin.register(Centre)
-class CentreAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
+class CentreAdmin(PublicDataAdminMixin, NationalTeamAdminMixin, admin.ModelAdmin):
     # Django 6's default, stated now (Django 5.2 warns without it).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "territory_label", "status", "website"]

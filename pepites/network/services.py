@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.core.errors import ImportFileError
 from pepites.core.services import record_reference_dataset
 from pepites.network.centres_csv import CentreRow
@@ -40,6 +41,7 @@ def resolve_coverage(*, coverage: tuple[tuple[str, str], ...]) -> list[str]:
 
 
 @transaction.atomic
+@changes_public_data
 def import_centres(
     *, rows: list[CentreRow], source_name: str = "centres.csv"
 ) -> CentresImportReport:

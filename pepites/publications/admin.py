@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core.admin_permissions import PublicDataAdminMixin
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.publications import permissions, services
@@ -15,7 +16,7 @@ from pepites.publications.selectors import editable_issues
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "is_demo", "created_at"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["editors"]
@@ -74,7 +75,7 @@ class IssueAdminForm(forms.ModelForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     form = IssueAdminForm
     list_display = ["__str__", "status", "planned_date", "published_at", "is_demo"]
     list_select_related = ["series"]

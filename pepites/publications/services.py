@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import bump, changes_public_data
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
@@ -42,6 +43,7 @@ ARTICLE_FIELDS = frozenset({"title", "author", "body", "image", "image_alt", "im
 
 
 @transaction.atomic
+@changes_public_data
 def create_series(
     *,
     title: str,
@@ -78,6 +80,7 @@ def _resolve_themes(theme_slugs: Iterable[str]) -> list[Theme]:
 
 
 @transaction.atomic
+@changes_public_data
 def create_issue(
     *,
     series: Series,
@@ -121,6 +124,7 @@ def claim_issue_version(*, issue: Issue, expected_version: int) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def update_issue(
     *,
     issue: Issue,
@@ -146,6 +150,7 @@ def update_issue(
 
 
 @transaction.atomic
+@changes_public_data
 def set_issue_editors(*, issue: Issue, users: Iterable[Any]) -> None:
     issue.editors.set(list(users))
 
@@ -154,6 +159,7 @@ def set_issue_editors(*, issue: Issue, users: Iterable[Any]) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def save_articles(
     *,
     issue: Issue,
@@ -174,6 +180,7 @@ def save_articles(
 
 
 @transaction.atomic
+@changes_public_data
 def add_article(
     *,
     issue: Issue,
@@ -213,6 +220,7 @@ def add_article(
 
 
 @transaction.atomic
+@changes_public_data
 def save_article(*, article: Article, centres: Iterable[Centre] | None = None) -> Article:
     """Save an article built or edited by a form; a new one goes at the end of its issue."""
     article.body = clean_markdown(article.body)
@@ -227,6 +235,7 @@ def save_article(*, article: Article, centres: Iterable[Centre] | None = None) -
 
 
 @transaction.atomic
+@changes_public_data
 def delete_article(*, issue: Issue, article_pk: int) -> None:
     issue.articles.filter(pk=article_pk).delete()
     _renumber(issue.articles.all())
@@ -257,12 +266,14 @@ def _move(items: QuerySet, pk: int, direction: Direction) -> bool:
 
 
 @transaction.atomic
+@changes_public_data
 def move_article(*, issue: Issue, article_pk: int, direction: Direction) -> bool:
     """Swap an article with its neighbour; False when it is already at that end."""
     return _move(issue.articles.all(), article_pk, direction)
 
 
 @transaction.atomic
+@changes_public_data
 def move_featured(*, issue: Issue, featured_pk: int, direction: Direction) -> bool:
     return _move(issue.featured.all(), featured_pk, direction)
 
@@ -276,6 +287,7 @@ def renumber_articles(*, issue: Issue) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def add_featured_initiative(*, issue: Issue, initiative: Initiative) -> FeaturedInitiative:
     """Feature a published initiative at the end of the issue (snapshotted at once if the
     issue is already published)."""
@@ -300,6 +312,7 @@ def add_featured_initiative(*, issue: Issue, initiative: Initiative) -> Featured
 
 
 @transaction.atomic
+@changes_public_data
 def remove_featured_initiative(*, issue: Issue, featured_pk: int) -> None:
     issue.featured.filter(pk=featured_pk).delete()
     _renumber(issue.featured.all())
@@ -328,6 +341,7 @@ def _take_snapshots(issue: Issue, at: datetime) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def snapshot_missing(*, issue: Issue) -> None:
     """Freeze the featured initiatives added to an already published issue (admin inline)."""
     for item in issue.featured.filter(snapshot_at__isnull=True).exclude(initiative=None):
@@ -371,6 +385,7 @@ def publish_issue(
         problems = publication_problems(issue=issue)
         if problems:
             raise ValidationError(problems)
+        bump()
         at = published_at or timezone.now()
         _take_snapshots(issue, at)
         issue.status = IssueStatus.PUBLISHED
@@ -388,6 +403,7 @@ def publish_issue(
 
 
 @transaction.atomic
+@changes_public_data
 def unpublish_issue(*, issue: Issue, expected_version: int | None = None) -> Issue:
     """Back to preparation: the public page and PDF disappear; the snapshots are taken again
     at the next publication; subscribers are not e-mailed a second time."""

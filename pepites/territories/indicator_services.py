@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import bump, changes_public_data
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.core.services import record_reference_dataset
@@ -45,6 +46,7 @@ class IndicatorImportReport:
 
 
 @transaction.atomic
+@changes_public_data
 def import_qpv_indicators(
     *,
     data: IndicatorFile,
@@ -138,3 +140,4 @@ def remove_demo_indicators() -> None:
     """With the demonstration outlines go their fictional figures (services.import_qpv)."""
     QpvIndicator.objects.filter(vintage=DEMO_INDICATORS_VINTAGE).delete()
     ReferenceDataset.objects.filter(name=DEMO_INDICATORS_DATASET_NAME).delete()
+    bump()

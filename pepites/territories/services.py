@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
+from pepites.core.dataversion import changes_public_data
 from pepites.core.errors import ImportFileError
 from pepites.core.models import ReferenceDataset
 from pepites.core.services import DatasetOrigin, record_reference_dataset
@@ -59,6 +60,7 @@ class CogImportReport:
 
 
 @transaction.atomic
+@changes_public_data
 def import_cog(*, data: CogData) -> CogImportReport:
     """Insert or update every région, département and commune; idempotent, all or nothing."""
     Region.objects.bulk_create(
@@ -145,6 +147,7 @@ class CommuneOutlinesReport:
 
 
 @transaction.atomic
+@changes_public_data
 def import_commune_outlines(
     *, shapes: list[CommuneShape], origin: DatasetOrigin
 ) -> CommuneOutlinesReport:
@@ -332,6 +335,7 @@ def _check_departements(data: QpvFile) -> dict[str, str]:
 
 
 @transaction.atomic
+@changes_public_data
 def import_qpv(
     *,
     data: QpvFile,

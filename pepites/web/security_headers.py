@@ -43,11 +43,20 @@ def tile_source() -> str:
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
-def content_security_policy(*, nonce: str, framable: bool) -> str:
+def content_security_policy(
+    *, nonce: str, framable: bool, hashes: dict[str, set[str]] | None = None
+) -> str:
+    """With `hashes` (a page shared caches keep, pepites/web/caching.py), the inline
+    elements are allowed by their sha256 instead of the request's nonce."""
+    if hashes is None:
+        scripts = styles = f"'nonce-{nonce}'"
+    else:
+        scripts = " ".join(sorted(hashes["script-src"]))
+        styles = " ".join(sorted(hashes["style-src"]))
     directives = {
         "default-src": "'self'",
-        "script-src": f"'self' 'nonce-{nonce}'",
-        "style-src": f"'self' 'nonce-{nonce}'",
+        "script-src": f"'self' {scripts}".strip(),
+        "style-src": f"'self' {styles}".strip(),
         "img-src": f"'self' data: {tile_source()} {settings.CSP_EXTRA_IMG_SOURCES}".strip(),
         "font-src": "'self'",
         "connect-src": "'self'",
@@ -74,10 +83,13 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = secrets.token_urlsafe(18)
         response = self.get_response(request)
+        if response.status_code == 304:
+            # A 304's headers replace the stored response's: the page's own policy stays.
+            return response
         # Views marked xframe_options_exempt (the embeddable map) may be framed by any site.
         framable = getattr(response, "xframe_options_exempt", False)
         response["Content-Security-Policy"] = content_security_policy(
-            nonce=request.csp_nonce, framable=framable
+            nonce=request.csp_nonce, framable=framable, hashes=getattr(request, "csp_hashes", None)
         )
         response["Permissions-Policy"] = permissions_policy(
             geolocation=request.path in GEOLOCATION_PATHS

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from pepites.privacy.models import LegalPage
 from pepites.web import feeds, legal
+from pepites.web.caching import shared_cache
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
@@ -75,11 +76,15 @@ urlpatterns = [
     path("donnees/datapackage.json", exports_views.datapackage, name="open_data_datapackage"),
     path("donnees/initiatives.<str:fmt>", exports_views.export_file, name="open_data_export"),
     path("embed/", embed_views.embed, name="embed"),
-    path("flux/initiatives.atom", feeds.InitiativesFeed(), name="feed_initiatives"),
-    path("flux/thematiques/<slug:slug>.atom", feeds.ThemeFeed(), name="feed_theme"),
-    path("flux/centres/<slug:slug>.atom", feeds.CentreFeed(), name="feed_centre"),
-    path("flux/departements/<str:code>.atom", feeds.DepartementFeed(), name="feed_departement"),
-    path("flux/regions/<str:code>.atom", feeds.RegionFeed(), name="feed_region"),
+    path("flux/initiatives.atom", shared_cache(feeds.InitiativesFeed()), name="feed_initiatives"),
+    path("flux/thematiques/<slug:slug>.atom", shared_cache(feeds.ThemeFeed()), name="feed_theme"),
+    path("flux/centres/<slug:slug>.atom", shared_cache(feeds.CentreFeed()), name="feed_centre"),
+    path(
+        "flux/departements/<str:code>.atom",
+        shared_cache(feeds.DepartementFeed()),
+        name="feed_departement",
+    ),
+    path("flux/regions/<str:code>.atom", shared_cache(feeds.RegionFeed()), name="feed_region"),
     path("sitemap.xml", feeds.sitemap_index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",

@@ -32,6 +32,12 @@ def upstreams(addresses: list[str]) -> str:
     return text
 
 
+def with_cache_folder(text: str, folder: Path) -> str:
+    """The upstreams file with its page cache in `folder` instead of /var/cache/nginx."""
+    assert "/var/cache/nginx/pepites" in text
+    return text.replace("/var/cache/nginx/pepites", str(folder / "cache"))
+
+
 def main_config(folder: Path, http: str) -> Path:
     """A self-contained nginx.conf whose `http` block holds `http`; files stay in `folder`."""
     for name in ("pepites-locations.conf", "pepites-proxy.conf"):
@@ -86,7 +92,7 @@ def running_nginx(folder: Path, port: int, app_servers: list[str]) -> Iterator[s
     folder.mkdir(parents=True, exist_ok=True)
     conf = main_config(
         folder,
-        upstreams(app_servers)
+        with_cache_folder(upstreams(app_servers), folder)
         + f"""
 server {{
     listen 127.0.0.1:{port};

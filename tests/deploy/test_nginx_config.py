@@ -12,7 +12,14 @@ import httpx
 import pytest
 
 from bench.common import free_port
-from tests.deploy.nginx import DEPLOY, NGINX, check_config, main_config, running_nginx
+from tests.deploy.nginx import (
+    DEPLOY,
+    NGINX,
+    check_config,
+    main_config,
+    running_nginx,
+    with_cache_folder,
+)
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx absent (apt-get install nginx)")
 
@@ -44,7 +51,7 @@ def test_the_whole_site_configuration_is_valid(tmp_path):
     site = (DEPLOY / "pepites.conf").read_text()
     site = site.replace("/etc/letsencrypt/live/pepites.example.org/", f"{tmp_path}/")
     site = site.replace("/var/log/nginx/", f"{tmp_path}/")
-    example_upstreams = (DEPLOY / "pepites-upstreams.conf").read_text()
+    example_upstreams = with_cache_folder((DEPLOY / "pepites-upstreams.conf").read_text(), tmp_path)
     done = check_config(main_config(tmp_path, example_upstreams + site))
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr

@@ -162,7 +162,9 @@ def test_two_app_servers_behind_nginx_share_everything(tmp_path, accounts, s3_se
         found = b.get("/carte/recherche", params={"q": "recyclerie solidaire"}).json()
         assert delta_decode(found["ids_delta"]) == [initiative.pk]
 
-        # Through nginx: both servers answer in turn, each answer complete.
+        # Through nginx: both servers answer in turn, each answer complete (the member's
+        # session: never from the page cache, see test_page_cache.py).
+        through_nginx.cookies.set("sessionid", a.cookies["sessionid"])
         seen = set()
         for _ in range(2):
             for path in ("/", f"/initiatives/{initiative.slug}/", "/carte/donnees.bin"):

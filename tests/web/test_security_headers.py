@@ -14,6 +14,8 @@ def directives(response) -> dict[str, str]:
 
 
 def test_a_page_gets_a_strict_policy_with_a_fresh_nonce(client, sample_initiatives):
+    # A visitor with a session: pages shared caches keep use hashes (test_shared_cache.py).
+    client.cookies["sessionid"] = "visiteur"
     first, second = client.get("/thematiques/"), client.get("/thematiques/")
     policy = directives(first)
     nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
@@ -58,6 +60,7 @@ def test_geolocation_and_framing_only_where_needed(
 
 
 def test_map_scripts_carry_the_nonce(client, sample_initiatives):
+    client.cookies["sessionid"] = "visiteur"
     response = client.get("/")
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     html = response.content.decode()

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import bump
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.initiatives import mapstore
@@ -81,6 +82,7 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
                 if created or moved:
                     place_initiatives(initiative_ids=created + moved)
                 index_initiatives(ids=written)
+                bump()
                 mapstore.data_changed()
             link_imported_porteurs(rows, written)
     except _Abort:

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.core.services import DatasetOrigin
 from pepites.initiatives import mapstore
 from pepites.initiatives.models import (
@@ -146,6 +147,7 @@ PLACEMENT_FIELDS = (
 
 
 @transaction.atomic
+@changes_public_data
 def place_initiatives(
     *,
     initiative_ids: Iterable[int] | None = None,
@@ -238,6 +240,7 @@ def _clear_placements(queryset, ids: list[int] | None, generation: str | None) -
 
 
 @transaction.atomic
+@changes_public_data
 def place_initiative(*, initiative: Initiative) -> Placement | None:
     """Place one initiative just saved (created, moved, imported) and update the instance."""
     placement = None
@@ -258,6 +261,7 @@ def place_initiative(*, initiative: Initiative) -> Placement | None:
 
 
 @transaction.atomic
+@changes_public_data
 def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list[str]:
     """State that the initiative serves the residents of these QPV ("pour les quartiers").
 
@@ -295,6 +299,7 @@ def set_served_qpvs(*, initiative: Initiative, qpv_codes: Iterable[str]) -> list
 
 
 @transaction.atomic
+@changes_public_data
 def import_qpv(
     *,
     data: QpvFile,
@@ -316,6 +321,7 @@ def placed_after(report: QpvImportReport) -> QpvImportReport:
 
 
 @transaction.atomic
+@changes_public_data
 def install_demo_qpvs(*, place: bool = True) -> QpvImportReport | None:
     """The demonstration outlines (territories' install_demo_qpvs), then the initiatives
     placed against them; None when an official list is stored."""

@@ -7,6 +7,7 @@ from pepites.core import health
 from pepites.initiatives.models import Theme
 from pepites.initiatives.places import set_distances
 from pepites.initiatives.selectors import filter_published_initiatives
+from pepites.web.caching import shared_cache
 from pepites.web.initiatives.explorer import (
     map_page_config,
     page_query,
@@ -16,6 +17,7 @@ from pepites.web.initiatives.explorer import (
 from pepites.web.initiatives.forms import MapFilterForm
 
 
+@shared_cache
 def home(request: HttpRequest) -> HttpResponse:
     """The map and the list, side by side, with the filters (a plain GET form)."""
     themes = list(Theme.objects.order_by("position", "label"))

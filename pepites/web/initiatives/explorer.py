@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.mapstore import MapDataUnavailable, current_mapdata, current_version
+from pepites.initiatives.counts import CountedResults, per_public_version
+from pepites.initiatives.mapstore import MapDataUnavailable, current_mapdata
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import InitiativeResults
 
@@ -22,11 +22,12 @@ PAGE_SIZE = 20
 def per_data_version(name: str, compute: Callable[[], dict]) -> dict:
     """A figure computed once per version of the published data (counts that read every
     initiative), shared by the processes through the cache."""
-    return cache.get_or_set(f"pepites:{name}:{current_version()}", compute, timeout=24 * 3600)
+    return per_public_version(name, compute)
 
 
 def paginate(request: HttpRequest, results: InitiativeResults) -> Page:
-    return Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of `results`, their total counted once per data version."""
+    return Paginator(CountedResults(results), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def page_query(request: HttpRequest) -> str:

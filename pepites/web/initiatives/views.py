@@ -29,6 +29,7 @@ from pepites.initiatives.selectors import (
     published_counts_by_theme,
 )
 from pepites.territories.selectors import qpv_names
+from pepites.web.caching import shared_cache
 from pepites.web.initiatives.explorer import (
     map_page_config,
     page_query,
@@ -47,6 +48,7 @@ def absolute(path: str) -> str:
     return site_url() + path
 
 
+@shared_cache
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = get_published_initiative(slug=slug)
     if initiative is None:
@@ -103,10 +105,12 @@ def themes_with_counts() -> list[Theme]:
     return themes
 
 
+@shared_cache
 def theme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/initiatives/theme_list.html", {"themes": themes_with_counts()})
 
 
+@shared_cache
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     themes = themes_with_counts()
     theme = next((t for t in themes if t.slug == slug), None)

@@ -17,6 +17,7 @@ from pepites.initiatives.selectors import (
 )
 from pepites.network.models import Centre
 from pepites.network.selectors import coverage_by_departement, get_centre
+from pepites.web.caching import shared_cache
 from pepites.web.initiatives.explorer import (
     map_page_config,
     page_query,
@@ -35,6 +36,7 @@ def centre_colours(count: int) -> list[str]:
     return colours
 
 
+@shared_cache
 def centre_list(request: HttpRequest) -> HttpResponse:
     counts = per_data_version("centre-counts", published_counts_by_centre)
     centres = list(Centre.objects.prefetch_related("departements").order_by("name"))
@@ -82,6 +84,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_cache
 def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
     centre = get_centre(slug=slug)
     if centre is None:

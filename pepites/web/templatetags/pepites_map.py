@@ -5,7 +5,8 @@ import json
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+
+from pepites.web.templatetags.pepites_csp import inline_element
 
 register = template.Library()
 
@@ -52,7 +53,11 @@ def map_importmap(context, explorer: bool = False) -> str:
             for name in PRELOADED + (EXPLORER_MODULES if explorer else ())
         ),
     )
-    nonce = getattr(context.get("request"), "csp_nonce", "")  # see web/security_headers.py
-    return format_html(
-        '<script type="importmap" nonce="{}">{}</script>\n{}', nonce, mark_safe(text), preloads
+    importmap = inline_element(  # see web/security_headers.py
+        context.get("request"),
+        tag="script",
+        kind="script-src",
+        content=text,
+        attributes=' type="importmap"',
     )
+    return format_html("{}\n{}", importmap, preloads)

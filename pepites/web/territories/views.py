@@ -28,6 +28,7 @@ from pepites.territories.selectors import (
     qpv_index_entries,
     qpv_list_is_demo,
 )
+from pepites.web.caching import shared_cache
 from pepites.web.initiatives.explorer import page_query
 from pepites.web.territories.forms import QpvIndexForm
 
@@ -40,6 +41,7 @@ def initiative_url(initiative) -> str:
     return reverse("initiative_detail", kwargs={"slug": initiative.slug})
 
 
+@shared_cache
 def qpv_list(request: HttpRequest) -> HttpResponse:
     """/quartiers/: the QPV of the current list, filtered by territory and words, with their
     published initiatives in, near and for each."""
@@ -84,6 +86,7 @@ def qpv_suggestions(request: HttpRequest) -> JsonResponse:
     )
 
 
+@shared_cache
 def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     qpv = get_qpv(code=code) if re.match(QPV_CODE_RE, code) else None
@@ -138,9 +141,14 @@ def _centre(request: HttpRequest) -> Centre | None:
     return centre
 
 
+@shared_cache
 def gaps(request: HttpRequest) -> HttpResponse:
     centre = _centre(request)
     report = gaps_report(centre=centre)
+    # One URL reversed, not 1,600 (QPV codes are letters and digits only).
+    pattern = reverse("qpv_detail", kwargs={"code": "QPVCODE"})
+    for q in report.qpvs:
+        q.url = pattern.replace("QPVCODE", q.code)
     map_data = {
         "kind": "gaps",
         "points": [
@@ -150,7 +158,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
                 "lat": q.latitude,
                 "lon": q.longitude,
                 "total": q.total,
-                "url": reverse("qpv_detail", kwargs={"code": q.code}),
+                "url": q.url,
             }
             for q in report.qpvs
         ],
@@ -170,6 +178,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_cache
 def gaps_csv(request: HttpRequest) -> HttpResponse:
     table = request.GET.get("table", "qpv")
     if table not in CSV_TABLES:
