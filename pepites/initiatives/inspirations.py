@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.initiatives.models import Initiative, InitiativeInspiration, InitiativeStatus
 
 PUBLISHED = InitiativeStatus.PUBLISHED
@@ -25,6 +26,7 @@ PUBLISHED = InitiativeStatus.PUBLISHED
 
 
 @transaction.atomic
+@changes_public_data
 def link_inspiration(*, source: Initiative, reproduction: Initiative) -> InitiativeInspiration:
     """Record that `reproduction` reproduces `source`; the same link twice is kept once."""
     if source.pk == reproduction.pk:
@@ -47,6 +49,7 @@ def link_inspiration(*, source: Initiative, reproduction: Initiative) -> Initiat
 
 
 @transaction.atomic
+@changes_public_data
 def unlink_inspiration(*, source: Initiative, reproduction: Initiative) -> int:
     deleted, _details = InitiativeInspiration.objects.filter(
         source=source, reproduction=reproduction

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from pepites.core.dataversion import changes_public_data
 from pepites.initiatives.models import Initiative, InitiativeStatus
 from pepites.initiatives.selectors import published_initiatives
 from pepites.organisations.models import AdministrativeState, Organisation
@@ -175,6 +176,7 @@ def keep_apart(*, organisations: Iterable[Organisation]) -> int:
 
 
 @transaction.atomic
+@changes_public_data
 def merge_organisations(*, target: Organisation, others: Iterable[Organisation]) -> int:
     """Move the initiatives of `others` to `target`, complete its empty fields from them,
     and delete them. Returns how many initiatives moved."""

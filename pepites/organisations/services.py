@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from pepites.core.dataversion import changes_public_data
 from pepites.organisations.models import Organisation
 from pepites.organisations.names import normalise_name
 from pepites.organisations.sirene import CompanyRecord, SireneClient, sirene
@@ -26,6 +27,7 @@ def create_organisation(*, name: str, **fields) -> Organisation:
 
 
 @transaction.atomic
+@changes_public_data
 def update_organisation(*, organisation: Organisation, **fields) -> Organisation:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:

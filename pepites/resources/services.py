@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.core.errors import ConflictError
 from pepites.initiatives.history import record_version
 from pepites.resources import indexing
@@ -85,6 +86,7 @@ def _after_write(resource: Resource, *, file_changed: bool) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def create_resource(
     *,
     title: str,
@@ -129,6 +131,7 @@ def claim_version(*, resource_pk: int, expected_version: int) -> int:
 
 
 @transaction.atomic
+@changes_public_data
 def update_resource(
     *,
     resource: Resource,
