@@ -26,6 +26,8 @@ from pepites.api.schemas import (
 )
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
+from pepites.initiatives.figures.models import InitiativeFigures
+from pepites.initiatives.figures.services import VALUE_FIELDS as FIGURE_VALUE_FIELDS
 from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
@@ -113,6 +115,7 @@ def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     return queryset.select_related("commune", "centre", "principal_theme").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
         "links",
+        Prefetch("figures", queryset=InitiativeFigures.objects.order_by("year")),
         Prefetch(
             "qpv_links", queryset=InitiativeQpv.objects.filter(relation__in=COMPUTED_QPV_RELATIONS)
         ),
@@ -166,6 +169,10 @@ def initiative_out(initiative: Initiative) -> dict:
         else None,
         "contact": contact,
         "links": [{"url": link.url, "label": link.label} for link in initiative.links.all()],
+        "figures": [
+            {"year": f.year, **{name: getattr(f, name) for name in FIGURE_VALUE_FIELDS}}
+            for f in initiative.figures.all()
+        ],
         "status": initiative.status,
         "is_demo": initiative.is_demo,
         "published_at": initiative.published_at,

@@ -171,6 +171,18 @@ class LinkOut(Schema):
     label: str
 
 
+class FiguresOut(Schema):
+    """One year of results in figures (empty: not given)."""
+
+    year: int
+    people_reached: int | None
+    qpv_residents: int | None = Field(None, description="Dont habitants des QPV.")
+    jobs: int | None = Field(None, description="Emplois créés ou maintenus.")
+    activities_created: int | None = Field(None, description="Activités ou entreprises créées.")
+    budget: int | None = Field(None, description="Budget de l'année, en euros.")
+    comment: str
+
+
 class InitiativeOut(Schema):
     uid: UUID
     slug: str
@@ -193,6 +205,7 @@ class InitiativeOut(Schema):
     centre: CentreRef | None
     contact: ContactOut | None
     links: list[LinkOut]
+    figures: list[FiguresOut] = Field([], description="Résultats chiffrés, par année.")
     status: str
     is_demo: bool
     published_at: datetime | None

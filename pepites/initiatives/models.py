@@ -471,4 +471,5 @@ class InitiativeImage(models.Model):
         return self.alt_text
 
 
+from pepites.initiatives.figures.models import InitiativeFigures  # noqa: E402, F401
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

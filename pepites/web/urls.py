@@ -51,6 +51,7 @@ urlpatterns = [
     path("donnees/schema.json", exports_views.schema, name="open_data_schema"),
     path("donnees/datapackage.json", exports_views.datapackage, name="open_data_datapackage"),
     path("donnees/initiatives.<str:fmt>", exports_views.export_file, name="open_data_export"),
+    path("donnees/resultats.csv", exports_views.figures_file, name="open_data_figures"),
     path("embed/", embed_views.embed, name="embed"),
     path("flux/initiatives.atom", feeds.InitiativesFeed(), name="feed_initiatives"),
     path("flux/thematiques/<slug:slug>.atom", feeds.ThemeFeed(), name="feed_theme"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
+from pepites.initiatives.figures.files import figures_for, iter_figures_csv
 from pepites.initiatives.filters import FilterForm
 
 FORMATS = {
@@ -82,6 +83,18 @@ def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
         spool.seek(0)
         response = FileResponse(spool, content_type=content_type)
     return _headers(response, filename)
+
+
+@require_GET
+def figures_file(request: HttpRequest) -> HttpResponse:
+    """The results in figures, one row per initiative and year, with the map's filters."""
+    filters, _shown = filters_from_query(request.GET)
+    figures = figures_for(exports.export_queryset(filters=filters))
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in iter_figures_csv(figures)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _headers(response, f"pepites-resultats-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_GET

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from pepites.web.workspace import history_views, links, members, moderation, tools, views
+from pepites.web.workspace import (
+    figures,
+    history_views,
+    links,
+    members,
+    moderation,
+    tools,
+    views,
+)
 
 app_name = "workspace"
 
@@ -15,6 +23,12 @@ urlpatterns = [
         name="image_visibility",
     ),
     path("initiatives/<int:pk>/historique/", history_views.history, name="history"),
+    path("initiatives/<int:pk>/chiffres/", figures.figures, name="figures"),
+    path(
+        "initiatives/<int:pk>/chiffres/<int:year>/supprimer/",
+        figures.figures_delete,
+        name="figures_delete",
+    ),
     path(
         "initiatives/<int:pk>/historique/<int:history_id>/",
         history_views.version_detail,

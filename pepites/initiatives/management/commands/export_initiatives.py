@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives import exports
+from pepites.initiatives.figures.files import figures_for, iter_figures_csv
 from pepites.territories.selectors import unknown_qpv_codes
 
 
@@ -14,7 +15,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["csv", "xlsx", "geojson"], default="csv")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx", "geojson", "resultats"],
+            default="csv",
+            help="« resultats » : les résultats chiffrés (CSV, une ligne par initiative et année).",
+        )
         parser.add_argument(
             "-o", "--output", default="-", help="Fichier à écrire (« - » : la sortie standard)."
         )
@@ -66,7 +72,11 @@ class Command(BaseCommand):
             stream, close = path.open("wb"), True
         try:
             fmt = options["format"]
-            if fmt == "csv":
+            if fmt == "resultats":
+                figures = figures_for(exports.export_queryset(filters=filters))
+                for chunk in iter_figures_csv(figures):
+                    stream.write(chunk.encode("utf-8"))
+            elif fmt == "csv":
                 exports.write_csv(initiatives, stream)
             elif fmt == "geojson":
                 for chunk in exports.iter_geojson(initiatives, info=info):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives.demo import load_demo
+from pepites.initiatives.figures.demo import load_demo_figures
 from pepites.publications.demo import load_demo_publications
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not (if_empty and created == 0):  # the demo issues feature the demo initiatives
             issues = load_demo_publications()
+            figures = load_demo_figures()
+            self.stdout.write(f"Résultats chiffrés de démonstration : {figures} initiative(s).")
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
