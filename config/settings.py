@@ -504,6 +504,12 @@ MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # was displayed is refused (no person fills it that fast).
 PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 10)
 PROPOSAL_MIN_FILL_SECONDS = env_int("PROPOSAL_MIN_FILL_SECONDS", 4)
+# The porteurs' check-in (pepites/initiatives/checkins/): a private link sent every
+# CHECKIN_EVERY_DAYS to the consenting contact of each published initiative not checked
+# since, valid CHECKIN_LINK_DAYS; at most CHECKIN_BATCH e-mails per daily run.
+CHECKIN_EVERY_DAYS = env_int("CHECKIN_EVERY_DAYS", 365)
+CHECKIN_LINK_DAYS = env_int("CHECKIN_LINK_DAYS", 60)
+CHECKIN_BATCH = env_int("CHECKIN_BATCH", 200)
 # Behind a reverse proxy: the request header holding the client's address (e.g.
 # X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

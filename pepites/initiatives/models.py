@@ -471,5 +471,6 @@ class InitiativeImage(models.Model):
         return self.alt_text
 
 
+from pepites.initiatives.checkins.models import CheckinLink  # noqa: E402, F401
 from pepites.initiatives.figures.models import InitiativeFigures  # noqa: E402, F401
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from pepites.privacy.models import LegalPage
 from pepites.web import feeds, legal
+from pepites.web.checkins import views as checkin_views
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
@@ -41,6 +42,8 @@ urlpatterns = [
     # Contributions: public proposals, accounts, the centres' workspace.
     path("proposer/", contributions_views.propose, name="proposal_create"),
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),
+    path("bilan/merci/", checkin_views.thanks, name="checkin_thanks"),
+    path("bilan/<str:key>/", checkin_views.checkin, name="checkin"),
     path("communes/suggestions", workspace_tools.commune_suggestions, name="commune_suggestions"),
     path("compte/", include("pepites.web.accounts.urls")),
     path("espace/import/", include("pepites.web.imports.urls")),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pepites.web.workspace import (
+    checkins,
     figures,
     history_views,
     links,
@@ -48,6 +49,8 @@ urlpatterns = [
         moderation.merge,
         name="proposal_merge",
     ),
+    path("bilans/", checkins.checkins, name="checkins"),
+    path("bilans/<int:pk>/renvoyer/", checkins.checkin_resend, name="checkin_resend"),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
     path("membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
