@@ -49,6 +49,13 @@ class Page(Schema):
 # --- Reference data -----------------------------------------------------------------------
 
 
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    scope: str
+    url: str
+
+
 class ThemeOut(Schema):
     slug: str
     label: str
@@ -171,6 +178,11 @@ class LinkOut(Schema):
     label: str
 
 
+class LabelOut(Schema):
+    slug: str
+    name: str
+
+
 class FiguresOut(Schema):
     """One year of results in figures (empty: not given)."""
 
@@ -205,6 +217,8 @@ class InitiativeOut(Schema):
     centre: CentreRef | None
     contact: ContactOut | None
     links: list[LinkOut]
+    programmes: list[str] = Field([], description="Slugs des programmes de l'initiative.")
+    labels: list[LabelOut] = Field([], description="Labels accordés ou dérivés (publication).")
     figures: list[FiguresOut] = Field([], description="Résultats chiffrés, par année.")
     status: str
     is_demo: bool

@@ -474,3 +474,4 @@ class InitiativeImage(models.Model):
 from pepites.initiatives.checkins.models import CheckinLink  # noqa: E402, F401
 from pepites.initiatives.figures.models import InitiativeFigures  # noqa: E402, F401
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)
+from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme  # noqa: E402, F401

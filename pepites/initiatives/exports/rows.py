@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from pepites.initiatives.exports.columns import COLUMNS
+from pepites.initiatives.labels.selectors import badges_for
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -64,6 +65,7 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
         initiative_id__in=ids, relation__in=COMPUTED_QPV_RELATIONS
     ).values_list("initiative_id", "qpv_code"):
         qpv[initiative_id].add(code)
+    badges = badges_for(ids)
     order = {pk: position for position, pk in enumerate(themes)}
     for initiative in chunk:
         own = sorted(
@@ -73,6 +75,9 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
         initiative.export_themes = own
         initiative.export_links = links[initiative.pk]
         initiative.export_qpv_codes = sorted(qpv[initiative.pk])
+        own_badges = badges.get(initiative.pk, [])
+        initiative.export_programmes = [b.slug for b in own_badges if b.kind == "programme"]
+        initiative.export_labels = [b.slug for b in own_badges if b.kind == "label"]
     return chunk
 
 

@@ -4,6 +4,7 @@ from pepites.web.workspace import (
     checkins,
     figures,
     history_views,
+    labels,
     links,
     members,
     moderation,
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("initiatives/<int:pk>/historique/", history_views.history, name="history"),
     path("initiatives/<int:pk>/chiffres/", figures.figures, name="figures"),
+    path("initiatives/<int:pk>/labels/", labels.labels, name="labels"),
     path(
         "initiatives/<int:pk>/chiffres/<int:year>/supprimer/",
         figures.figures_delete,

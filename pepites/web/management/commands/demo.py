@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives.demo import load_demo
+from pepites.initiatives.demo_labels import load_demo_labels
 from pepites.initiatives.figures.demo import load_demo_figures
 from pepites.publications.demo import load_demo_publications
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             issues = load_demo_publications()
             figures = load_demo_figures()
             self.stdout.write(f"Résultats chiffrés de démonstration : {figures} initiative(s).")
+            labelled = load_demo_labels()
+            self.stdout.write(f"Programmes et labels de démonstration : {labelled} initiative(s).")
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )

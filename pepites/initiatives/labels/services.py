@@ -1,0 +1,72 @@
+"""Writing programmes and labels: the seed list of programmes, and what an initiative
+belongs to or was granted (only the labels the user may grant are touched). The map's data
+version includes these memberships (mapdata.data_signature): callers that want it re-read
+at once call mapdata.data_changed()."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme
+from pepites.initiatives.models import Initiative
+from pepites.initiatives.permissions import can_grant_label
+
+PROGRAMMES_FILE = Path(__file__).resolve().parent.parent / "data" / "programmes.json"
+
+
+@transaction.atomic
+def load_default_programmes(*, path: Path = PROGRAMMES_FILE) -> int:
+    """Create the seed programmes missing (by slug), never touching the others."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    existing = set(Programme.objects.values_list("slug", flat=True))
+    created = 0
+    for position, entry in enumerate(entries):
+        if entry["slug"] in existing:
+            continue
+        Programme.objects.create(position=position * 10, **entry)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def set_programmes(*, initiative: Initiative, slugs: Iterable[str]) -> None:
+    slugs = set(slugs)
+    programmes = list(Programme.objects.filter(slug__in=slugs))
+    unknown = slugs - {p.slug for p in programmes}
+    if unknown:
+        raise ValidationError(
+            {
+                "programmes": _("Programme inconnu : %(slugs)s.")
+                % {"slugs": ", ".join(sorted(unknown))}
+            }
+        )
+    initiative.programmes.set(programmes)
+
+
+@transaction.atomic
+def set_labels(*, initiative: Initiative, slugs: Iterable[str], user: AbstractBaseUser) -> None:
+    """Grant the labels of `slugs` the user may grant and withdraw the others they may;
+    labels granted by someone else (another centre, the national team) stay."""
+    slugs = set(slugs)
+    grantable = [label for label in Label.objects.all() if can_grant_label(user, label, initiative)]
+    refused = slugs - {label.slug for label in grantable}
+    if refused:
+        raise ValidationError(
+            {
+                "labels": _("Vous ne pouvez pas accorder : %(slugs)s.")
+                % {"slugs": ", ".join(sorted(refused))}
+            }
+        )
+    current = set(initiative.label_grants.values_list("label__slug", flat=True))
+    for label in grantable:
+        if label.slug in slugs and label.slug not in current:
+            InitiativeLabel.objects.create(initiative=initiative, label=label, granted_by=user)
+        elif label.slug not in slugs and label.slug in current:
+            InitiativeLabel.objects.filter(initiative=initiative, label=label).delete()
