@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pepites.audit.services import purge_audit_trail
 from pepites.core import ratelimit
+from pepites.initiatives.checkins.services import purge_old_links
 from pepites.initiatives.contributions.retention import purge_proposer_data
 from pepites.network.models import Invitation
 from pepites.publications.models import Subscriber
@@ -56,4 +57,5 @@ def run_retention(*, now=None) -> dict[str, int]:
         "comptes_desactives": deactivate_inactive_accounts(now=now),
         "journal_purge": purge_audit_trail(now=now),
         "limites_de_debit_purgees": ratelimit.purge(),
+        "liens_de_bilan_supprimes": purge_old_links(now=now),
     }

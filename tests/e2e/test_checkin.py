@@ -13,6 +13,7 @@ from django.utils import timezone
 from pepites.core.jobs.worker import run_pending as run_jobs
 from pepites.initiatives.checkins.services import send_yearly_checkins
 from pepites.initiatives.figures.models import InitiativeFigures
+from pepites.initiatives.labels.services import load_default_programmes
 from pepites.initiatives.models import Initiative
 from pepites.network.memberships import add_member
 from pepites.network.models import Centre
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def setup(settings, fast_passwords):
     load_sample_reference_data()
+    load_default_programmes()
     settings.PROPOSAL_MIN_FILL_SECONDS = 1
     member = User.objects.create_user("membre.pb", "membre.pb@example.org", PASSWORD)
     add_member(user=member, centre=Centre.objects.get(slug="profession-banlieue"))
@@ -67,6 +69,7 @@ def test_a_porteur_checks_in_from_the_email_and_the_centre_accepts(
     # The link served once.
     assert page.goto(base + path).status == 410
     assert "déjà répondu" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
 
     # The centre sees the answer, and the correction with its diff.
     context, member_page = log_in(browser, base, "membre.pb@example.org")
@@ -91,8 +94,15 @@ def test_a_porteur_checks_in_from_the_email_and_the_centre_accepts(
     member_page.get_by_role("link", name="Résultats chiffrés").click()
     assert str(year) in member_page.locator("table").inner_text()
     assert axe_violations(member_page) == []
+    # Its programmes and labels, on their own page.
+    member_page.goto(base + f"/espace/initiatives/{initiative.pk}/labels/")
+    member_page.get_by_label("Cités de l'emploi").check()
+    member_page.get_by_role("button", name="Enregistrer").click()
+    assert "enregistrés" in member_page.locator(".messages").inner_text()
+    assert axe_violations(member_page) == []
     context.close()
     page.goto(base + f"/initiatives/{initiative.slug}/")
     table = page.get_by_role("table", name=re.compile("Résultats chiffrés par année"))
     assert "240" in table.inner_text()
+    assert "Cités de l'emploi" in page.locator(".badge-list").inner_text()
     assert axe_violations(page) == []

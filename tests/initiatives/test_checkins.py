@@ -247,3 +247,12 @@ def key_from_outbox_for(email: str) -> str:
     run_jobs()
     message = [m for m in mail.outbox if m.to == [email]][-1]
     return re.search(r"/bilan/([^/\s]+)/", message.body).group(1)
+
+
+def test_old_links_are_deleted_by_the_retention_job(asked):
+    from pepites.privacy.retention import run_retention
+
+    send_checkin(initiative=asked)
+    assert run_retention()["liens_de_bilan_supprimes"] == 0
+    CheckinLink.objects.update(created_at=timezone.now() - timedelta(days=365 + 91))
+    assert run_retention()["liens_de_bilan_supprimes"] == 1

@@ -184,3 +184,20 @@ def test_the_centre_sets_programmes_and_labels_in_the_workspace(client, labelled
     assert refused.status_code == 400
     login(client, people.other_member)
     assert client.get(url).status_code == 403
+
+
+def test_demonstration_programmes_and_labels_are_marked(reference_data):
+    from pepites.initiatives.demo import read_demo_entries
+    from pepites.initiatives.demo_labels import load_demo_labels
+    from tests.conftest import SAMPLE_COMMUNES
+
+    entries = [e for e in read_demo_entries() if e["commune_code"] in SAMPLE_COMMUNES][:6]
+    assert len(entries) == 6
+    for entry in entries:
+        fields = {k: v for k, v in entry.items() if k != "links"}
+        new_initiative(**fields, is_demo=True)
+    assert load_demo_labels() == 6
+    assert load_demo_labels() == 0  # idempotent
+    assert Programme.initiatives.through.objects.count() == 3
+    assert all(label.is_demo for label in Label.objects.all())
+    assert InitiativeLabel.objects.filter(label__slug="visite-possible").count() == 2

@@ -204,3 +204,11 @@ def revoke_link(*, link: CheckinLink) -> None:
     CheckinLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def purge_old_links(*, now=None) -> int:
+    """The links (and the address they were sent to) older than a check-in period plus
+    PROPOSAL_RETENTION_DAYS: by then a newer link has replaced them (retention job)."""
+    limit = (now or timezone.now()) - _interval() - timedelta(days=settings.PROPOSAL_RETENTION_DAYS)
+    deleted, _rows = CheckinLink.objects.filter(created_at__lt=limit).delete()
+    return deleted
