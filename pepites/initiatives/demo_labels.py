@@ -1,19 +1,14 @@
-"""Demonstration programmes and labels: the seed programmes given to some demonstration
-initiatives, a « visite possible » label and a « repérée par » label per centre of the
-demonstration, both marked as demonstration content."""
+"""Demonstration programmes and labels: the seed programmes and labels given to some
+demonstration initiatives (the initiatives say they are demonstration content)."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from pepites.initiatives.demo import read_demo_entries
 from pepites.initiatives.labels.models import InitiativeLabel, Label, LabelKind, Programme
-from pepites.initiatives.labels.services import load_default_programmes
+from pepites.initiatives.labels.services import load_default_labels, load_default_programmes
 from pepites.initiatives.models import Initiative
-
-DEMO_NOTE = "Exemple de démonstration"
 
 
 @transaction.atomic
@@ -21,16 +16,9 @@ def load_demo_labels() -> int:
     """Give the demonstration initiatives programmes and labels (only those that have none);
     returns how many initiatives got some. Deterministic: by primary key order."""
     load_default_programmes()
+    load_default_labels()
     programmes = list(Programme.objects.order_by("position", "name"))
-    visit, _created = Label.objects.get_or_create(
-        slug="visite-possible",
-        defaults={
-            "name": _("Visite possible"),
-            "kind": LabelKind.VISIT,
-            "description": _("Le porteur accueille des visites (%(note)s).") % {"note": DEMO_NOTE},
-            "is_demo": True,
-        },
-    )
+    visit = Label.objects.get(slug="visite-possible")
     titles = [entry["title"] for entry in read_demo_entries()]
     targets = (
         Initiative.objects.filter(is_demo=True, title__in=titles)
@@ -45,17 +33,8 @@ def load_demo_labels() -> int:
             programmes[(index // 2) % len(programmes)].initiatives.add(initiative)
         if index % 3 == 0:
             InitiativeLabel.objects.create(initiative=initiative, label=visit)
-        if initiative.centre is not None and index % 4 == 1:
-            spotted, _created = Label.objects.get_or_create(
-                slug=f"reperee-{slugify(initiative.centre.slug)}"[:80],
-                defaults={
-                    "name": _("Repérée par %(centre)s") % {"centre": initiative.centre.name},
-                    "kind": LabelKind.SPOTTED,
-                    "centre": initiative.centre,
-                    "description": DEMO_NOTE,
-                    "is_demo": True,
-                },
-            )
+        spotted = Label.objects.filter(centre=initiative.centre, kind=LabelKind.SPOTTED).first()
+        if spotted is not None and index % 4 == 1:
             InitiativeLabel.objects.create(initiative=initiative, label=spotted)
         done += 1
     return done

@@ -6,11 +6,12 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone
 
 from pepites.core.jobs.worker import run_pending as run_jobs
+from pepites.core.roles import NATIONAL_TEAM_GROUP
 from pepites.initiatives.checkins.services import send_yearly_checkins
 from pepites.initiatives.figures.models import InitiativeFigures
 from pepites.initiatives.labels.services import load_default_programmes
@@ -105,4 +106,13 @@ def test_a_porteur_checks_in_from_the_email_and_the_centre_accepts(
     table = page.get_by_role("table", name=re.compile("Résultats chiffrés par année"))
     assert "240" in table.inner_text()
     assert "Cités de l'emploi" in page.locator(".badge-list").inner_text()
+
+    # The national team's lists of programmes and labels.
+    national = User.objects.create_user("nationale", "nationale@example.org", PASSWORD)
+    national.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
+    context, national_page = log_in(browser, base, "nationale@example.org")
+    national_page.goto(base + "/espace/programmes-et-labels/")
+    assert "Entrepreneuriat Quartiers 2030" in national_page.locator("main").inner_text()
+    assert axe_violations(national_page) == []
+    context.close()
     assert axe_violations(page) == []

@@ -81,6 +81,19 @@ def test_the_seed_is_loaded_once_and_names_the_programmes(db):
     } <= names
 
 
+def test_the_seed_labels_one_per_centre(reference_data):
+    from pepites.initiatives.labels.services import load_default_labels
+    from pepites.network.models import Centre
+
+    assert load_default_labels() == Centre.objects.count() + 1
+    assert load_default_labels() == 0
+    spotted = Label.objects.get(slug="reperee-profession-banlieue")
+    assert (
+        spotted.name == "Repérée par Profession Banlieue"
+        and spotted.centre.slug == "profession-banlieue"
+    )
+
+
 def test_who_grants_what(labelled, people):
     initiative = labelled["emploi"]
     with pytest.raises(ValidationError):  # a national label, by a centre member
@@ -199,5 +212,20 @@ def test_demonstration_programmes_and_labels_are_marked(reference_data):
     assert load_demo_labels() == 6
     assert load_demo_labels() == 0  # idempotent
     assert Programme.initiatives.through.objects.count() == 3
-    assert all(label.is_demo for label in Label.objects.all())
+    assert Label.objects.filter(slug="reperee-profession-banlieue", kind="reperee").exists()
     assert InitiativeLabel.objects.filter(label__slug="visite-possible").count() == 2
+
+
+def test_the_national_team_edits_the_lists_in_its_workspace(client, labelled, people):
+    url = reverse("workspace:programme_lists")
+    login(client, people.member)
+    assert client.get(url).status_code == 403
+    login(client, people.national)
+    page = client.get(url).content.decode()
+    assert (
+        "Cités de l&#x27;emploi" in page and "Présentée dans L&#x27;Éco des quartiers n° 3" in page
+    )
+    assert client.post(url, {"name": "Cités de l'emploi", "scope": "national"}).status_code == 400
+    response = client.post(url, {"name": "Territoires zéro chômeur", "scope": "national"})
+    assert response.status_code == 302
+    assert Programme.objects.get(name="Territoires zéro chômeur").slug == "territoires-zero-chomeur"

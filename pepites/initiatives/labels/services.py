@@ -12,11 +12,14 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme
+from pepites.initiatives.labels.models import InitiativeLabel, Label, LabelKind, Programme
 from pepites.initiatives.models import Initiative
 from pepites.initiatives.permissions import can_grant_label
+from pepites.network.models import Centre
 
 PROGRAMMES_FILE = Path(__file__).resolve().parent.parent / "data" / "programmes.json"
 
@@ -33,6 +36,53 @@ def load_default_programmes(*, path: Path = PROGRAMMES_FILE) -> int:
         Programme.objects.create(position=position * 10, **entry)
         created += 1
     return created
+
+
+@transaction.atomic
+def load_default_labels() -> int:
+    """The labels every instance starts with: « Visite possible » (granted by whoever edits
+    the initiative) and one « Repérée par <centre> » per centre (granted by its members)."""
+    created = 0
+    _label, made = Label.objects.get_or_create(
+        slug="visite-possible",
+        defaults={
+            "name": _("Visite possible"),
+            "kind": LabelKind.VISIT,
+            "description": _("Le porteur accueille des visites de professionnels ou d'élus."),
+        },
+    )
+    created += made
+    for centre in Centre.objects.order_by("name"):
+        _label, made = Label.objects.get_or_create(
+            slug=f"reperee-{centre.slug}"[:80],
+            defaults={
+                "name": _("Repérée par %(centre)s") % {"centre": centre.name},
+                "kind": LabelKind.SPOTTED,
+                "centre": centre,
+                "position": 100,
+            },
+        )
+        created += made
+    return created
+
+
+@transaction.atomic
+def create_programme(*, name: str, scope: str, url: str = "", description: str = "") -> Programme:
+    """A programme added by the national team from its workspace (slug from the name)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Donnez le nom du programme.")})
+    if Programme.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Ce programme existe déjà.")})
+    base = slugify(name)[:70] or "programme"
+    slug, n = base, 1
+    while Programme.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    position = (Programme.objects.aggregate(m=Max("position"))["m"] or 0) + 10
+    return Programme.objects.create(
+        slug=slug, name=name, scope=scope, url=url, description=description, position=position
+    )
 
 
 @transaction.atomic

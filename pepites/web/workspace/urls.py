@@ -52,6 +52,7 @@ urlpatterns = [
         name="proposal_merge",
     ),
     path("bilans/", checkins.checkins, name="checkins"),
+    path("programmes-et-labels/", labels.programme_lists, name="programme_lists"),
     path("bilans/<int:pk>/renvoyer/", checkins.checkin_resend, name="checkin_resend"),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
