@@ -195,3 +195,18 @@ def test_demonstration_figures_say_they_are_fictional(reference_data):
     assert years.count() == 3
     assert all("démonstration" in y.comment for y in years)
     assert InitiativeFigures.objects.count() == 3
+
+
+def test_the_command_exports_and_imports_the_figures(published, tmp_path, client):
+    from django.core.management import call_command
+
+    set_figures(initiative=published, year=2024, values={"jobs": 5})
+    path = tmp_path / "resultats.csv"
+    call_command("export_initiatives", "--format", "resultats", "-o", str(path))
+    InitiativeFigures.objects.all().delete()
+    out = io.StringIO()
+    call_command("import_figures", str(path), stdout=out)
+    assert "créées : 1" in out.getvalue()
+    assert InitiativeFigures.objects.get().jobs == 5
+    package = client.get("/donnees/datapackage.json").json()
+    assert "resultats-csv" in {r["name"] for r in package["resources"]}

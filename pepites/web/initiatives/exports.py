@@ -124,6 +124,16 @@ def datapackage(request: HttpRequest) -> JsonResponse:
         }
         for fmt, (content_type, extension) in FORMATS.items()
     ]
+    resources.append(
+        {
+            "name": "resultats-csv",
+            "title": "Résultats chiffrés, une ligne par initiative et par année",
+            "path": base + reverse("open_data_figures"),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+        }
+    )
     return JsonResponse(
         {
             "name": "pepites-initiatives",

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             "-o", "--output", default="-", help="Fichier à écrire (« - » : la sortie standard)."
         )
         parser.add_argument("--thematique", action="append", default=[], help="Slug, répétable.")
+        parser.add_argument("--programme", action="append", default=[], help="Slug, répétable.")
+        parser.add_argument("--label", action="append", default=[], help="Slug, répétable.")
         parser.add_argument("--region", default="", help="Code de région.")
         parser.add_argument("--departement", default="", help="Code de département.")
         parser.add_argument("--commune", action="append", default=[], help="Code INSEE.")
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             "in_qpv": options["qpv"],
             "qpv_code": options["quartier"].strip().upper(),
             "qpv_relation": options["relation"],
+            "programmes": options["programme"],
+            "labels": options["label"],
         }
         if filters["qpv_code"] and unknown_qpv_codes([filters["qpv_code"]]):
             raise CommandError(f"Quartier prioritaire inconnu : {filters['qpv_code']}")
