@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]  # not in the stubs
 from django.contrib.syndication.views import Feed
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -143,7 +143,7 @@ class SetFeed(InitiativesFeed):
     url_name = ""
 
     def get_object(self, request: HttpRequest, slug: str) -> tuple[str, str]:
-        choices = FilterForm().fields[self.parameter].choices
+        choices = getattr(FilterForm().fields[self.parameter], "choices", [])
         name = dict(choices).get(slug)
         if name is None:
             raise Http404(_("Ce programme ou ce label n'existe pas."))

@@ -51,6 +51,9 @@ class CheckinRow:
 
 
 def rows_for(initiatives: list[Initiative]) -> list[CheckinRow]:
-    ids = [i.latest_link_id for i in initiatives if i.latest_link_id]
-    links = CheckinLink.objects.select_related("proposal").in_bulk(ids)
-    return [CheckinRow(initiative=i, link=links.get(i.latest_link_id)) for i in initiatives]
+    ids = [getattr(i, "latest_link_id", None) for i in initiatives]
+    links = CheckinLink.objects.select_related("proposal").in_bulk([pk for pk in ids if pk])
+    return [
+        CheckinRow(initiative=i, link=links.get(pk) if pk else None)
+        for i, pk in zip(initiatives, ids, strict=True)
+    ]

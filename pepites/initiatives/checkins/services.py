@@ -11,19 +11,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pepites.core import ratelimit
+from pepites.core import links, ratelimit
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.richtext import clean_markdown
-from pepites.core.siteurl import site_url
 from pepites.initiatives.checkins.links import make_key, new_secret, read_key
 from pepites.initiatives.checkins.models import CheckinAnswer, CheckinLink, CheckinPurpose
 from pepites.initiatives.contributions.emails import notify_submission
@@ -53,11 +50,11 @@ def due_initiatives(*, now=None) -> QuerySet[Initiative]:
 
 
 def checkin_url(key: str) -> str:
-    return site_url() + reverse("checkin", kwargs={"key": key})
+    return links.absolute("checkin", key=key)
 
 
 @transaction.atomic
-def send_checkin(*, initiative: Initiative, sent_by: AbstractBaseUser | None = None) -> CheckinLink:
+def send_checkin(*, initiative: Initiative, sent_by: Any = None) -> CheckinLink:
     """A new link for `initiative` (the previous unused ones revoked), e-mailed to its
     contact through the job queue. ValidationError when there is nobody to write to."""
     if not (initiative.contact_consent and initiative.contact_email):
@@ -83,13 +80,13 @@ def send_checkin(*, initiative: Initiative, sent_by: AbstractBaseUser | None = N
         sent_by=sent_by if sent_by is not None and sent_by.is_authenticated else None,
     )
     body = render_to_string(
-        "web/checkins/emails/checkin.txt",
+        "initiatives/checkins/emails/checkin.txt",
         {
             "initiative": initiative,
             "centre": initiative.centre,
             "url": checkin_url(make_key(link=link, secret=secret)),
             "expires_at": link.expires_at,
-            "page_url": site_url() + reverse("initiative_detail", kwargs={"slug": initiative.slug}),
+            "page_url": links.absolute("initiative", slug=initiative.slug),
         },
     )
     enqueue_email(

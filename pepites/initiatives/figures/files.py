@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -112,7 +111,7 @@ def import_figures(
     data: bytes,
     filename: str,
     initiatives: QuerySet[Initiative],
-    user: AbstractBaseUser | None = None,
+    user: Any = None,
     dry_run: bool = False,
 ) -> FiguresImportReport:
     """Read a figures file (CSV, XLSX: the « Résultats chiffrés » sheet when present) and
@@ -133,7 +132,7 @@ def import_figures(
     except ImportFileError as exc:
         report.errors.append(exc)
         return report
-    by_uid = {}
+    by_uid: dict[str, Initiative | None] = {}
     planned: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
     for raw in table.rows[1:]:
         uid = str(_cell(raw.cells, positions["uid"]) or "").strip().lower()

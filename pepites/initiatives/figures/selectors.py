@@ -36,7 +36,7 @@ def timeline(*, initiative: Initiative) -> tuple[list[InitiativeFigures], list[T
         rows.append(
             TimelineRow(
                 name=name,
-                label=str(InitiativeFigures._meta.get_field(name).verbose_name),
+                label=str(getattr(InitiativeFigures._meta.get_field(name), "verbose_name", name)),
                 cells=[
                     (value, round(100 * value / largest) if value is not None else 0)
                     for value in values

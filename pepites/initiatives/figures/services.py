@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -102,7 +101,7 @@ def set_figures(
     initiative: Initiative,
     year: Any,
     values: dict[str, Any],
-    user: AbstractBaseUser | None = None,
+    user: Any = None,
     source: str = FiguresSource.CENTRE,
 ) -> InitiativeFigures:
     """Create or replace the figures of `initiative` for `year` (all fields at once)."""

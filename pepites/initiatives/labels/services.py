@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -101,7 +101,7 @@ def set_programmes(*, initiative: Initiative, slugs: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def set_labels(*, initiative: Initiative, slugs: Iterable[str], user: AbstractBaseUser) -> None:
+def set_labels(*, initiative: Initiative, slugs: Iterable[str], user: Any) -> None:
     """Grant the labels of `slugs` the user may grant and withdraw the others they may;
     labels granted by someone else (another centre, the national team) stay."""
     slugs = set(slugs)

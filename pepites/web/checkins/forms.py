@@ -22,9 +22,10 @@ FIGURE_LABELS = {
 
 
 class CheckinForm(AntiSpamForm):
-    proposer_name = None
-    proposer_email = None
-    consent = None
+    # Removed: the link says who writes (Django drops a declared field set to None).
+    proposer_name = None  # type: ignore[assignment]
+    proposer_email = None  # type: ignore[assignment]
+    consent = None  # type: ignore[assignment]
 
     answer = forms.ChoiceField(
         label=gettext_lazy("Où en est l'initiative ?"),
@@ -50,9 +51,9 @@ class CheckinForm(AntiSpamForm):
         for name in CORRECTABLE_FIELDS:
             model_field = Initiative._meta.get_field(name)
             self.fields[name] = forms.CharField(
-                label=model_field.verbose_name,
+                label=getattr(model_field, "verbose_name", name),
                 required=False,
-                max_length=model_field.max_length or 5000,
+                max_length=getattr(model_field, "max_length", None) or 5000,
                 initial=getattr(initiative, name),
                 widget=forms.Textarea(attrs={"rows": 5 if name in LONG_FIELDS else 2}),
             )

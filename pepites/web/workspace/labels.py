@@ -3,6 +3,8 @@ to, the labels the user may grant; the others (another centre's, the publication
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,10 +37,13 @@ class LabelsForm(AccessibleErrorsMixin, forms.Form):
 
     def __init__(self, *args, grantable: list[Label], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programmes"].choices = list(
+        programmes = cast(forms.ChoiceField, self.fields["programmes"])
+        programmes.choices = list(
             Programme.objects.order_by("position", "name").values_list("slug", "name")
         )
-        self.fields["labels"].choices = [(label.slug, label.name) for label in grantable]
+        cast(forms.ChoiceField, self.fields["labels"]).choices = [
+            (label.slug, label.name) for label in grantable
+        ]
 
 
 @workspace_required
