@@ -11,6 +11,7 @@ from pepites.core.admin_permissions import NationalTeamAdminMixin
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
+from pepites.initiatives.harvest.models import HarvestSource
 from pepites.initiatives.history import record_version
 from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme
 from pepites.initiatives.models import (
@@ -285,3 +286,23 @@ class LabelAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
     inlines = [InitiativeLabelInline]
+
+
+@admin.register(HarvestSource)
+class HarvestSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "centre", "kind", "state", "failures", "last_fetched_at", "is_demo")
+    list_filter = ("kind", "state", "is_demo")
+    search_fields = ("name", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    exclude = ("pending_content",)
+    readonly_fields = (
+        "etag",
+        "last_modified",
+        "content_sha256",
+        "pending_diff",
+        "known_slugs",
+        "failures",
+        "last_error",
+        "last_fetched_at",
+        "last_changed_at",
+    )

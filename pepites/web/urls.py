@@ -11,6 +11,7 @@ from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
 from pepites.web.network import views as network_views
+from pepites.web.organisations import views as organisations_views
 from pepites.web.territories import views as territories_views
 from pepites.web.workspace import tools as workspace_tools
 
@@ -29,6 +30,11 @@ urlpatterns = [
         "initiatives/<slug:slug>/corriger/",
         contributions_views.correction,
         name="initiative_correction",
+    ),
+    path(
+        "organisations/<int:pk>/",
+        organisations_views.organisation_detail,
+        name="organisation_detail",
     ),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),

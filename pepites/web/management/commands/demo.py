@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives.demo import load_demo
 from pepites.initiatives.demo_labels import load_demo_labels
+from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
 from pepites.initiatives.figures.demo import load_demo_figures
 from pepites.publications.demo import load_demo_publications
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not (if_empty and created == 0):  # the demo issues feature the demo initiatives
+            organisations = load_demo_organisations()
+            self.stdout.write(f"Organisations de démonstration complétées : {organisations}.")
+            sources = load_demo_harvest_source()
+            self.stdout.write(f"Carte moissonnée de démonstration : {sources} créée(s).")
             issues = load_demo_publications()
             figures = load_demo_figures()
             self.stdout.write(f"Résultats chiffrés de démonstration : {figures} initiative(s).")

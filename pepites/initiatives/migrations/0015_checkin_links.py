@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0010_initiative_figures'),
+        ('initiatives', '0014_initiative_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0011_checkin_links'),
+        ('initiatives', '0015_checkin_links'),
         ('network', '0002_memberships'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0009_text_limits_and_bidi_controls'),
+        ('initiatives', '0013_harvest_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
