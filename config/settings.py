@@ -542,6 +542,12 @@ ESSAIMAGE_REQUESTS_PER_HOUR = env_int("ESSAIMAGE_REQUESTS_PER_HOUR", 5)
 ESSAIMAGE_REMINDER_DAYS = env_int("ESSAIMAGE_REMINDER_DAYS", 7)
 # The requester's personal data is erased this many days after the request is closed.
 ESSAIMAGE_RETENTION_DAYS = env_int("ESSAIMAGE_RETENTION_DAYS", 365)
+# The porteurs' check-in (pepites/initiatives/checkins/): a private link sent every
+# CHECKIN_EVERY_DAYS to the consenting contact of each published initiative not checked
+# since, valid CHECKIN_LINK_DAYS; at most CHECKIN_BATCH e-mails per daily run.
+CHECKIN_EVERY_DAYS = env_int("CHECKIN_EVERY_DAYS", 365)
+CHECKIN_LINK_DAYS = env_int("CHECKIN_LINK_DAYS", 60)
+CHECKIN_BATCH = env_int("CHECKIN_BATCH", 200)
 # Behind a reverse proxy: the request header holding the client's address (e.g.
 # X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

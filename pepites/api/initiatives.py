@@ -28,7 +28,10 @@ from pepites.api.schemas import (
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
 from pepites.initiatives.counts import results_count
+from pepites.initiatives.figures.models import InitiativeFigures
+from pepites.initiatives.figures.services import VALUE_FIELDS as FIGURE_VALUE_FIELDS
 from pepites.initiatives.filters import FilterForm, parse_point
+from pepites.initiatives.labels.selectors import badges_for
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -63,6 +66,16 @@ class InitiativeFilters(Schema):
     q: CleanStr = Field("", max_length=200, description="Mots-clés.")
     thematique: list[CleanStr] = Field(
         [], max_length=10, description="Slugs des thématiques (l'une ou l'autre)."
+    )
+    programme: list[CleanStr] = Field(
+        [],
+        max_length=10,
+        description="Slugs des programmes (l'un ou l'autre) ; voir /api/v1/programmes.",
+    )
+    label: list[CleanStr] = Field(
+        [],
+        max_length=10,
+        description="Slugs des labels, accordés ou dérivés de L'Éco des quartiers (l'un ou l'autre).",
     )
     region: CleanStr = Field("", max_length=3, description="Code de région.")
     departement: CleanStr = Field("", max_length=3, description="Code de département.")
@@ -107,6 +120,8 @@ def map_filters(filters: InitiativeFilters) -> dict:
         if getattr(filters, name):
             data[name] = getattr(filters, name)
     data.setlist("thematique", [t for t in filters.thematique if t])
+    data.setlist("programme", [p for p in filters.programme if p])
+    data.setlist("label", [lb for lb in filters.label if lb])
     if filters.qpv:
         data["qpv"] = "on"
     if filters.essaimees:
@@ -138,6 +153,7 @@ def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
         "links",
+        Prefetch("figures", queryset=InitiativeFigures.objects.order_by("year")),
         Prefetch(
             "qpv_links", queryset=InitiativeQpv.objects.filter(relation__in=COMPUTED_QPV_RELATIONS)
         ),
@@ -157,7 +173,18 @@ def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     )
 
 
+def _with_badges(items: list[Initiative]) -> list[Initiative]:
+    """Programmes and labels of a page of results, read at once."""
+    badges = badges_for([i.pk for i in items])
+    for item in items:
+        item.api_badges = badges.get(item.pk, [])
+    return items
+
+
 def initiative_out(initiative: Initiative) -> dict:
+    badges = getattr(initiative, "api_badges", None)
+    if badges is None:
+        badges = badges_for([initiative.pk]).get(initiative.pk, [])
     themes = sorted(initiative.themes.all(), key=lambda t: t.pk != initiative.principal_theme_id)
     contact = None
     if initiative.contact_consent:
@@ -209,6 +236,12 @@ def initiative_out(initiative: Initiative) -> dict:
         "reproductions": sorted(
             str(link.reproduction.uid) for link in initiative.reproduction_links.all()
         ),
+        "programmes": [b.slug for b in badges if b.kind == "programme"],
+        "labels": [{"slug": b.slug, "name": b.name} for b in badges if b.kind == "label"],
+        "figures": [
+            {"year": f.year, **{name: getattr(f, name) for name in FIGURE_VALUE_FIELDS}}
+            for f in initiative.figures.all()
+        ],
         "status": initiative.status,
         "is_demo": initiative.is_demo,
         "published_at": initiative.published_at,
@@ -258,7 +291,7 @@ def list_initiatives(
         "pages": pages,
         "next": next_url,
         "previous": previous_url,
-        "results": [initiative_out(i) for i in items],
+        "results": [initiative_out(i) for i in _with_badges(items)],
     }
 
 

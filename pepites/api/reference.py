@@ -19,12 +19,16 @@ from pepites.api.schemas import (
     CommuneOut,
     CommunePage,
     DepartementOut,
+    LabelOut,
+    ProgrammeOut,
     QpvDetailOut,
     QpvPage,
     RegionOut,
     ThemeOut,
 )
 from pepites.core.siteurl import site_url
+from pepites.initiatives.labels.models import Programme
+from pepites.initiatives.labels.selectors import label_choices
 from pepites.initiatives.selectors import list_centres, list_themes
 from pepites.territories.indicator_selectors import qpv_indicator_values
 from pepites.territories.models import Commune, Departement, QpvCommune, Region
@@ -52,6 +56,29 @@ def theme_out(theme) -> dict:
         "icon": theme.icon,
         "published_count": theme.published_count,
     }
+
+
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    tags=["Thématiques"],
+    summary="Les programmes (filtre « programme »)",
+)
+def programmes(request: HttpRequest):
+    return [
+        {"slug": p.slug, "name": p.name, "scope": p.scope, "url": p.url}
+        for p in Programme.objects.order_by("position", "name")
+    ]
+
+
+@router.get(
+    "/labels",
+    response=list[LabelOut],
+    tags=["Thématiques"],
+    summary="Les labels, accordés ou dérivés de la publication (filtre « label »)",
+)
+def labels(request: HttpRequest):
+    return [{"slug": slug, "name": name} for slug, name in label_choices()]
 
 
 @router.get("/themes", response=list[ThemeOut], tags=["Thématiques"], summary="Les thématiques")

@@ -49,6 +49,13 @@ class Page(Schema):
 # --- Reference data -----------------------------------------------------------------------
 
 
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    scope: str
+    url: str
+
+
 class ThemeOut(Schema):
     slug: str
     label: str
@@ -179,6 +186,23 @@ class LinkOut(Schema):
     label: str
 
 
+class LabelOut(Schema):
+    slug: str
+    name: str
+
+
+class FiguresOut(Schema):
+    """One year of results in figures (empty: not given)."""
+
+    year: int
+    people_reached: int | None
+    qpv_residents: int | None = Field(None, description="Dont habitants des QPV.")
+    jobs: int | None = Field(None, description="Emplois créés ou maintenus.")
+    activities_created: int | None = Field(None, description="Activités ou entreprises créées.")
+    budget: int | None = Field(None, description="Budget de l'année, en euros.")
+    comment: str
+
+
 class InitiativeOut(Schema):
     uid: UUID
     slug: str
@@ -209,6 +233,9 @@ class InitiativeOut(Schema):
         default_factory=list,
         description="Identifiants (uid) des initiatives publiées qui la reproduisent ailleurs.",
     )
+    programmes: list[str] = Field([], description="Slugs des programmes de l'initiative.")
+    labels: list[LabelOut] = Field([], description="Labels accordés ou dérivés (publication).")
+    figures: list[FiguresOut] = Field([], description="Résultats chiffrés, par année.")
     status: str
     is_demo: bool
     published_at: datetime | None

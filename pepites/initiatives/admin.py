@@ -12,6 +12,7 @@ from pepites.initiatives import permissions
 from pepites.initiatives.deletion import delete_initiatives
 from pepites.initiatives.harvest.models import HarvestSource
 from pepites.initiatives.history import record_version
+from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme
 from pepites.initiatives.models import (
     Initiative,
     InitiativeImage,
@@ -251,6 +252,36 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+# --- Programmes and labels (pepites/initiatives/labels/): lists the national team edits. ---
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "scope", "centre", "position", "is_demo"]
+    list_editable = ["position"]
+    list_filter = ["scope", "is_demo"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["initiatives"]
+    search_fields = ["name", "slug"]
+
+
+class InitiativeLabelInline(admin.TabularInline):
+    model = InitiativeLabel
+    extra = 0
+    autocomplete_fields = ["initiative"]
+    readonly_fields = ["granted_at", "granted_by"]
+
+
+@admin.register(Label)
+class LabelAdmin(NationalTeamAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "centre", "position", "is_demo"]
+    list_editable = ["position"]
+    list_filter = ["kind", "is_demo"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+    inlines = [InitiativeLabelInline]
 
 
 @admin.register(HarvestSource)

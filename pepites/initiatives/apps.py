@@ -13,3 +13,8 @@ class InitiativesConfig(AppConfig):
         from pepites.search.registry import register_source
 
         register_source(kind=KIND, load=initiative_documents)
+
+        from pepites.initiatives import mapstore
+        from pepites.initiatives.exports import files as opendata_files
+
+        mapstore.on_data_changed(opendata_files.request_build)

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pepites.initiatives.labels.selectors import label_choices, programme_choices
 from pepites.initiatives.models import QpvPlacement, Theme
 from pepites.initiatives.places import (
     Place,
@@ -62,6 +63,8 @@ class SearchFilters:
     query: str = ""
     near: Near | None = None  # nearest first
     essaimees: bool = False  # only those reproduced elsewhere ("inspirée de" links)
+    programmes: list[str] = field(default_factory=list)  # slugs, one or another
+    labels: list[str] = field(default_factory=list)  # slugs (granted or derived), one or another
 
     def as_kwargs(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -73,6 +76,8 @@ class FilterForm(forms.Form):
 
     q = forms.CharField(label=gettext_lazy("Mots-clés"), required=False, max_length=200)
     thematique = forms.MultipleChoiceField(label=gettext_lazy("Thématiques"), required=False)
+    programme = forms.MultipleChoiceField(label=gettext_lazy("Programmes"), required=False)
+    label = forms.MultipleChoiceField(label=gettext_lazy("Labels"), required=False)
     region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
     departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
     commune = forms.CharField(label=gettext_lazy("Commune"), required=False, max_length=100)
@@ -111,6 +116,8 @@ class FilterForm(forms.Form):
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
         self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
+        self.fields["programme"].choices = programme_choices()
+        self.fields["label"].choices = label_choices()
         self.fields["region"].choices = region_choices()
         self.fields["departement"].choices = departement_choices()
         centres = Centre.objects.order_by("name").values_list("slug", "name")
@@ -203,6 +210,8 @@ class FilterForm(forms.Form):
             query=data.get("q") or "",
             near=data.get("near"),
             essaimees=bool(data.get("essaimees")),
+            programmes=data.get("programme") or [],
+            labels=data.get("label") or [],
         )
 
     def filters(self) -> dict:

@@ -12,7 +12,7 @@ docs/format-carte.md and checked by tests/initiatives/test_mapdata_golden.py:
     "PMD1"                magic
     uint32                length of the JSON header, in bytes
     header (UTF-8 JSON)   {"format", "version", "count", "scale", "noPosition", "themes",
-                           "centres", "departements", "regions", "communes",
+                           "centres", "programmes", "labels", "departements", "regions", "communes",
                            "commune_departements", "commune_parents", "columns"}
     padding to 4 bytes
     columns, one after the other, each padded to 4 bytes, rows in the list's order
@@ -33,6 +33,8 @@ bytes of nearby values repeat, so they compress far better. Columns:
                position, bit 3 declared as serving named QPV ("pour les quartiers"),
                bit 4 placed and outside every QPV ("hors QPV"; neither 0, 1 nor 4: not
                placed yet). Format 2 added bits 3 and 4.
+    programmes uint32, bit mask of the initiative's programmes (header.programmes), format 3
+    labels     uint32, bit mask of its labels, granted and derived (header.labels), format 3
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from pathlib import Path
 from django.db.models import Max
 
 from pepites.core.db import read_snapshot
+from pepites.initiatives.labels.selectors import memberships
+from pepites.initiatives.labels.selectors import signature as label_signature
 from pepites.initiatives.models import (
     Initiative,
     InitiativeQpv,
@@ -60,12 +64,13 @@ from pepites.initiatives.models import (
 from pepites.initiatives.selectors import LIST_ORDER, published_initiatives
 from pepites.network.models import Centre
 
-FORMAT = 2  # also in worker.js; part of the data version, so a new format rebuilds
+FORMAT = 3  # also in worker.js; part of the data version, so a new format rebuilds
 MAGIC = b"PMD1"
 SCALE = 100_000  # 1e-5 degree, about a metre: the precision of the stored points
 NO_POSITION = -(2**31)
 FLAG_IN_QPV, FLAG_NEAR_QPV, FLAG_APPROXIMATE, FLAG_FOR_QPV, FLAG_OUTSIDE_QPV = 1, 2, 4, 8, 16
 MAX_THEMES = 16  # the theme mask is 16 bits
+MAX_SET = 32  # the programme and label masks are 32 bits (format 3)
 DEPARTEMENT_CENTRES_FILE = (
     Path(__file__).resolve().parent.parent / "territories" / "data" / "departement_centres.csv"
 )
@@ -123,10 +128,13 @@ def encode(
     commune_parents: dict[str, str],
     departement_centres: dict[str, tuple[float, float]],
     serving_ids: Iterable[int] = (),
+    programmes: tuple[list[str], Iterable[tuple[int, int]]] = ([], ()),
+    labels: tuple[list[str], Iterable[tuple[int, int]]] = ([], ()),
 ) -> Built:
     """Encode the rows (pk, lat, lon, principal theme pk, commune code, département code,
     centre pk, qpv_relation), already in the list's order, into the blob's bytes.
-    `serving_ids`: the initiatives declared as serving named QPV."""
+    `serving_ids`: the initiatives declared as serving named QPV. `programmes`, `labels`:
+    (slugs in bit order, (initiative pk, bit) pairs), as labels.selectors.memberships gives."""
     serving = set(serving_ids)
     theme_index = {pk: i for i, (pk, _slug) in enumerate(themes[:MAX_THEMES])}
     centre_index = {pk: i + 1 for i, (pk, _slug) in enumerate(centres)}
@@ -186,6 +194,8 @@ def encode(
         centre.append(centre_index.get(centre_pk, 0))
         commune_col.append(commune_index[commune])
         flags.append(flag)
+    programme_masks = _set_masks(programmes[1], (pk for pk, *_rest in rows))
+    label_masks = _set_masks(labels[1], (pk for pk, *_rest in rows))
 
     columns = [
         ("id", "uint32", ids),
@@ -196,6 +206,8 @@ def encode(
         ("centre", "uint8", centre),
         ("commune", "uint16", commune_col),
         ("flags", "uint8", flags),
+        ("programmes", "uint32", programme_masks),
+        ("labels", "uint32", label_masks),
     ]
     header = {
         "format": FORMAT,
@@ -205,6 +217,8 @@ def encode(
         "noPosition": NO_POSITION,
         "themes": [slug for _pk, slug in themes[:MAX_THEMES]],
         "centres": [slug for _pk, slug in centres],
+        "programmes": list(programmes[0][:MAX_SET]),
+        "labels": list(labels[0][:MAX_SET]),
         "departements": departements,
         "regions": [departement_regions.get(code, "") for code in departements],
         "communes": "".join(communes),  # 5 characters each
@@ -219,6 +233,15 @@ def encode(
     parts = [MAGIC, struct.pack("<I", len(header_bytes)), header_bytes]
     parts += [_pad(_planes(values)) for _name, _kind, values in columns]
     return Built(version=version, count=len(rows), raw=b"".join(parts))
+
+
+def _set_masks(links: Iterable[tuple[int, int]], row_ids: Iterable[int]) -> array:
+    """One 32-bit mask per row: bit i set when the row's initiative is in set i."""
+    masks: dict[int, int] = {}
+    for initiative_pk, bit in links:
+        if bit < MAX_SET:
+            masks[initiative_pk] = masks.get(initiative_pk, 0) | (1 << bit)
+    return array("I", (masks.get(pk, 0) for pk in row_ids))
 
 
 def decode(raw: bytes) -> dict:
@@ -268,7 +291,7 @@ def data_signature() -> str:
     }
     themes = list(Theme.objects.order_by("pk").values_list("pk", "slug"))
     centres = list(Centre.objects.order_by("pk").values_list("pk", "slug"))
-    text = repr((FORMAT, sorted(totals.items()), themes, centres))
+    text = repr((FORMAT, sorted(totals.items()), themes, centres, label_signature()))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -318,6 +341,8 @@ def build(*, version: str | None = None) -> Built:
             commune_parents=commune_parents,
             departement_centres=_departement_centres(),
             serving_ids=serving_ids,
+            programmes=memberships("programme"),
+            labels=memberships("label"),
         )
 
 

@@ -13,6 +13,7 @@ import gzip
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,7 +22,6 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from pepites.initiatives import mapbuild
-from pepites.initiatives.exports import files as opendata_files
 from pepites.initiatives.mapversions import MapDataVersion
 
 logger = logging.getLogger(__name__)
@@ -142,6 +142,16 @@ def _first_build() -> Served | None:
     return _load(mapbuild.current_version())
 
 
+# Called after every change of the data too, e.g. the open-data files' build (registered by
+# the app's ready(): the exports read the map's data, not the other way round).
+_followers: list[Callable[[], None]] = []
+
+
+def on_data_changed(follower: Callable[[], None]) -> None:
+    if follower not in _followers:
+        _followers.append(follower)
+
+
 def data_changed() -> None:
     """Called by the services after a write: queue a build of the map's data, unless one
     is already waiting (a burst of writes makes one build, of the latest data), and one of
@@ -152,7 +162,8 @@ def data_changed() -> None:
     ).exists()
     if not waiting:
         mapbuild.build_map_data.enqueue()
-    opendata_files.request_build()
+    for follower in _followers:
+        follower()
 
 
 def forget_current() -> None:

@@ -510,8 +510,11 @@ class InitiativeInspiration(models.Model):
         return f"{self.reproduction_id} ← {self.source_id}"
 
 
+from pepites.initiatives.checkins.models import CheckinLink  # noqa: E402, F401
+from pepites.initiatives.figures.models import InitiativeFigures  # noqa: E402, F401
 from pepites.initiatives.harvest.models import HarvestSource  # noqa: E402, F401  (its own module)
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)
+from pepites.initiatives.labels.models import InitiativeLabel, Label, Programme  # noqa: E402, F401
 from pepites.initiatives.mapversions import (  # noqa: E402, F401
     MapDataPointer,
     MapDataVersion,

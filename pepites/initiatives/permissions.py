@@ -59,6 +59,19 @@ def can_view_history(user: User, initiative: Initiative) -> bool:
     return _covers(user, initiative.centre_id)
 
 
+def can_grant_label(user: User, label, initiative: Initiative) -> bool:
+    """A centre's label by its members (on the initiatives they edit); a national label by
+    the national team; « visite possible » and other labels without a centre by whoever
+    edits the initiative."""
+    if not can_edit_initiative(user, initiative):
+        return False
+    if label.centre_id is not None:
+        return _covers(user, label.centre_id) and (
+            is_national_team(user) or label.centre_id in centre_ids_of(user)
+        )
+    return label.kind == "visite" or is_national_team(user)
+
+
 def can_moderate(user: User, proposal: Proposal) -> bool:
     """Review, accept, merge or reject a proposal (and see the proposer's address)."""
     return _covers(user, proposal.centre_id)

@@ -20,6 +20,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pepites.initiatives.labels.models import InitiativeLabel, Programme
+from pepites.initiatives.labels.selectors import labels_filter, programmes_filter
 from pepites.initiatives.models import (
     Initiative,
     InitiativeInspiration,
@@ -70,9 +72,17 @@ SEARCH_HEAD = 20
 
 
 def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """What a card shows (title, porteur, commune, themes, summary) in three queries a page."""
+    """What a card shows (title, porteur, commune, themes, summary, labels and programmes)
+    in five queries a page."""
     return queryset.select_related("commune__departement", "principal_theme").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("position", "label"))
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
+        Prefetch(
+            "label_grants",
+            queryset=InitiativeLabel.objects.select_related("label").order_by(
+                "label__position", "label__name"
+            ),
+        ),
+        Prefetch("programmes", queryset=Programme.objects.order_by("position", "name")),
     )
 
 
@@ -217,6 +227,8 @@ def filter_published_initiatives(
     query: str = "",
     near: Near | None = None,
     essaimees: bool = False,
+    programmes: Iterable[str] = (),
+    labels: Iterable[str] = (),
 ) -> InitiativeResults:
     """The published initiatives matching every filter given (several themes: any of them).
 
@@ -257,6 +269,12 @@ def filter_published_initiatives(
         queryset = queryset.filter(commune_id__in=communes_and_arrondissements(codes))
     if centre:
         queryset = queryset.filter(centre__slug=centre)
+    programmes = [slug for slug in programmes if slug]
+    if programmes:
+        queryset = queryset.filter(programmes_filter(programmes))
+    labels = [slug for slug in labels if slug]
+    if labels:
+        queryset = queryset.filter(labels_filter(labels))
     if in_qpv and not qpv_relation:
         qpv_relation = QpvPlacement.IN
     if qpv_code or qpv_relation:
@@ -267,8 +285,17 @@ def filter_published_initiatives(
             _distance_order(queryset, near) if near else queryset.order_by(*LIST_ORDER)
         )
     narrowed = (
-        theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
-    ) or essaimees
+        theme_slugs
+        or region
+        or departement
+        or codes
+        or centre
+        or qpv_code
+        or qpv_relation
+        or programmes
+        or labels
+        or essaimees
+    )
     if not narrowed and not near:
         return InitiativeResults(queryset, query=query)
     ranked = _search_ids(query)

@@ -44,6 +44,21 @@ def check_links() -> int:
 
 
 @periodic(
+    name="initiatives.yearly_checkins",
+    schedule=Daily(time(9, 30)),
+    description=(
+        "Bilan annuel : envoie aux porteurs (contact consentant) le lien privé pour confirmer, "
+        "signaler l'arrêt ou proposer des modifications (CHECKIN_EVERY_DAYS, CHECKIN_BATCH)."
+    ),
+)
+@job()
+def send_yearly_checkins() -> int:
+    from pepites.initiatives.checkins.services import send_yearly_checkins as send
+
+    return send()
+
+
+@periodic(
     name="organisations.check_closures",
     schedule=Daily(time(3, 40)),
     description=(

@@ -15,6 +15,7 @@ from pepites.alerts.services import delete_stale as delete_stale_search_subscrip
 from pepites.audit.services import purge_audit_trail
 from pepites.core import ratelimit
 from pepites.essaimage.services import purge_requester_data
+from pepites.initiatives.checkins.services import purge_old_links
 from pepites.initiatives.contributions.retention import purge_proposer_data
 from pepites.network.models import Invitation
 from pepites.publications.models import Subscriber
@@ -60,4 +61,5 @@ def run_retention(*, now=None) -> dict[str, int]:
         "comptes_desactives": deactivate_inactive_accounts(now=now),
         "journal_purge": purge_audit_trail(now=now),
         "limites_de_debit_purgees": ratelimit.purge(),
+        "liens_de_bilan_supprimes": purge_old_links(now=now),
     }

@@ -6,3 +6,9 @@ class PublicationsConfig(AppConfig):
     name = "pepites.publications"
     label = "publications"
     verbose_name = _("Publications")
+
+    def ready(self) -> None:
+        from pepites.initiatives.labels.derived import register
+        from pepites.publications.labels import publication_labels
+
+        register(publication_labels)

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pepites.core.siteurl import site_url
+from pepites.initiatives.filters import FilterForm
 from pepites.initiatives.models import Initiative, Theme
-from pepites.initiatives.selectors import published_initiatives
+from pepites.initiatives.selectors import filter_published_initiatives, published_initiatives
 from pepites.network.models import Centre
 from pepites.territories.models import Departement, Region
 from pepites.territories.selectors import current_qpvs
@@ -141,6 +142,42 @@ class CentreFeed(InitiativesFeed):
 
     def filter(self, queryset, obj: Centre):
         return queryset.filter(centre=obj)
+
+
+class SetFeed(InitiativesFeed):
+    """The initiatives of a programme or with a label (granted or derived), through the
+    filter vocabulary: the same answer as the map's `?programme=` or `?label=`."""
+
+    parameter = ""  # "programme" or "label"
+    url_name = ""
+
+    def get_object(self, request: HttpRequest, slug: str) -> tuple[str, str]:
+        choices = getattr(FilterForm().fields[self.parameter], "choices", [])
+        name = dict(choices).get(slug)
+        if name is None:
+            raise Http404(_("Ce programme ou ce label n'existe pas."))
+        return slug, str(name)
+
+    def title(self, obj) -> str:
+        return _("Pépites — nouvelles initiatives : %(name)s") % {"name": obj[1]}
+
+    def link(self, obj) -> str:
+        return reverse("home") + f"?{self.parameter}={obj[0]}"
+
+    def path(self, obj) -> str:
+        return reverse(self.url_name, kwargs={"slug": obj[0]})
+
+    def filter(self, queryset, obj):
+        key = "programmes" if self.parameter == "programme" else "labels"
+        return queryset.filter(pk__in=filter_published_initiatives(**{key: [obj[0]]}).queryset)
+
+
+class ProgrammeFeed(SetFeed):
+    parameter, url_name = "programme", "feed_programme"
+
+
+class LabelFeed(SetFeed):
+    parameter, url_name = "label", "feed_label"
 
 
 class DepartementFeed(InitiativesFeed):

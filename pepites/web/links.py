@@ -16,6 +16,7 @@ PAGES: dict[str, str] = {
     "alerts.feed": "alerts:feed",
     "alerts.unsubscribe": "alerts:unsubscribe",
     "workspace.essaimage": "workspace:essaimage",
+    "checkin": "checkin",
     "open_data.schema": "open_data_schema",
     "workspace.index": "workspace:index",
     "workspace.proposal": "workspace:proposal",

@@ -4,6 +4,7 @@ from django.urls import include, path
 from pepites.privacy.models import LegalPage
 from pepites.web import feeds, legal
 from pepites.web.caching import shared_cache
+from pepites.web.checkins import views as checkin_views
 from pepites.web.contributions import views as contributions_views
 from pepites.web.core import views as core_views
 from pepites.web.embed import views as embed_views
@@ -65,6 +66,8 @@ urlpatterns = [
     # Contributions: public proposals, accounts, the centres' workspace.
     path("proposer/", contributions_views.propose, name="proposal_create"),
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),
+    path("bilan/merci/", checkin_views.thanks, name="checkin_thanks"),
+    path("bilan/<str:key>/", checkin_views.checkin, name="checkin"),
     path("communes/suggestions", workspace_tools.commune_suggestions, name="commune_suggestions"),
     path("compte/", include("pepites.web.accounts.urls")),
     path("espace/import/", include("pepites.web.imports.urls")),
@@ -75,10 +78,17 @@ urlpatterns = [
     path("donnees/schema.json", exports_views.schema, name="open_data_schema"),
     path("donnees/datapackage.json", exports_views.datapackage, name="open_data_datapackage"),
     path("donnees/initiatives.<str:fmt>", exports_views.export_file, name="open_data_export"),
+    path("donnees/resultats.csv", exports_views.figures_file, name="open_data_figures"),
     path("embed/", embed_views.embed, name="embed"),
     path("flux/initiatives.atom", shared_cache(feeds.InitiativesFeed()), name="feed_initiatives"),
     path("flux/thematiques/<slug:slug>.atom", shared_cache(feeds.ThemeFeed()), name="feed_theme"),
     path("flux/centres/<slug:slug>.atom", shared_cache(feeds.CentreFeed()), name="feed_centre"),
+    path(
+        "flux/programmes/<slug:slug>.atom",
+        shared_cache(feeds.ProgrammeFeed()),
+        name="feed_programme",
+    ),
+    path("flux/labels/<slug:slug>.atom", shared_cache(feeds.LabelFeed()), name="feed_label"),
     path(
         "flux/departements/<str:code>.atom",
         shared_cache(feeds.DepartementFeed()),

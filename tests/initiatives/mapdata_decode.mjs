@@ -21,6 +21,8 @@ for (let i = 0; i < header.count; i++) {
     commune: data.communeCodes[data.commune[i]],
     departement: header.departements[header.commune_departements[data.commune[i]]],
     flags: data.flags[i],
+    programmes: header.programmes.filter((_slug, bit) => (data.programmes[i] >>> bit) & 1),
+    labels: header.labels.filter((_slug, bit) => (data.labels[i] >>> bit) & 1),
   });
 }
 process.stdout.write(JSON.stringify({ version: header.version, records }));

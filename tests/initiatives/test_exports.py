@@ -140,7 +140,7 @@ def test_xlsx_has_the_data_the_dictionary_and_the_licence(published):
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(export_bytes("xlsx")))
-    assert workbook.sheetnames == ["Initiatives", "Dictionnaire", "À propos"]
+    assert workbook.sheetnames == ["Initiatives", "Dictionnaire", "À propos", "Résultats chiffrés"]
     sheet = workbook["Initiatives"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == exports.COLUMN_NAMES

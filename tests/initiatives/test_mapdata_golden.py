@@ -36,25 +36,26 @@ ROWS = [
 ]
 LINKS = [(5, 10), (5, 11), (3, 11), (40, 12), (40, 10), (41, 10), (7, 11), (7, 12), (70000, 10)]
 
-# What both decoders must read (flags: 1 in a QPV, 2 near, 4 approximate, 8 serving, 16 outside).
+# What both decoders must read (flags: 1 in a QPV, 2 near, 4 approximate, 8 serving, 16 outside);
+# programmes and labels: format 3.
 EXPECTED = [
     {"id": 5, "lat": 48.93615, "lon": 2.35753, "theme": "emploi", "themes": ["emploi", "commerce"],
-     "centre": "profession-banlieue", "commune": "93066", "departement": "93", "flags": 1},
+     "centre": "profession-banlieue", "commune": "93066", "departement": "93", "flags": 1, "programmes": ["cites-de-l-emploi", "npnru"], "labels": []},
     {"id": 3, "lat": 45.76342, "lon": 4.83428, "theme": "commerce", "themes": ["commerce"],
-     "centre": "villes-au-carre", "commune": "69381", "departement": "69", "flags": 2},
+     "centre": "villes-au-carre", "commune": "69381", "departement": "69", "flags": 2, "programmes": [], "labels": ["publication-eco-1"]},
     # No point: at the located initiatives of its commune, approximate.
     {"id": 40, "lat": 48.93615, "lon": 2.35753, "theme": "numerique",
      "themes": ["emploi", "numerique"], "centre": None, "commune": "93066",
-     "departement": "93", "flags": 4 | 16},
+     "departement": "93", "flags": 4 | 16, "programmes": [], "labels": []},
     # No point and none in its commune: its département's prefecture.
     {"id": 41, "lat": 43.29695, "lon": 5.38107, "theme": "emploi", "themes": ["emploi"],
-     "centre": "profession-banlieue", "commune": "13201", "departement": "13", "flags": 4},
+     "centre": "profession-banlieue", "commune": "13201", "departement": "13", "flags": 4, "programmes": [], "labels": []},
     {"id": 7, "lat": -21.1151, "lon": 55.5364, "theme": "commerce",
      "themes": ["commerce", "numerique"], "centre": None, "commune": "97411",
-     "departement": "974", "flags": 8},
+     "departement": "974", "flags": 8, "programmes": ["npnru"], "labels": []},
     # Nowhere to put it: no position.
     {"id": 70000, "lat": None, "lon": None, "theme": "emploi", "themes": ["emploi"],
-     "centre": "villes-au-carre", "commune": "2A004", "departement": "2A", "flags": 4},
+     "centre": "villes-au-carre", "commune": "2A004", "departement": "2A", "flags": 4, "programmes": [], "labels": ["visite-possible"]},
 ]  # fmt: skip
 
 
@@ -69,6 +70,8 @@ def encode_fixed_dataset() -> bytes:
         commune_parents={"69381": "69123", "13201": "13055"},
         departement_centres={"13": (43.29695, 5.38107), "93": (48.91, 2.44)},
         serving_ids=[7],
+        programmes=(["cites-de-l-emploi", "npnru"], [(5, 0), (5, 1), (7, 1)]),
+        labels=(["visite-possible", "publication-eco-1"], [(3, 1), (70000, 0)]),
     )
     return built.raw
 
@@ -98,6 +101,16 @@ def records_from_python(raw: bytes) -> list[dict]:
                 "commune": communes[commune],
                 "departement": header["departements"][header["commune_departements"][commune]],
                 "flags": columns["flags"][i],
+                "programmes": [
+                    slug
+                    for bit, slug in enumerate(header["programmes"])
+                    if columns["programmes"][i] >> bit & 1
+                ],
+                "labels": [
+                    slug
+                    for bit, slug in enumerate(header["labels"])
+                    if columns["labels"][i] >> bit & 1
+                ],
             }
         )
     return records

@@ -17,6 +17,8 @@ from pepites.audit.models import Action
 from pepites.audit.services import record
 from pepites.initiatives import permissions
 from pepites.initiatives.contributions.emails import notify_decision
+from pepites.initiatives.figures.models import FiguresSource
+from pepites.initiatives.figures.services import set_figures
 from pepites.initiatives.images import NewImage, add_initiative_image
 from pepites.initiatives.models import Initiative, Proposal, ProposalKind, ProposalStatus
 from pepites.initiatives.placement.services import set_served_qpvs
@@ -90,6 +92,16 @@ def accept_proposal(
             history_reason=reason,
             **fields,
         )
+        figures = proposal.data.get("figures")
+        if figures:  # the year's figures of a porteur's check-in
+            values = {k: v for k, v in figures.items() if k != "year"}
+            set_figures(
+                initiative=initiative,
+                year=figures["year"],
+                values=values,
+                user=user,
+                source=FiguresSource.CHECKIN,
+            )
     _decide(proposal, status=ProposalStatus.ACCEPTED, user=user, initiative=initiative)
     record(
         action=Action.PROPOSAL_ACCEPT,

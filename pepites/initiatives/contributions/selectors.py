@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
 from pepites.initiatives.contributions.submission import CORRECTABLE_FIELDS
+from pepites.initiatives.figures.models import InitiativeFigures
+from pepites.initiatives.figures.services import FIGURE_FIELDS
 from pepites.initiatives.models import Initiative, Proposal, ProposalKind
 
 
@@ -59,7 +61,7 @@ def proposal_fields(*, proposal: Proposal) -> list[tuple[str, str]]:
     """(French label, value) of what was proposed, for the moderators' pages."""
     rows = []
     for name, value in proposal.data.items():
-        if value in ("", None, []):
+        if value in ("", None, []) or name in ("figures", "is_running"):  # in the diff
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
@@ -79,7 +81,7 @@ def correction_changes(*, proposal: Proposal) -> list[FieldChange]:
     initiative = proposal.initiative
     if initiative is None:
         return []
-    return [
+    changes = [
         FieldChange(
             name=name,
             label=str(Initiative._meta.get_field(name).verbose_name),
@@ -89,3 +91,42 @@ def correction_changes(*, proposal: Proposal) -> list[FieldChange]:
         for name, value in proposal.data.items()
         if name in CORRECTABLE_FIELDS
     ]
+    if "is_running" in proposal.data:  # a porteur's check-in says whether it still runs
+        changes.append(
+            FieldChange(
+                name="is_running",
+                label=str(_lazy("Toujours en cours")),
+                current=_yes_no(initiative.is_running),
+                proposed=_yes_no(proposal.data["is_running"]),
+            )
+        )
+    if proposal.data.get("figures"):
+        changes.append(_figures_change(initiative, proposal.data["figures"]))
+    return changes
+
+
+def _yes_no(value: bool) -> str:
+    return str(_lazy("oui") if value else _lazy("non"))
+
+
+def _figures_text(values: dict[str, Any]) -> str:
+    lines = []
+    for name in (*FIGURE_FIELDS, "comment"):
+        value = values.get(name)
+        if value not in (None, ""):
+            label = InitiativeFigures._meta.get_field(name).verbose_name
+            lines.append(f"{str(label).capitalize()} : {value}")
+    return "\n".join(lines)
+
+
+def _figures_change(initiative: Initiative, figures: dict[str, Any]) -> FieldChange:
+    current = InitiativeFigures.objects.filter(initiative=initiative, year=figures["year"]).first()
+    current_values = (
+        {name: getattr(current, name) for name in (*FIGURE_FIELDS, "comment")} if current else {}
+    )
+    return FieldChange(
+        name="figures",
+        label=str(_lazy("Résultats chiffrés %(year)s")) % {"year": figures["year"]},
+        current=_figures_text(current_values),
+        proposed=_figures_text(figures),
+    )

@@ -356,6 +356,25 @@ COLUMNS: tuple[Column, ...] = (
         example="QN09301M",
     ),
     Column(
+        "programmes",
+        _("Programmes"),
+        _("Identifiants des programmes (nationaux ou locaux) de l'initiative, séparés par « ; »."),
+        lambda i: LIST_SEPARATOR.join(getattr(i, "export_programmes", [])),
+        read_only=True,
+        example="cites-de-l-emploi",
+    ),
+    Column(
+        "labels",
+        _("Labels"),
+        _(
+            "Identifiants des labels accordés par un centre ou l'équipe nationale, et des numéros "
+            "de L'Éco des quartiers qui la présentent, séparés par « ; »."
+        ),
+        lambda i: LIST_SEPARATOR.join(getattr(i, "export_labels", [])),
+        read_only=True,
+        example="visite-possible",
+    ),
+    Column(
         "reference_origine",
         _("Référence d'origine"),
         _("Identifiant de la fiche dans le fichier d'où elle a été importée, le cas échéant."),

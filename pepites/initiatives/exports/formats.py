@@ -169,8 +169,10 @@ def write_xlsx(initiatives: Iterable[Initiative], stream, *, info: ExportInfo) -
             written.data_type = "s"  # text, never a formula
         return written
 
+    exported: list[int] = []
     for initiative in initiatives:
         sheet.append([cell(v) for v in row_values(initiative)])
+        exported.append(initiative.pk)
     dictionary = workbook.create_sheet(str(_("Dictionnaire")))
     dictionary.append(
         [str(_("colonne")), str(_("intitulé")), str(_("type")), str(_("description"))]
@@ -180,7 +182,25 @@ def write_xlsx(initiatives: Iterable[Initiative], stream, *, info: ExportInfo) -
     about = workbook.create_sheet(str(_("À propos")))
     for line in about_lines(info):
         about.append(line)
+    _figures_sheet(workbook, exported, cell_for=cell)
     workbook.save(stream)
+
+
+def _figures_sheet(workbook, initiative_ids: list[int], *, cell_for) -> None:
+    """The yearly figures of the exported initiatives (read back by `import_figures`)."""
+    from pepites.initiatives.figures.files import FIGURES_SHEET, figures_sheet_rows
+    from pepites.initiatives.figures.models import InitiativeFigures
+
+    sheet = workbook.create_sheet(FIGURES_SHEET)
+    figures: list[InitiativeFigures] = []
+    for start in range(0, len(initiative_ids), 2000):
+        figures.extend(
+            InitiativeFigures.objects.filter(initiative_id__in=initiative_ids[start : start + 2000])
+            .select_related("initiative")
+            .order_by("initiative__uid", "year")
+        )
+    for row in figures_sheet_rows(figures):
+        sheet.append([cell_for(v) for v in row])
 
 
 def about_lines(info: ExportInfo) -> list[list[str]]:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from pepites.initiatives.exports.columns import COLUMNS
 from pepites.initiatives.inspirations import source_uids_by_reproduction
+from pepites.initiatives.labels.selectors import badges_for
 from pepites.initiatives.models import (
     COMPUTED_QPV_RELATIONS,
     Initiative,
@@ -68,6 +69,7 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
     ).values_list("initiative_id", "qpv_code"):
         qpv[initiative_id].add(code)
     inspired_by = source_uids_by_reproduction(ids=ids)
+    badges = badges_for(ids)
     order = {pk: position for position, pk in enumerate(themes)}
     for initiative in chunk:
         own = sorted(
@@ -78,6 +80,9 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
         initiative.export_links = links[initiative.pk]
         initiative.export_qpv_codes = sorted(qpv[initiative.pk])
         initiative.export_inspired_by = inspired_by.get(initiative.pk, [])
+        own_badges = badges.get(initiative.pk, [])
+        initiative.export_programmes = [b.slug for b in own_badges if b.kind == "programme"]
+        initiative.export_labels = [b.slug for b in own_badges if b.kind == "label"]
     return chunk
 
 

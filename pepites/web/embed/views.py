@@ -21,7 +21,17 @@ from pepites.web.initiatives.explorer import map_page_config, page_query, pagina
 from pepites.web.initiatives.forms import MapFilterForm
 
 # Filters an embedding site sets once; the visitor refines with the others.
-PRESET_FIELDS = ("region", "departement", "commune", "centre", "quartier", "relation", "qpv")
+PRESET_FIELDS = (
+    "region",
+    "departement",
+    "commune",
+    "centre",
+    "quartier",
+    "relation",
+    "qpv",
+    "programme",
+    "label",
+)
 
 
 def embed_url(**filters) -> str:

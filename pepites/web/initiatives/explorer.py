@@ -100,6 +100,8 @@ def worker_filters(filters: dict, *, commune_text: str = "") -> dict | None:
         "relation": filters.get("qpv_relation") or "",
         "near": [near.latitude, near.longitude] if near else None,
         "radius": near.radius_km if near and near.radius_km else 0,
+        "programmes": list(filters.get("programmes") or []),
+        "labels": list(filters.get("labels") or []),
     }
     if commune_text:
         out["communeFilter"] = True

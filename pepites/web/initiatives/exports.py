@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
 from pepites.initiatives.exports import files as opendata_files
+from pepites.initiatives.figures.files import figures_for, iter_figures_csv
 from pepites.initiatives.filters import FilterForm
 from pepites.web.initiatives.stored_files import serve_stored
 
@@ -96,6 +97,18 @@ def export_file(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+def figures_file(request: HttpRequest) -> HttpResponse:
+    """The results in figures, one row per initiative and year, with the map's filters."""
+    filters, _shown = filters_from_query(request.GET)
+    figures = figures_for(exports.export_queryset(filters=filters))
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in iter_figures_csv(figures)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _headers(response, f"pepites-resultats-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@require_GET
 def schema(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(
         exports.table_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2}
@@ -122,6 +135,16 @@ def datapackage(request: HttpRequest) -> JsonResponse:
         }
         for fmt, (content_type, extension) in FORMATS.items()
     ]
+    resources.append(
+        {
+            "name": "resultats-csv",
+            "title": "Résultats chiffrés, une ligne par initiative et par année",
+            "path": base + reverse("open_data_figures"),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+        }
+    )
     return JsonResponse(
         {
             "name": "pepites-initiatives",

@@ -28,6 +28,8 @@ def _widgets() -> dict[str, forms.Widget]:
     return {
         "q": forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         "thematique": forms.CheckboxSelectMultiple(),
+        "programme": forms.CheckboxSelectMultiple(),
+        "label": forms.CheckboxSelectMultiple(),
         "quartier": forms.TextInput(
             attrs={
                 "autocomplete": "off",
@@ -60,6 +62,9 @@ class MapFilterForm(FilterForm):
     def theme_options(self) -> list[tuple]:
         """(checkbox, theme) pairs: the template shows each theme's colour beside it."""
         return list(zip(self["thematique"], self.theme_objects, strict=True))
+
+    def programme_label_fields(self) -> list:
+        return [self["programme"], self["label"]]
 
     def territory_fields(self) -> list:
         return [self[name] for name in ("region", "departement", "commune", "centre")]

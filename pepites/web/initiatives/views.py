@@ -19,7 +19,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from pepites.core.siteurl import site_url
+from pepites.initiatives.figures.selectors import timeline
 from pepites.initiatives.filters import FilterForm, parse_point
+from pepites.initiatives.labels.selectors import badges_for
 from pepites.initiatives.models import Theme
 from pepites.initiatives.places import find_place, set_distances
 from pepites.initiatives.selectors import (
@@ -78,10 +80,14 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "colour": initiative.principal_theme.colour,
             "label": initiative.title,
         }
+    figures_years, figures_rows = timeline(initiative=initiative)
     return render(
         request,
         "web/initiatives/detail.html",
         {
+            "badges": badges_for([initiative.pk]).get(initiative.pk, []),
+            "figures_years": figures_years,
+            "figures_rows": figures_rows,
             "initiative": initiative,
             "themes": themes,
             "qpvs": qpvs,

@@ -68,6 +68,8 @@ def _new_initial(proposal) -> dict:
 def _correction_initial(proposal) -> dict:
     initial = InitiativeForm.initial_for(proposal.initiative)
     initial.update(proposal.data)
+    if proposal.checkin_links.exists():  # the porteur's yearly answer: checked by them
+        initial["checked"] = True
     return initial
 
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from pepites.web.workspace import (
+    checkins,
     essaimage,
+    figures,
     harvest,
     history_views,
     inspiration_links,
+    labels,
     links,
     members,
     moderation,
@@ -26,6 +29,13 @@ urlpatterns = [
         name="image_visibility",
     ),
     path("initiatives/<int:pk>/historique/", history_views.history, name="history"),
+    path("initiatives/<int:pk>/chiffres/", figures.figures, name="figures"),
+    path("initiatives/<int:pk>/labels/", labels.labels, name="labels"),
+    path(
+        "initiatives/<int:pk>/chiffres/<int:year>/supprimer/",
+        figures.figures_delete,
+        name="figures_delete",
+    ),
     path(
         "initiatives/<int:pk>/historique/<int:history_id>/",
         history_views.version_detail,
@@ -57,6 +67,9 @@ urlpatterns = [
     path("essaimage/<int:pk>/suivi/", essaimage.change_assignee, name="essaimage_assignee"),
     path("essaimage/<int:pk>/note/", essaimage.note, name="essaimage_note"),
     path("essaimage/<int:pk>/reproduite/", essaimage.reproduced, name="essaimage_reproduced"),
+    path("bilans/", checkins.checkins, name="checkins"),
+    path("programmes-et-labels/", labels.programme_lists, name="programme_lists"),
+    path("bilans/<int:pk>/renvoyer/", checkins.checkin_resend, name="checkin_resend"),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
     path("porteurs/", organisations.porteurs, name="porteurs"),

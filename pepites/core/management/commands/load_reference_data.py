@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Charge toutes les données de référence : territoires du COG, centres, thématiques."
+    help = "Charge toutes les données de référence : territoires du COG, centres, thématiques, programmes."
 
     def handle(self, *args, **options):
-        for name in ("load_territories", "load_centres", "load_themes"):
+        for name in ("load_territories", "load_centres", "load_themes", "load_programmes"):
             call_command(name, stdout=self.stdout, stderr=self.stderr)

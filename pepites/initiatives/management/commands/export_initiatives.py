@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.initiatives import exports
+from pepites.initiatives.figures.files import figures_for, iter_figures_csv
 from pepites.territories.selectors import unknown_qpv_codes
 
 
@@ -14,11 +15,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["csv", "xlsx", "geojson"], default="csv")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx", "geojson", "resultats"],
+            default="csv",
+            help="« resultats » : les résultats chiffrés (CSV, une ligne par initiative et année).",
+        )
         parser.add_argument(
             "-o", "--output", default="-", help="Fichier à écrire (« - » : la sortie standard)."
         )
         parser.add_argument("--thematique", action="append", default=[], help="Slug, répétable.")
+        parser.add_argument("--programme", action="append", default=[], help="Slug, répétable.")
+        parser.add_argument("--label", action="append", default=[], help="Slug, répétable.")
         parser.add_argument("--region", default="", help="Code de région.")
         parser.add_argument("--departement", default="", help="Code de département.")
         parser.add_argument("--commune", action="append", default=[], help="Code INSEE.")
@@ -52,6 +60,8 @@ class Command(BaseCommand):
             "in_qpv": options["qpv"],
             "qpv_code": options["quartier"].strip().upper(),
             "qpv_relation": options["relation"],
+            "programmes": options["programme"],
+            "labels": options["label"],
         }
         if filters["qpv_code"] and unknown_qpv_codes([filters["qpv_code"]]):
             raise CommandError(f"Quartier prioritaire inconnu : {filters['qpv_code']}")
@@ -66,7 +76,11 @@ class Command(BaseCommand):
             stream, close = path.open("wb"), True
         try:
             fmt = options["format"]
-            if fmt == "csv":
+            if fmt == "resultats":
+                figures = figures_for(exports.export_queryset(filters=filters))
+                for chunk in iter_figures_csv(figures):
+                    stream.write(chunk.encode("utf-8"))
+            elif fmt == "csv":
                 exports.write_csv(initiatives, stream)
             elif fmt == "geojson":
                 for chunk in exports.iter_geojson(initiatives, info=info):

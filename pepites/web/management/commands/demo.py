@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pepites.essaimage.demo import load_demo_essaimage
 from pepites.initiatives.demo import load_demo
+from pepites.initiatives.demo_labels import load_demo_labels
 from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
+from pepites.initiatives.figures.demo import load_demo_figures
 from pepites.publications.demo import load_demo_publications
 from pepites.resources.demo import load_demo_resources
 
@@ -31,6 +33,10 @@ class Command(BaseCommand):
             sources = load_demo_harvest_source()
             self.stdout.write(f"Carte moissonnée de démonstration : {sources} créée(s).")
             issues = load_demo_publications()
+            figures = load_demo_figures()
+            self.stdout.write(f"Résultats chiffrés de démonstration : {figures} initiative(s).")
+            labelled = load_demo_labels()
+            self.stdout.write(f"Programmes et labels de démonstration : {labelled} initiative(s).")
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )

@@ -13,11 +13,20 @@ const aroundElement = document.querySelector("[data-results] [data-around]");
 
 
 export function readFilters() {
-  if (!form) return { themes: fixed.themes || [], centre: fixed.centre || "" };
+  if (!form) {
+    return {
+      themes: fixed.themes || [],
+      centre: fixed.centre || "",
+      programmes: fixed.programmes || [],
+      labels: fixed.labels || [],
+    };
+  }
   const data = new FormData(form);
   const pres = (data.get("pres") || "").split(",").map(Number);
   return {
     themes: data.getAll("thematique"),
+    programmes: data.getAll("programme"),
+    labels: data.getAll("label"),
     region: data.get("region") || "",
     departement: data.get("departement") || "",
     centre: data.get("centre") || "",
@@ -130,6 +139,8 @@ async function resolveCommunes(text) {
 export async function workerFilters(filters) {
   const out = {
     themes: filters.themes,
+    programmes: filters.programmes || [],
+    labels: filters.labels || [],
     region: filters.region,
     departement: filters.departement,
     centre: filters.centre,

@@ -4,14 +4,14 @@
 //   page {offset, limit}  expand {clusterId}  locate {initiativeId}
 // Each message carries a `seq`; the answer repeats it, so the page can drop stale answers.
 
-let data = null; // {header, ids, lat, lon, theme, themes, centre, commune, flags, rowOfId}
+let data = null; // {header, ids, lat, lon, theme, themes, centre, commune, flags, programmes, labels, rowOfId}
 let features = null; // one small GeoJSON-like object per row with a position
 let current = null; // {order: Int32Array of rows, index: Supercluster, located: number}
 let SuperclusterClass = null;
 
 const WIDTHS = { int32: 4, uint32: 4, uint8: 1, uint16: 2 };
 const KM_PER_DEGREE = 111.32; // the radius "Autour d'un lieu", as the server measures it
-const FORMAT = 2; // mapdata.FORMAT: the flags below
+const FORMAT = 3; // mapdata.FORMAT: the flags below; programmes and labels masks since 3
 const FLAG_IN_QPV = 1;
 // The map's "relation" filter: the bit of the flags column that answers each value.
 const RELATION_FLAGS = { dans: FLAG_IN_QPV, proximite: 2, pour: 8, hors: 16 };
@@ -103,6 +103,18 @@ function compile(filters) {
       if (bit >= 0) mask |= 1 << bit;
     }
     test.push((i) => (data.themes[i] & mask) !== 0);
+  }
+  // Programmes and labels: 32-bit masks (format 3), one or another of those chosen.
+  for (const [name, column] of [["programmes", "programmes"], ["labels", "labels"]]) {
+    const wanted = filters[name] || [];
+    if (!wanted.length) continue;
+    let mask = 0;
+    for (const slug of wanted) {
+      const bit = header[name].indexOf(slug);
+      if (bit >= 0) mask = (mask | (1 << bit)) >>> 0;
+    }
+    if (mask === 0) return () => false; // only unknown values: nothing, as on the server
+    test.push((i) => (data[column][i] & mask) !== 0);
   }
   if (filters.region || filters.departement) {
     const departementOk = header.departements.map(
