@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "pepites.network",
     "pepites.initiatives",
     "pepites.publications",
+    "pepites.events",
     "pepites.insights",
     "pepites.search",
     "pepites.api",
@@ -504,6 +505,12 @@ MAP_TILES = os.environ.get("MAP_TILES", "ign")
 # was displayed is refused (no person fills it that fast).
 PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 10)
 PROPOSAL_MIN_FILL_SECONDS = env_int("PROPOSAL_MIN_FILL_SECONDS", 4)
+# Agenda (pepites/events): registrations per hour from one address (IP) or e-mail address;
+# the reminder is sent once, EVENT_REMINDER_HOURS before the event; the registrations'
+# personal data are deleted EVENT_REGISTRATION_RETENTION_DAYS after the event.
+EVENT_REGISTRATIONS_PER_HOUR = env_int("EVENT_REGISTRATIONS_PER_HOUR", 10)
+EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24)
+EVENT_REGISTRATION_RETENTION_DAYS = env_int("EVENT_REGISTRATION_RETENTION_DAYS", 180)
 # Behind a reverse proxy: the request header holding the client's address (e.g.
 # X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
