@@ -25,7 +25,7 @@ def parse_both(content: bytes):
 
 
 def vevents(calendar) -> list:
-    return [c for c in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def events(reference_data):
 
 
 def test_the_feed_is_read_back_by_two_parsers_with_local_times(client, events):
-    reunion, paris = events
+    _reunion, _paris = events
     response = client.get(reverse("events:feed"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     first, second = parse_both(response.content)
@@ -71,7 +71,7 @@ def test_the_feed_is_read_back_by_two_parsers_with_local_times(client, events):
         datetime(2031, 3, 12, 5, 0, tzinfo=UTC),
         datetime(2031, 7, 1, 12, 0, tzinfo=UTC),
     ]
-    assert [ev.summary.value for ev in second.vevent_list][0].startswith("Visite apprenante")
+    assert next(ev.summary.value for ev in second.vevent_list).startswith("Visite apprenante")
     # The connection link of an online event is never in a public file.
     assert LINK.encode() not in response.content
 
@@ -93,7 +93,7 @@ def test_feeds_per_centre_theme_and_region(client, events, people):
 
 
 def test_add_to_my_calendar_file_and_the_registrants_own_file(client, events):
-    reunion, webinar = events
+    _reunion, webinar = events
     public = client.get(reverse("events:ics", args=[webinar.slug]))
     calendar, second = parse_both(public.content)
     [event] = vevents(calendar)
