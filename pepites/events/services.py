@@ -29,7 +29,7 @@ from pepites.events.models import (
 )
 from pepites.events.places import Place, locate
 from pepites.events.registrations import fill_seats, notify_cancellation
-from pepites.events.timezones import TIME_ZONES, NonexistentLocalTime, to_utc
+from pepites.events.timezones import DEFAULT_TIME_ZONE, TIME_ZONES, NonexistentLocalTime, to_utc
 from pepites.initiatives.history import record_version
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
 from pepites.network.models import Centre
@@ -90,8 +90,11 @@ def _url(value: str, name: str, errors: dict) -> str:
     return value
 
 
-def _clean(data: EventInput, *, place_changed: bool) -> tuple[dict, Place | None, list, list]:
-    """The model's fields from the input, checked field by field (ValidationError by field)."""
+def _clean(
+    data: EventInput, *, place_changed: bool, kept_zone: str = DEFAULT_TIME_ZONE
+) -> tuple[dict, Place | None, list, list]:
+    """The model's fields from the input, checked field by field (ValidationError by field),
+    times included: in the zone chosen, else the place's (`kept_zone` if it did not move)."""
     errors: dict[str, list[str]] = {}
     values = {
         "title": _text(data.title, "title", 200, errors, required=True),
@@ -145,6 +148,15 @@ def _clean(data: EventInput, *, place_changed: bool) -> tuple[dict, Place | None
         errors["initiative_ids"] = [_("Seules des initiatives publiées peuvent être liées.")]
     if data.time_zone and data.time_zone not in TIME_ZONES:
         errors["time_zone"] = [_("Choisissez un fuseau horaire de la liste.")]
+    zone = data.time_zone if data.time_zone in TIME_ZONES else ""
+    if not zone:
+        zone = place.time_zone if place else (kept_zone if has_place else DEFAULT_TIME_ZONE)
+    try:
+        values.update(_times(data, zone))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    values["time_zone"] = zone
+    values["time_zone_chosen"] = bool(data.time_zone)
     if errors:
         raise ValidationError(errors)
     return values, place, themes, initiatives
@@ -200,10 +212,6 @@ def create_event(*, data: EventInput, user: AbstractBaseUser | None = None) -> E
     centres = list(Centre.objects.filter(pk__in=data.centre_ids))
     event = Event(**values)
     _apply_place(event, place, keep=False)
-    event.time_zone_chosen = bool(data.time_zone)
-    event.time_zone = data.time_zone or (place.time_zone if place else "Europe/Paris")
-    for name, value in _times(data, event.time_zone).items():
-        setattr(event, name, value)
     if event.status == EventStatus.PUBLISHED:
         event.published_at = timezone.now()
     with transaction.atomic():
@@ -241,7 +249,9 @@ def update_event(
         and data.commune_code.upper() == (event.commune_id or "")
         and event.commune_id is not None
     )
-    values, place, themes, initiatives = _clean(data, place_changed=not same_place)
+    values, place, themes, initiatives = _clean(
+        data, place_changed=not same_place, kept_zone=Place(commune=event.commune).time_zone
+    )
     before_status = event.status
     centres = list(Centre.objects.filter(pk__in=data.centre_ids))
     for name, value in values.items():
@@ -250,13 +260,6 @@ def update_event(
     _apply_place(event, place, keep=same_place and has_place)
     if not has_place:
         _apply_place(event, None, keep=False)
-    event.time_zone_chosen = bool(data.time_zone)
-    if data.time_zone:
-        event.time_zone = data.time_zone
-    else:
-        event.time_zone = Place(commune=event.commune).time_zone
-    for name, value in _times(data, event.time_zone).items():
-        setattr(event, name, value)
     if event.status == EventStatus.PUBLISHED and event.published_at is None:
         event.published_at = timezone.now()
     event.full_clean(exclude=["slug", "centres", "themes", "initiatives"])

@@ -121,19 +121,22 @@ class EventForm(AccessibleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     start_date = forms.DateField(
-        label=gettext_lazy("Date de début"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date de début"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_time = forms.TimeField(
-        label=gettext_lazy("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("Heure de début"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_date = forms.DateField(
         label=gettext_lazy("Date de fin"),
         required=False,
         help_text=gettext_lazy("Vide : le même jour."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end_time = forms.TimeField(
-        label=gettext_lazy("Heure de fin"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("Heure de fin"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Fuseau horaire des heures saisies"),
