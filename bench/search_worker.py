@@ -43,8 +43,8 @@ def _analyze() -> None:
 def _measure(args: dict) -> dict:
     from pepites.initiatives.demo import generate_initiatives
     from pepites.initiatives.models import Initiative
-    from pepites.search.selectors import search_initiative_ids
-    from pepites.search.services import index_initiatives
+    from pepites.initiatives.search_documents import index_initiatives
+    from pepites.initiatives.selectors import search_initiative_ids
 
     started = time.perf_counter()
     generate_initiatives(count=args["count"], seed=args["seed"])

@@ -5,12 +5,11 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from pepites.audit.models import Action
-from pepites.audit.services import record
 from pepites.core.admin_permissions import NationalTeamAdminMixin
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
+from pepites.initiatives.deletion import delete_initiatives
 from pepites.initiatives.history import record_version
 from pepites.initiatives.models import (
     Initiative,
@@ -179,15 +178,12 @@ class InitiativeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
-    # Deletions (one or a selection) go to the audit trail, one entry per initiative.
+    # Deletions (one or a selection): audit trail, search index and map (the service).
     def delete_model(self, request, obj) -> None:
-        record(action=Action.DELETE, actor=request.user, target=obj)
-        super().delete_model(request, obj)
+        delete_initiatives(initiatives=[obj], actor=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
-        for initiative in queryset:
-            record(action=Action.DELETE, actor=request.user, target=initiative)
-        super().delete_queryset(request, queryset)
+        delete_initiatives(initiatives=queryset, actor=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "centre" and not is_national_team(request.user):

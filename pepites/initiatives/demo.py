@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from pepites.core.db import refresh_planner_statistics
 from pepites.initiatives.models import Initiative, InitiativeStatus, PorteurKind, Theme
 from pepites.initiatives.placement.services import place_initiatives
+from pepites.initiatives.search_documents import index_initiatives
 from pepites.initiatives.services import create_initiative
 from pepites.network.models import Centre
-from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_initiatives.json"

@@ -28,7 +28,9 @@ from pepites.initiatives.models import (
     QpvRelation,
     Theme,
 )
+from pepites.initiatives.search_documents import KIND
 from pepites.network.models import Centre
+from pepites.search.selectors import search_ids
 from pepites.territories.models import Commune
 
 
@@ -144,9 +146,27 @@ def _distance_order(queryset: QuerySet[Initiative], near: Near) -> QuerySet[Init
     return queryset.order_by(F("distance").asc(nulls_last=True), *LIST_ORDER)
 
 
-def _search_ids(query: str) -> list[int]:
-    from pepites.search.selectors import search_initiative_ids
+def search_initiative_ids(
+    *, query: str, limit: int | None = None, published_only: bool = True
+) -> list[int]:
+    """Ids of the initiatives matching the words of `query`, most relevant first (every
+    match with limit=None; see pepites.search.selectors.search_ids)."""
+    return search_ids(query=query, kind=KIND, limit=limit, public_only=published_only)
 
+
+def search_initiatives(*, query: str, limit: int = 50) -> list[Initiative]:
+    """The published initiatives matching `query`, most relevant first."""
+    ids = search_initiative_ids(query=query, limit=limit)
+    found = (
+        published_initiatives()  # (unpublished meanwhile: the index follows at commit)
+        .filter(pk__in=ids)
+        .select_related("commune", "principal_theme", "centre")
+        .in_bulk()
+    )
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _search_ids(query: str) -> list[int]:
     return search_initiative_ids(query=query, limit=None, published_only=True)
 
 

@@ -35,9 +35,9 @@ from pepites.initiatives.models import (
     Theme,
 )
 from pepites.initiatives.placement.services import place_initiative
+from pepites.initiatives.search_documents import index_initiatives
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
-from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
 
 THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.json"

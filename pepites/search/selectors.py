@@ -1,69 +1,89 @@
-"""Reads of the search domain: find initiatives by words, best first."""
+"""Reads of the search engine: ids of one kind (or of several) matching words, best first.
 
+The index holds each document's visibility: no read of the owners' tables here.
+"""
+
+from collections.abc import Sequence
 from types import ModuleType
 
-from pepites.initiatives.models import Initiative, InitiativeStatus
 from pepites.search.backends import backend
-from pepites.search.text import QueryWord, allowed_typos, best_correction, parse_query, word_forms
+from pepites.search.documents import SearchGroup
+from pepites.search.text import (
+    QueryWord,
+    allowed_typos,
+    best_correction,
+    compound_alternatives,
+    parse_query,
+    word_forms,
+)
 
-# Past this many ids, the existing (published) ones are read whole rather than looked up.
-LOOKUP_MAX = 500
+__all__ = ["SearchGroup", "search_ids", "search_kinds"]
 
 
-def search_initiative_ids(
-    *, query: str, limit: int | None = None, published_only: bool = True
+def search_ids(
+    *, query: str, kind: str, limit: int | None = None, public_only: bool = True
 ) -> list[int]:
-    """Ids of the initiatives matching every word of `query`, most relevant first.
+    """Ids of the documents of `kind` matching every word of `query`, most relevant first.
 
     Accents, case, plural and word forms do not matter. When nothing matches, the words
-    of the query one or two typos away from a word of a title, porteur or commune are
-    corrected and the search is run again. An empty or unusable query gives [], never an
-    error. `limit=None` returns every match (how far the ranking goes: see
-    pepites.search.backends).
+    of the query one or two typos away from a word of a title or a name are corrected and
+    the search is run again. An empty or unusable query gives [], never an error.
+    `limit=None` returns every match (how far the ranking goes: see
+    pepites.search.backends). `public_only`: the documents visible to anonymous visitors.
     """
     words = parse_query(query)
     if not words or (limit is not None and limit <= 0):
         return []
     engine = backend()
-    ids = _search(engine, words, limit, published_only)
+    ids = _ranked(engine, words, kind, limit, public_only)
     if ids:
         return ids
     corrected = _corrected(words, engine)
-    return _search(engine, corrected, limit, published_only) if corrected else []
+    return _ranked(engine, corrected, kind, limit, public_only) if corrected else []
 
 
-def _search(
-    engine: ModuleType, words: list[QueryWord], limit: int | None, published_only: bool
+def _ranked(
+    engine: ModuleType, words: list[QueryWord], kind: str, limit: int | None, public_only: bool
 ) -> list[int]:
-    if limit is None:
-        return _kept(engine.ranked_ids(words=words, limit=None), published_only)
-    # The index knows neither states nor deletions: ask for a few more than the limit, and
-    # more again in the rare case where drafts took their places.
-    fetch = limit + limit // 4 + 10
-    while True:
-        ids = engine.ranked_ids(words=words, limit=fetch)
-        found = _kept(ids, published_only)
-        if len(found) >= limit or len(ids) < fetch:
-            return found[:limit]
-        fetch *= 4
+    return engine.ranked_ids(
+        words=words,
+        kind=kind,
+        limit=limit,
+        public_only=public_only,
+        alternatives=compound_alternatives(words),
+    )
 
 
-def _kept(ids: list[int], published_only: bool) -> list[int]:
-    """The ids of initiatives that exist (and are published), in the same order."""
-    initiatives = Initiative.objects.all()
-    if len(ids) > LOOKUP_MAX:
-        if published_only:
-            initiatives = initiatives.filter(status=InitiativeStatus.PUBLISHED)
-        keep = set(initiatives.values_list("pk", flat=True).iterator())
-    else:
-        # By primary key, the state read from the row (through an index on the state,
-        # SQLite would read every published initiative).
-        keep = {
-            pk
-            for pk, status in initiatives.filter(pk__in=ids).values_list("pk", "status")
-            if status == InitiativeStatus.PUBLISHED or not published_only
-        }
-    return [pk for pk in ids if pk in keep]
+def search_kinds(
+    *, query: str, kinds: Sequence[str], limit: int = 10, public_only: bool = True
+) -> dict[str, SearchGroup]:
+    """For a unified search box: per kind, its best `limit` ids and its number of matches.
+
+    Typos are corrected (as in search_ids) when no kind has a match.
+    """
+    words = parse_query(query)
+    if not words or limit <= 0:
+        return {kind: SearchGroup() for kind in kinds}
+    engine = backend()
+    groups = {kind: _group(engine, words, kind, limit, public_only) for kind in kinds}
+    if any(group.total for group in groups.values()):
+        return groups
+    corrected = _corrected(words, engine)
+    if not corrected:
+        return groups
+    return {kind: _group(engine, corrected, kind, limit, public_only) for kind in kinds}
+
+
+def _group(
+    engine: ModuleType, words: list[QueryWord], kind: str, limit: int, public_only: bool
+) -> SearchGroup:
+    ids = _ranked(engine, words, kind, limit, public_only)
+    if len(ids) < limit:
+        return SearchGroup(ids=ids, total=len(ids))
+    total = engine.count(
+        words=words, kind=kind, public_only=public_only, alternatives=compound_alternatives(words)
+    )
+    return SearchGroup(ids=ids, total=total)
 
 
 def _corrected(words: list[QueryWord], engine: ModuleType) -> list[QueryWord] | None:
@@ -81,18 +101,3 @@ def _corrected(words: list[QueryWord], engine: ModuleType) -> list[QueryWord] | 
         else:
             corrected.append(word)
     return corrected if changed else None
-
-
-def search_initiatives(*, query: str, limit: int = 50) -> list[Initiative]:
-    """The published initiatives matching `query`, most relevant first."""
-    ids = search_initiative_ids(query=query, limit=limit)
-    found = (
-        Initiative.objects.filter(pk__in=ids)
-        .select_related("commune", "principal_theme", "centre")
-        .in_bulk()
-    )
-    return [
-        found[pk]
-        for pk in ids
-        if pk in found and found[pk].status == InitiativeStatus.PUBLISHED  # (saved meanwhile)
-    ]

@@ -1,14 +1,17 @@
-"""Writes of the search domain: keep the index in step with the initiatives.
+"""Writes of the search engine: keep the index in step with the documents of every kind.
 
-Called explicitly by the services that write initiatives (no signals), and by
-`manage.py rebuild_search_index` after writes that bypass them.
+Called explicitly by the services of the domains that own the documents (no signals), and
+by `manage.py rebuild_search_index` after writes that bypass them. A document's visibility
+is part of it: a change of state (publication, archiving) is indexed like any other.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
+from pepites.search import registry
 from pepites.search.backends import backend
+from pepites.search.documents import SearchDocument
 
 
 def _id_list(ids: Iterable[int]) -> list[int]:
@@ -16,19 +19,45 @@ def _id_list(ids: Iterable[int]) -> list[int]:
 
 
 @transaction.atomic(savepoint=False)  # no savepoint queries inside a caller's transaction
-def index_initiatives(*, ids: Iterable[int] | None = None) -> int:
-    """(Re)index these initiatives, or every initiative with `ids=None`; returns the count.
-
-    The ids of initiatives that no longer exist are dropped from the index.
-    """
-    if ids is None:
-        return backend().index(ids=None)
-    id_list = _id_list(ids)
-    return backend().index(ids=id_list) if id_list else 0
+def index_documents(*, documents: Iterable[SearchDocument]) -> int:
+    """(Re)index these documents, replacing what the index held for the same kind and id;
+    returns how many were indexed."""
+    return backend().index(documents=documents)
 
 
 @transaction.atomic(savepoint=False)
-def remove_from_index(*, ids: Iterable[int]) -> int:
-    """Take these initiatives out of the index (before or after deleting them)."""
+def remove_documents(*, kind: str, ids: Iterable[int]) -> int:
+    """Take these documents out of the index (their owner deleted them)."""
     id_list = _id_list(ids)
-    return backend().remove(ids=id_list) if id_list else 0
+    return backend().remove(kind=kind, ids=id_list) if id_list else 0
+
+
+@transaction.atomic(savepoint=False)
+def reindex(*, kind: str, ids: Iterable[int]) -> int:
+    """(Re)index the documents of these ids from their registered source; the ids that
+    no longer exist are taken out of the index."""
+    id_list = _id_list(ids)
+    if not id_list:
+        return 0
+    found: set[int] = set()
+
+    def documents() -> Iterator[SearchDocument]:  # streamed: a bulk insert holds no list
+        for document in registry.source(kind)(id_list):
+            found.add(document.id)
+            yield document
+
+    count = backend().index(documents=documents())
+    missing = [pk for pk in id_list if pk not in found]
+    if missing:
+        backend().remove(kind=kind, ids=missing)
+    return count
+
+
+@transaction.atomic
+def rebuild_index(*, kind: str | None = None) -> dict[str, int]:
+    """Build the index of one kind, or of every registered kind, from their sources."""
+    kinds = [kind] if kind is not None else registry.registered_kinds()
+    load = {name: registry.source(name) for name in kinds}  # unknown kind: LookupError first
+    engine = backend()
+    engine.clear(kind=kind)
+    return {name: engine.index(documents=load[name](None), bulk=True) for name in kinds}

@@ -139,6 +139,13 @@ def lexicon_words(*texts: str) -> set[str]:
     }
 
 
+def compound(text: str) -> str:
+    """A name of several words as one word, stopwords left out ('Seine-Saint-Denis' ->
+    'seinesaintdenis', "Val-d'Oise" -> 'valoise'): indexed this way, the name is found by
+    all its words typed together (see compound_alternatives) and not by each of them alone."""
+    return "".join(word for word in words(text) if word not in STOPWORDS)[:MAX_WORD_LENGTH]
+
+
 @dataclass(frozen=True)
 class QueryWord:
     """A folded query word and the forms it also matches (singular or plural)."""
@@ -176,6 +183,32 @@ def parse_query(query: object) -> list[QueryWord]:
         if len(kept) == MAX_QUERY_WORDS:
             break
     return list(kept.values())
+
+
+# Names of several words searched whole (see compound): runs of this many query words, in
+# queries of at most COMPOUND_MAX_QUERY words (a bound on the alternatives searched).
+COMPOUND_RUN = (2, 4)
+COMPOUND_MAX_QUERY = 6
+
+
+def compound_alternatives(query_words: list[QueryWord]) -> list[list[QueryWord]]:
+    """The query with a run of its words joined into one (see compound), each such way:
+    "atelier seine saint denis" also searches "atelier seinesaintdenis"."""
+    if len(query_words) > COMPOUND_MAX_QUERY:
+        return []
+    shortest, longest = COMPOUND_RUN
+    alternatives = []
+    for start in range(len(query_words)):
+        for end in range(start + shortest, min(start + longest, len(query_words)) + 1):
+            joined = "".join(word.word for word in query_words[start:end])[:MAX_WORD_LENGTH]
+            alternatives.append(
+                [
+                    *query_words[:start],
+                    QueryWord(word=joined, forms=(joined,)),
+                    *query_words[end:],
+                ]
+            )
+    return alternatives
 
 
 def edit_distance(a: str, b: str, *, limit: int) -> int:

@@ -26,6 +26,7 @@ from config import server
 from pepites.initiatives import mapdata
 from pepites.network.memberships import add_member
 from pepites.network.models import Centre
+from pepites.web.initiatives.idlists import delta_decode
 from tests.api.live_server import environment
 from tests.conftest import PASSWORD
 from tests.deploy.nginx import NGINX, running_nginx
@@ -158,7 +159,7 @@ def test_two_app_servers_behind_nginx_share_everything(tmp_path, accounts, s3_se
         assert httpx.get(image_url, timeout=10).content == stored
         assert initiative.pk in map_ids(b)
         found = b.get("/carte/recherche", params={"q": "recyclerie solidaire"}).json()
-        assert found["ids"] == [initiative.pk]
+        assert delta_decode(found["ids_delta"]) == [initiative.pk]
 
         # Through nginx: both servers answer in turn, each answer complete.
         seen = set()

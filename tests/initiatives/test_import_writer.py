@@ -19,8 +19,8 @@ from pepites.initiatives.models import (
     QpvPlacement,
     Theme,
 )
+from pepites.initiatives.selectors import search_initiative_ids
 from pepites.initiatives.services import create_initiative, unique_slugs
-from pepites.search.selectors import search_initiative_ids
 from tests.initiatives import import_files as files
 from tests.initiatives.helpers import new_initiative
 from tests.territories.qpv_fixtures import at, import_sample_qpvs

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from pepites.initiatives.selectors import QPV_RELATION_FILTER_CHOICES
+from pepites.web.initiatives.idlists import delta_decode
 from tests.territories.qpv_fixtures import import_sample_qpvs, place_initiatives_around_qpvs
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +128,10 @@ def test_the_fields_have_labels_help_and_a_datalist_of_the_territory(client, aro
 def search(client, **params):
     response = client.get(reverse("map_search") + "?" + urlencode(params))
     assert response.status_code == 200
-    return response.json()
+    answer = response.json()
+    answer["ids"] = delta_decode(answer.pop("ids_delta"))  # the compact list, decoded
+    assert answer.pop("count") == len(answer["ids"])
+    return answer
 
 
 def test_the_map_asks_the_ids_of_a_qpv(client, around):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from pepites.initiatives.models import Initiative, InitiativeQpv, InitiativeStatus
 from pepites.initiatives.services import update_initiative
+from pepites.web.initiatives.idlists import delta_decode
 from tests.contrib_helpers import propose
 from tests.initiatives.helpers import new_initiative, stored
 from tests.territories.qpv_fixtures import at, import_sample_qpvs
@@ -80,7 +81,8 @@ def test_created_with_the_qpv_served(client, qpvs, people):
     assert response.status_code == 302
     initiative = Initiative.objects.get()
     assert served(initiative) == ["QN97401M"]
-    ids = client.get("/carte/recherche?quartier=QN97401M&relation=pour").json()["ids"]
+    answer = client.get("/carte/recherche?quartier=QN97401M&relation=pour").json()
+    ids = delta_decode(answer["ids_delta"])
     assert ids == [initiative.pk]
 
 

@@ -27,6 +27,7 @@ from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportRe
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
 from pepites.initiatives.placement.services import place_initiatives
+from pepites.initiatives.search_documents import index_initiatives
 from pepites.initiatives.services import (
     EDITABLE_FIELDS,
     SLUG_ATTEMPTS,
@@ -34,7 +35,6 @@ from pepites.initiatives.services import (
     update_initiative,
 )
 from pepites.network.models import Centre
-from pepites.search.services import index_initiatives
 from pepites.territories.models import Commune
 
 BATCH = 500

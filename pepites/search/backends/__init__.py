@@ -1,13 +1,19 @@
 """One search backend per database vendor, chosen from the connection in use.
 
-Every backend ranks the same way, with work bounded whatever the query:
+Every backend holds documents of any kind (see pepites.search.documents), their visibility
+in the index itself, and ranks the same way, with work bounded whatever the query:
 
-- a probe reads the ids of at most EXACT_RANKING + 1 matches (no ranking, no sort);
+- a probe reads the ids of at most EXACT_RANKING + 1 matches of the kind (no ranking, no
+  sort);
 - up to EXACT_RANKING matches, all of them are ranked by relevance (FTS5's bm25 on
-  SQLite, ts_rank_cd on PostgreSQL; title above porteur and summary above the rest);
+  SQLite, ts_rank_cd on PostgreSQL; title above names and summary above the body);
 - past that (a very common word: ranking tens of thousands of rows costs hundreds of
-  milliseconds and says little), the matches in a title or porteur name come first, then
-  the others, newest first in each group, read only as far as the limit asks.
+  milliseconds and says little), the matches in a title or a name come first, then the
+  others, newest (highest id) first in each group, read only as far as the limit asks.
+
+A backend module offers: index(documents, bulk), remove(kind, ids), clear(kind),
+ranked_ids(words, kind, limit, public_only), count(words, kind, public_only),
+known_words(words), lexicon_candidates(word).
 """
 
 from types import ModuleType
@@ -16,6 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 EXACT_RANKING = 200
+# Documents are written in batches of this many (bounded memory for a rebuild).
+BATCH = 2_000
 
 
 def backend() -> ModuleType:

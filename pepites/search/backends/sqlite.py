@@ -1,26 +1,28 @@
 """SQLite search: an FTS5 table of French stems computed in Python (see pepites.search.text).
 
-`search_initiative_fts` (rowid = initiative id) holds the stems of four columns, weighted
-by bm25: title 10, porteur 4, summary 4, body 1 (description, partners, commune);
-`search_initiative_names` the title and porteur stems alone, for the matches that come
-first past the ranking window (a column filter on the first table would walk the long
-lists of the description's words).
-`search_lexicon_variant` is the typo index of the words of titles, porteurs and communes:
-each word under itself and under each of its one-letter deletions, so that the words one
-edit away from a query word are found by an indexed lookup of its own deletions.
+`search_fts` (rowid = the document's key, see pepites.search.documents: kind, id and
+visibility in one integer) holds the stems of four columns, weighted by bm25: title 10,
+names 4, summary 4, body 1. A kind is a range of rowids, which FTS5 seeks directly; the
+visibility is the rowid's lowest bit, tested on the matches without reading any row.
+`search_names` holds the title and names stems alone, for the matches that come first
+past the ranking window (a column filter on the first table would walk the long lists of
+the body's words).
+`search_lexicon_variant` is the typo index of the words of titles and names: each word
+under itself and under each of its one-letter deletions, so that the words one edit away
+from a query word are found by an indexed lookup of its own deletions.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 
-from pepites.initiatives.models import Initiative
 from pepites.search import backends
 from pepites.search.backends import by_score, names_first
+from pepites.search.documents import SearchDocument, document_key, key_id, kind_range
 from pepites.search.text import QueryWord, document_terms, lexicon_words
 
-FTS_TABLE = "search_initiative_fts"
-NAMES_TABLE = "search_initiative_names"
+FTS_TABLE = "search_fts"
+NAMES_TABLE = "search_names"
 LEXICON_TABLE = "search_lexicon_variant"
 BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 1.0)"
 # Stay far below SQLite's limit on bound parameters.
@@ -32,66 +34,97 @@ def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
+def _batches(documents: Iterable[SearchDocument]) -> Iterator[list[SearchDocument]]:
+    batch: list[SearchDocument] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) == backends.BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def match_expression(words: list[QueryWord]) -> str:
-    """An FTS5 query ANDing the words, each as an OR of its stems.
-
-    The stems hold letters and digits only and are quoted, so no FTS5 operator or
-    column name can come from the user.
-    """
+def _and(words: list[QueryWord]) -> str:
     return " AND ".join(
         "(" + " OR ".join(f'"{stem}"' for stem in word.stems) + ")" for word in words if word.stems
     )
 
 
-def _newest(table: str, expression: str, limit: int | None) -> list[int]:
+def match_expression(words: list[QueryWord], alternatives: Sequence[list[QueryWord]] = ()) -> str:
+    """An FTS5 query ANDing the words, each as an OR of its stems; or any alternative.
+
+    The stems hold letters and digits only and are quoted, so no FTS5 operator or
+    column name can come from the user.
+    """
+    if not alternatives:
+        return _and(words)
+    return " OR ".join(f"({_and(option)})" for option in (words, *alternatives))
+
+
+def _where(table: str, kind: str, public_only: bool) -> tuple[str, list]:
+    low, high = kind_range(kind)
+    visible = " AND (rowid & 1) = 1" if public_only else ""
+    return f"{table} MATCH %s AND rowid BETWEEN %s AND %s{visible}", [low, high]
+
+
+def _newest(
+    table: str, expression: str, kind: str, public_only: bool, limit: int | None
+) -> list[int]:
     """Ids of the newest matches, newest first (FTS5 reads its index in rowid order)."""
+    where, params = _where(table, kind, public_only)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-            [expression, -1 if limit is None else limit],
+            f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+            [expression, *params, -1 if limit is None else limit],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return [key_id(row[0]) for row in cursor.fetchall()]
 
 
-def ranked_ids(*, words: list[QueryWord], limit: int | None) -> list[int]:
-    """Matching ids (drafts included), most relevant first; see pepites.search.backends."""
-    expression = match_expression(words)
-    probe = _newest(FTS_TABLE, expression, backends.EXACT_RANKING + 1)
+def ranked_ids(
+    *,
+    words: list[QueryWord],
+    kind: str,
+    limit: int | None,
+    public_only: bool,
+    alternatives: Sequence[list[QueryWord]] = (),
+) -> list[int]:
+    """Matching ids of `kind`, most relevant first; see pepites.search.backends."""
+    expression = match_expression(words, alternatives)
+    probe = _newest(FTS_TABLE, expression, kind, public_only, backends.EXACT_RANKING + 1)
     if len(probe) <= backends.EXACT_RANKING:
+        if len(probe) <= 1:
+            return probe[:limit] if limit is not None else probe
+        where, params = _where(FTS_TABLE, kind, public_only)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, {BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [expression],
+                f"SELECT rowid, {BM25} FROM {FTS_TABLE} WHERE {where}", [expression, *params]
             )
-            ids = by_score(cursor.fetchall(), higher_is_better=False)
+            ids = by_score(
+                [(key_id(key), score) for key, score in cursor.fetchall()],
+                higher_is_better=False,
+            )
         return ids if limit is None else ids[:limit]
-    names = _newest(NAMES_TABLE, expression, limit)
-    return names_first(names, _newest(FTS_TABLE, expression, limit), limit)
+    names = _newest(NAMES_TABLE, expression, kind, public_only, limit)
+    return names_first(names, _newest(FTS_TABLE, expression, kind, public_only, limit), limit)
 
 
-def _rows(ids: list[int] | None) -> Iterator[tuple]:
-    fields = (
-        "pk",
-        "title",
-        "porteur_name",
-        "summary",
-        "context",
-        "actions",
-        "results",
-        "replication",
-        "partners",
-        "commune__name",
-    )
-    queryset = Initiative.objects.order_by("pk").values_list(*fields)
-    if ids is None:
-        yield from queryset.iterator(chunk_size=2000)
-        return
-    for chunk in _chunks(ids):
-        yield from queryset.filter(pk__in=chunk)
+def count(
+    *,
+    words: list[QueryWord],
+    kind: str,
+    public_only: bool,
+    alternatives: Sequence[list[QueryWord]] = (),
+) -> int:
+    where, params = _where(FTS_TABLE, kind, public_only)
+    expression = match_expression(words, alternatives)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", [expression, *params])
+        return cursor.fetchone()[0]
 
 
 def _lexicon_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -101,45 +134,55 @@ def _lexicon_entries(words: Iterable[str]) -> Iterator[tuple[str, str]]:
             yield word[:position] + word[position + 1 :], word
 
 
-def index(*, ids: list[int] | None) -> int:
-    """(Re)index `ids` (sorted), or everything with None."""
+def _last_key(kind: str) -> int:
+    low, high = kind_range(kind)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE rowid BETWEEN %s AND %s "
+            "ORDER BY rowid DESC LIMIT 1",
+            [low, high],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else low
+
+
+def index(*, documents: Iterable[SearchDocument], bulk: bool = False) -> int:
+    """(Re)index documents; `bulk`: the index holds none of them (a rebuild after clear)."""
     count = 0
     lexicon: set[str] = set()
-    documents: list[tuple] = []
-    names: list[tuple] = []
     insert_documents = (
-        f"INSERT INTO {FTS_TABLE} (rowid, title, porteur, summary, body) "
-        "VALUES (%s, %s, %s, %s, %s)"
+        f"INSERT INTO {FTS_TABLE} (rowid, title, names, summary, body) VALUES (%s, %s, %s, %s, %s)"
     )
     insert_names = f"INSERT INTO {NAMES_TABLE} (rowid, names) VALUES (%s, %s)"
+    last_keys: dict[str, int] = {}
     with connection.cursor() as cursor:
-        if ids is None:
-            for table in (FTS_TABLE, NAMES_TABLE, LEXICON_TABLE):
-                cursor.execute(f"DELETE FROM {table}")
-        elif ids[0] <= _last_indexed():  # (new initiatives: nothing to remove)
-            remove(ids=ids)  # also drops the initiatives that no longer exist
-        for pk, title, porteur, summary, *body, commune in _rows(ids):
-            title_terms, porteur_terms = document_terms(title), document_terms(porteur)
-            documents.append(
-                (
-                    pk,
-                    title_terms,
-                    porteur_terms,
-                    document_terms(summary),
-                    document_terms(*body, commune),
+        for batch in _batches(documents):
+            rows, names = [], []
+            stale: dict[str, list[int]] = {}
+            for document in batch:
+                key = document_key(document.kind, document.id, document.public)
+                if not bulk:
+                    if document.kind not in last_keys:
+                        last_keys[document.kind] = _last_key(document.kind)
+                    if key >> 1 <= last_keys[document.kind] >> 1:  # (new ids: nothing there)
+                        stale.setdefault(document.kind, []).append(document.id)
+                title, other_names = document_terms(document.title), document_terms(document.names)
+                rows.append(
+                    (
+                        key,
+                        title,
+                        other_names,
+                        document_terms(document.summary),
+                        document_terms(document.body),
+                    )
                 )
-            )
-            names.append((pk, f"{title_terms} {porteur_terms}"))
-            lexicon |= lexicon_words(title, porteur, commune)
-            if len(documents) == 2000:
-                cursor.executemany(insert_documents, documents)
-                cursor.executemany(insert_names, names)
-                count += len(documents)
-                documents, names = [], []
-        if documents:
-            cursor.executemany(insert_documents, documents)
+                names.append((key, f"{title} {other_names}"))
+                lexicon |= lexicon_words(document.title, document.names)
+            for kind, ids in stale.items():
+                remove(kind=kind, ids=ids)
+            cursor.executemany(insert_documents, rows)
             cursor.executemany(insert_names, names)
-            count += len(documents)
+            count += len(rows)
         cursor.executemany(
             f"INSERT OR IGNORE INTO {LEXICON_TABLE} (variant, word) VALUES (%s, %s)",
             list(_lexicon_entries(sorted(lexicon))),
@@ -147,22 +190,27 @@ def index(*, ids: list[int] | None) -> int:
     return count
 
 
-def _last_indexed() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} ORDER BY rowid DESC LIMIT 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def remove(*, ids: list[int]) -> int:
+def remove(*, kind: str, ids: list[int]) -> int:
+    keys = [document_key(kind, pk, public) for pk in ids for public in (False, True)]
     removed = 0
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
+        for chunk in _chunks(keys):
             where = f"WHERE rowid IN ({_placeholders(len(chunk))})"
             cursor.execute(f"DELETE FROM {NAMES_TABLE} {where}", chunk)
             cursor.execute(f"DELETE FROM {FTS_TABLE} {where}", chunk)
             removed += cursor.rowcount
     return removed
+
+
+def clear(*, kind: str | None) -> None:
+    """Empty the index of one kind, or all of it (the typo lexicon too) with None."""
+    with connection.cursor() as cursor:
+        if kind is None:
+            for table in (FTS_TABLE, NAMES_TABLE, LEXICON_TABLE):
+                cursor.execute(f"DELETE FROM {table}")
+            return
+        for table in (FTS_TABLE, NAMES_TABLE):
+            cursor.execute(f"DELETE FROM {table} WHERE rowid BETWEEN %s AND %s", kind_range(kind))
 
 
 def known_words(words: list[str]) -> set[str]:

@@ -29,6 +29,7 @@ from pepites.web.initiatives.explorer import (
     paginate,
     per_data_version,
 )
+from pepites.web.initiatives.idlists import delta_encode
 
 MAX_CARDS = 100
 MAX_QUERY_LENGTH = 200
@@ -150,14 +151,14 @@ def map_cards(request: HttpRequest) -> HttpResponse:
 @gzip_page
 def map_search(request: HttpRequest) -> JsonResponse:
     """Ids of the published initiatives matching the words and/or the QPV, best first (the
-    browser combines them with the other filters).
+    browser combines them with the other filters), as `ids_delta` (docs/format-carte.md).
 
     `quartier` (with `relation`, and the `region`/`departement` that narrow a name): read by
     the map's filter vocabulary; the data file knows whether an initiative is in, near or
     for *a* QPV, not which, so the server answers for one. An unknown QPV is reported in
     `message` and ignored (`quartier`: null), as on the page rendered by the server."""
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    answer: dict = {"query": query, "ids": [], "quartier": None, "message": ""}
+    answer: dict = {"query": query, "count": 0, "ids_delta": [], "quartier": None, "message": ""}
     qpv_code = relation = ""
     if request.GET.get("quartier", "").strip():
         form = FilterForm(request.GET, themes=[])
@@ -168,9 +169,11 @@ def map_search(request: HttpRequest) -> JsonResponse:
             answer["quartier"] = {"code": qpv_code, "label": form.chosen_qpv.label}
         answer["message"] = " ".join(form.errors.get("quartier", []))
     if query or qpv_code:
-        answer["ids"] = filter_published_initiatives(
+        ids = filter_published_initiatives(
             query=query, qpv_code=qpv_code, qpv_relation=relation
         ).ids()
+        # Every match, delta-encoded (see idlists): a common word matches tens of thousands.
+        answer["count"], answer["ids_delta"] = len(ids), delta_encode(ids)
     return JsonResponse(answer)
 
 

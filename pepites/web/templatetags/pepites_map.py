@@ -14,6 +14,7 @@ MAP_MODULES = (
     "cluster-layer",
     "explorer",
     "explorer-filters",
+    "explorer-ids",
     "explorer-list",
     "explorer-map",
     "explorer-state",
@@ -31,6 +32,7 @@ EXPLORER_MODULES = (
     "explorer-worker",
     "explorer-list",
     "explorer-map",
+    "explorer-ids",
     "explorer-filters",
 )
 

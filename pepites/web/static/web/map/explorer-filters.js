@@ -5,6 +5,7 @@ import { fetchCards, PLACE_FIELDS, renderCount, renderList, revealResults, setBu
 import { fitTo, map, refreshClusters } from "pepites/explorer-map";
 import { FRANCE_BOUNDS } from "pepites/tiles";
 import { ask } from "pepites/explorer-worker";
+import { decodeIds } from "pepites/explorer-ids";
 
 const searchCache = new Map();
 const communeCache = new Map();
@@ -30,8 +31,8 @@ export function readFilters() {
   };
 }
 
-// The server's answer for words and/or a QPV: {ids, quartier: {code, label} | null, message}.
-// (The data file tells in, near or for *a* QPV, not which one.)
+// The server's answer for words and/or a QPV: {ids, quartier: {code, label} | null, message}
+// (ids decoded from ids_delta). (The data file tells in, near or for *a* QPV, not which one.)
 async function search(filters) {
   const params = new URLSearchParams({ q: filters.q });
   if (filters.quartier) {
@@ -45,7 +46,9 @@ async function search(filters) {
     try {
       const response = await fetch(`${config.searchUrl}?${key}`);
       if (!response.ok) throw new Error(`search: HTTP ${response.status}`);
-      searchCache.set(key, await response.json());
+      const answer = await response.json();
+      answer.ids = decodeIds(answer.ids_delta);
+      searchCache.set(key, answer);
     } catch (_error) {
       showStatus(M.search_failed);
       return { ids: [], quartier: null, message: "" };

@@ -7,6 +7,7 @@
 //   explorer-list.js     the list, the count and "more"
 //   explorer-map.js      the map, its clusters and the selected initiative
 //   explorer-filters.js  the form read, resolved and applied
+//   explorer-ids.js      the compact id lists of the search (docs/format-carte.md)
 import { config, fixed, M, mapElement, showStatus, state, updateUrl } from "pepites/explorer-state";
 import { ask } from "pepites/explorer-worker";
 import { renderCount, renderList, renderMore, serverIds } from "pepites/explorer-list";

@@ -1,14 +1,17 @@
-"""Search by words, the same tests on SQLite (FTS5) and PostgreSQL (text search)."""
+"""Initiatives searched by words, the same tests on SQLite (FTS5) and PostgreSQL (text
+search): their documents (pepites.initiatives.search_documents) in the generic engine."""
 
 import pytest
 from django.db import connection
 
+from pepites.initiatives.deletion import delete_initiatives
 from pepites.initiatives.demo import generate_initiatives
 from pepites.initiatives.models import Initiative, InitiativeStatus
+from pepites.initiatives.search_documents import index_initiatives
+from pepites.initiatives.search_documents import unindex_initiatives as remove_from_index
+from pepites.initiatives.selectors import search_initiative_ids, search_initiatives
 from pepites.initiatives.services import update_initiative
-from pepites.search import backends, selectors
-from pepites.search.selectors import search_initiative_ids, search_initiatives
-from pepites.search.services import index_initiatives, remove_from_index
+from pepites.search import backends
 from tests.initiatives.helpers import new_initiative
 
 PLAIN = {
@@ -146,8 +149,8 @@ def test_rebuild_and_removal(reference_data):
     assert found("friperie") == [second.pk]
     assert index_initiatives(ids=[first.pk, 999_999]) == 1  # unknown ids are skipped
     assert set(found("friperie")) == {first.pk, second.pk}
-    Initiative.objects.filter(pk=second.pk).delete()
-    assert found("friperie") == [first.pk]  # a stale index row never shows
+    delete_initiatives(initiatives=[second])
+    assert found("friperie") == [first.pk]  # a deleted initiative never shows
     assert found("friperie", published_only=False) == [first.pk]
 
 
@@ -268,9 +271,19 @@ def test_limits(reference_data):
     assert set(found("bricothèque")) == {i.pk for i in items}
 
 
-def test_long_result_lists_are_filtered_in_one_read(reference_data, monkeypatch):
-    monkeypatch.setattr(selectors, "LOOKUP_MAX", 1)
+def test_long_result_lists_are_filtered_in_the_index(reference_data):
     public = [published(f"Bricothèque n° {n}") for n in range(3)]
     draft = new_initiative(**PLAIN, title="Bricothèque en projet")
     assert set(found("bricothèque")) == {i.pk for i in public}
     assert set(found("bricothèque", published_only=False)) == {draft.pk, *(i.pk for i in public)}
+
+
+def test_centre_and_departement_names_find_initiatives(reference_data):
+    in_saint_denis = published("Atelier vélo", centre_slug="profession-banlieue")
+    in_lyon = published("Atelier couture", commune_code="69123")
+    assert found("Profession Banlieue") == [in_saint_denis.pk]
+    assert found("Seine-Saint-Denis") == [in_saint_denis.pk]
+    assert found("atelier seine saint denis") == [in_saint_denis.pk]
+    assert found("Rhône") == [in_lyon.pk]
+    assert found("rhone atelier") == [in_lyon.pk]
+    assert found("69") == [in_lyon.pk]
