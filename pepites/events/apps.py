@@ -9,3 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from pepites.events import permissions  # noqa: F401  (registers the rules)
+        from pepites.events.search_documents import KIND, event_documents
+        from pepites.search.registry import register_source
+
+        register_source(kind=KIND, load=event_documents)

@@ -109,3 +109,9 @@ def with_registration_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
             "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
         ),
     )
+
+
+def events_by_ids(*, ids: list[int]) -> list[Event]:
+    """Public events in the order of `ids` (the search engine's ranking)."""
+    found = {event.pk: event for event in _public().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]

@@ -29,6 +29,7 @@ from pepites.events.models import (
 )
 from pepites.events.places import Place, locate
 from pepites.events.registrations import fill_seats, notify_cancellation
+from pepites.events.search_documents import index_events
 from pepites.events.timezones import DEFAULT_TIME_ZONE, TIME_ZONES, NonexistentLocalTime, to_utc
 from pepites.initiatives.history import record_version
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
@@ -220,6 +221,7 @@ def create_event(*, data: EventInput, user: AbstractBaseUser | None = None) -> E
         event.save()
         _set_relations(event, centres, themes, initiatives)
         record_version(event, created=True, user=user)
+        index_events(ids=[event.pk])  # the search index follows every save
     return event
 
 
@@ -268,6 +270,7 @@ def update_event(
         event.save()
         _set_relations(event, centres, themes, initiatives)
         record_version(event, user=user, reason=reason)
+        index_events(ids=[event.pk])
         fill_seats(event=event)
         if event.status == EventStatus.CANCELLED and before_status != EventStatus.CANCELLED:
             notify_cancellation(event=event)
@@ -289,6 +292,7 @@ def set_event_status(
             event.published_at = timezone.now()
         event.save()
         record_version(event, user=user, reason=str(EventStatus(status).label))
+        index_events(ids=[event.pk])
         if status == EventStatus.CANCELLED and before != EventStatus.CANCELLED:
             notify_cancellation(event=event)
     return event
