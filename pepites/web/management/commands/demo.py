@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from pepites.events.demo import load_demo_events
 from pepites.initiatives.demo import load_demo
 from pepites.publications.demo import load_demo_publications
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
+            events = load_demo_events()
+            self.stdout.write(f"Événements de démonstration de l'agenda : {events} créé(s).")
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."
