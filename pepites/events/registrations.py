@@ -205,6 +205,15 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _lock(registration_pk: int, event_pk: int) -> tuple[Registration, Event]:
+    """The event's row first, then the registration's: always that order (fill_seats too),
+    so two transactions never wait for each other."""
+    event = Event.objects.select_for_update().get(pk=event_pk)
+    registration = Registration.objects.select_for_update().get(pk=registration_pk)
+    registration.event = event
+    return registration, event
+
+
 def _in_reminder_window(event: Event, now: datetime) -> bool:
     return event.starts_at - now <= timedelta(hours=settings.EVENT_REMINDER_HOURS)
 
@@ -220,13 +229,12 @@ def _seat(registration: Registration, now: datetime) -> None:
 def confirm_registration(*, token: str, now: datetime | None = None) -> Registration | None:
     """The e-mail link was followed: a seat if one is left, else the waiting list."""
     now = now or timezone.now()
-    registration = Registration.objects.select_for_update().filter(token=token).first()
-    if registration is None:
+    found = Registration.objects.filter(token=token).values_list("pk", "event_id").first()
+    if found is None:
         return None
+    registration, event = _lock(*found)
     if registration.status != RegistrationStatus.PENDING:
         return registration  # a second click changes nothing
-    event = _lock_event(registration.event)
-    registration.event = event
     if not registration_open(event, now=now):
         return registration
     registration.confirmed_at = now
@@ -264,9 +272,7 @@ def waiting_position(registration: Registration) -> int | None:
 def cancel_registration(*, registration: Registration, now: datetime | None = None) -> Registration:
     """The person cancels: their seat goes to the first person waiting."""
     now = now or timezone.now()
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    event = _lock_event(registration.event)
-    registration.event = event
+    registration, event = _lock(registration.pk, registration.event_id)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
     if event.starts_at <= now:
