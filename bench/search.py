@@ -14,6 +14,7 @@ TARGET_SIZE = 100_000
 TARGET_P95_MS = 20.0
 TARGET_REBUILD_S = 60.0  # SQLite, at TARGET_SIZE
 ROUNDS = 40
+PATH_ROUNDS = 15
 LIMIT = 20  # a page of results
 # (query, what it stands for) — the synthetic corpus has a small vocabulary, so the
 # rare queries are a title number and a commune, and two exercise typo correction.
@@ -74,8 +75,14 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
         "(`Initiative.objects.filter(pk=...).values_list('title').first()`, random ids) "
         "on the same connection: `× PK lookup` divides a query's percentile by the "
         "lookups' same percentile. `matches` counts every match (limit=None); up to 200 "
-        "matches are ranked by relevance, past that title and porteur matches come first, "
-        "newest first (see pepites/search/backends/__init__.py)."
+        "matches are ranked by relevance, past that title and name matches come first, "
+        "newest first (see pepites/search/backends/__init__.py). Two paths a visitor takes "
+        f"are timed in the same process, {PATH_ROUNDS} rounds: `ids-all`, the map's search "
+        "(`filter_published_initiatives(query=...).ids()`, every match, delta-encoded and "
+        "gzipped as /carte/recherche sends them; `bytes/match` is that answer's size divided "
+        "by the matches), and `page`, the HTML page `/?q=...` through Django's test client "
+        "(middleware, view, template; no HTTP: the HTTP-level figures are the `pages` "
+        "benchmark's)."
     ),
     finalize=_targets,
 )
@@ -90,6 +97,7 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                     "seed": ctx.options.seed,
                     "queries": [query for query, _kind in QUERIES],
                     "rounds": ROUNDS,
+                    "path_rounds": PATH_ROUNDS,
                     "limit": LIMIT,
                 },
                 django_env(db, workdir / "var"),
@@ -115,9 +123,13 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 result["rebuild_cpu_s"] < TARGET_REBUILD_S,
             )
         every: list[float] = []
+        every_ids: list[float] = []
+        every_page: list[float] = []
         for query, kind in QUERIES:
             samples = result["samples"][query]
             every += samples
+            every_ids += result["ids_all"][query]
+            every_page += result["page"][query]
             rows.append(
                 {
                     "database": vendor,
@@ -129,6 +141,11 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                     "p95 (ms)": _ms(samples, 0.95),
                     "p50 × PK lookup": _ms(samples, 0.50) / base50,
                     "p95 × PK lookup": _ms(samples, 0.95) / base95,
+                    "ids-all p50 (ms)": _ms(result["ids_all"][query], 0.50),
+                    "ids-all p95 (ms)": _ms(result["ids_all"][query], 0.95),
+                    "bytes/match": result["bytes_per_match"][query],
+                    "page p50 (ms)": _ms(result["page"][query], 0.50),
+                    "page p95 (ms)": _ms(result["page"][query], 0.95),
                 }
             )
         rows.append(
@@ -142,6 +159,11 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 "p95 (ms)": _ms(every, 0.95),
                 "p50 × PK lookup": _ms(every, 0.50) / base50,
                 "p95 × PK lookup": _ms(every, 0.95) / base95,
+                "ids-all p50 (ms)": _ms(every_ids, 0.50),
+                "ids-all p95 (ms)": _ms(every_ids, 0.95),
+                "bytes/match": None,
+                "page p50 (ms)": _ms(every_page, 0.50),
+                "page p95 (ms)": _ms(every_page, 0.95),
             }
         )
     return rows

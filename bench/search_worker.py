@@ -5,6 +5,7 @@
 The last line printed is `BENCH-RESULT {json}` (see bench/worker.py).
 """
 
+import json
 import random
 import time
 
@@ -78,7 +79,11 @@ def _measure(args: dict) -> dict:
             if round_number >= WARMUP_ROUNDS:
                 samples[query].append(elapsed)
                 baseline.append(lookup_elapsed)
+    ids_all, page, bytes_per_match = _paths(queries, args.get("path_rounds", 15))
     return {
+        "ids_all": ids_all,
+        "page": page,
+        "bytes_per_match": bytes_per_match,
         "generate_s": generate_s,
         "rebuild_s": rebuild_s,
         "rebuild_cpu_s": rebuild_cpu_s,
@@ -88,6 +93,41 @@ def _measure(args: dict) -> dict:
         "samples": samples,
         "baseline": baseline,
     }
+
+
+def _paths(queries: list[str], rounds: int) -> tuple[dict, dict, dict]:
+    """The two paths a visitor takes, in process: the map's search (every match, as
+    /carte/recherche encodes and compresses them) and the HTML page with `?q=` (Django's
+    test client: middleware, view and template, no HTTP)."""
+    from django.test import Client
+    from django.utils.text import compress_string
+
+    from pepites.initiatives.selectors import filter_published_initiatives
+    from pepites.web.initiatives.idlists import delta_encode
+
+    def map_answer(query: str) -> tuple[int, int]:
+        ids = filter_published_initiatives(query=query).ids()
+        body = json.dumps({"count": len(ids), "ids_delta": delta_encode(ids)}).encode()
+        return len(ids), len(compress_string(body))
+
+    client = Client(HTTP_HOST="localhost")
+    ids_all: dict[str, list[float]] = {q: [] for q in queries}
+    page: dict[str, list[float]] = {q: [] for q in queries}
+    sizes: dict[str, float | None] = {}
+    for round_number in range(WARMUP_ROUNDS + rounds):
+        for query in queries:
+            started = time.perf_counter()
+            count, size = map_answer(query)
+            elapsed = time.perf_counter() - started
+            started = time.perf_counter()
+            response = client.get("/", {"q": query})
+            page_elapsed = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+            if round_number >= WARMUP_ROUNDS:
+                ids_all[query].append(elapsed)
+                page[query].append(page_elapsed)
+            sizes[query] = size / count if count else None
+    return ids_all, page, sizes
 
 
 if __name__ == "__main__":

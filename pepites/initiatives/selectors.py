@@ -30,7 +30,7 @@ from pepites.initiatives.models import (
 )
 from pepites.initiatives.search_documents import KIND
 from pepites.network.models import Centre
-from pepites.search.selectors import search_ids
+from pepites.search.selectors import search_ids, search_kinds
 from pepites.territories.models import Commune
 
 
@@ -64,6 +64,8 @@ def get_published_initiative(*, slug: str) -> Initiative | None:
 # agree: newest publications first, then the most recent records.
 # (Index "initiative_list_order"; publishing always stamps published_at.)
 LIST_ORDER = ("-published_at", "-pk")
+# Ids asked of the search for a list's first count (a page of results, and a few more).
+SEARCH_HEAD = 20
 
 
 def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -92,15 +94,41 @@ class InitiativeResults:
     """A filtered list of published initiatives that a Paginator can page through.
 
     Either a query set in SQL order, or ranked ids (text search), fetched a page at a time.
+    With `query` alone (words, no other filter), the search is asked for what is used: the
+    count and the ids of the pages read, not every match (a common word has tens of
+    thousands); `ranked_ids` and `ids()` still give every match.
     """
 
-    def __init__(self, queryset: QuerySet[Initiative], ranked_ids: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Initiative],
+        ranked_ids: list[int] | None = None,
+        *,
+        query: str = "",
+    ) -> None:
         self.queryset = queryset
-        self.ranked_ids = ranked_ids
+        self._ranked = ranked_ids
+        self._query = query if ranked_ids is None else ""
+        self._head: list[int] = []  # the best ids, as far as a page asked
+        self._total: int | None = None
+
+    @property
+    def ranked_ids(self) -> list[int] | None:
+        if self._ranked is None and self._query:
+            self._ranked = search_initiative_ids(query=self._query)
+        return self._ranked
+
+    def _search(self, limit: int) -> None:
+        group = search_kinds(query=self._query, kinds=[KIND], limit=max(limit, 1))[KIND]
+        self._head, self._total = group.ids, group.total
 
     def count(self) -> int:
-        if self.ranked_ids is not None:
-            return len(self.ranked_ids)
+        if self._ranked is not None:
+            return len(self._ranked)
+        if self._query:
+            if self._total is None:
+                self._search(SEARCH_HEAD)
+            return self._total or 0
         return self.queryset.count()
 
     def __len__(self) -> int:
@@ -109,6 +137,11 @@ class InitiativeResults:
     def __getitem__(self, item: slice) -> list[Initiative]:
         if not isinstance(item, slice):
             raise TypeError("InitiativeResults only supports slices")
+        if self._ranked is None and self._query:
+            stop = item.stop if item.stop is not None else self.count()
+            if self._total is None or (len(self._head) < min(stop, self._total)):
+                self._search(stop)
+            return cards_for_ids(ids=self._head[item])
         if self.ranked_ids is None:
             # Keys first, then the cards: the sort carries narrow rows, not whole ones.
             return cards_for_ids(ids=list(self.queryset.values_list("pk", flat=True)[item]))
@@ -224,10 +257,10 @@ def filter_published_initiatives(
         return InitiativeResults(
             _distance_order(queryset, near) if near else queryset.order_by(*LIST_ORDER)
         )
-    ranked = _search_ids(query)
     narrowed = theme_slugs or region or departement or codes or centre or qpv_code or qpv_relation
     if not narrowed and not near:
-        return InitiativeResults(queryset, ranked_ids=ranked)
+        return InitiativeResults(queryset, query=query)
+    ranked = _search_ids(query)
     if near and near.radius_km:  # then `points` holds only those within the radius
         queryset = _distance_order(queryset, near)
     points = {

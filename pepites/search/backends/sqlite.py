@@ -4,9 +4,11 @@
 visibility in one integer) holds the stems of four columns, weighted by bm25: title 10,
 names 4, summary 4, body 1. A kind is a range of rowids, which FTS5 seeks directly; the
 visibility is the rowid's lowest bit, tested on the matches without reading any row.
-`search_names` holds the title and names stems alone, for the matches that come first
-past the ranking window (a column filter on the first table would walk the long lists of
-the body's words).
+`search_fts` ranks (bm25) the matches when they are few. Two contentless tables without
+positions (`detail=none`: a word's list of rows is a fraction of the size) find the
+matches: `search_match` holds every stem of a document, `search_names` the title and names
+stems alone, for the matches that come first past the ranking window. They are told what
+to forget from the text kept by the first table.
 `search_lexicon_variant` is the typo index of the words of titles and names: each word
 under itself and under each of its one-letter deletions, so that the words one edit away
 from a query word are found by an indexed lookup of its own deletions.
@@ -18,15 +20,18 @@ from django.db import connection
 
 from pepites.search import backends
 from pepites.search.backends import by_score, names_first
-from pepites.search.documents import SearchDocument, document_key, key_id, kind_range
+from pepites.search.documents import MAX_ID, SearchDocument, document_key, key_id, kind_range
 from pepites.search.text import QueryWord, document_terms, lexicon_words
 
 FTS_TABLE = "search_fts"
+MATCH_TABLE = "search_match"
 NAMES_TABLE = "search_names"
 LEXICON_TABLE = "search_lexicon_variant"
 BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 4.0, 1.0)"
 # Stay far below SQLite's limit on bound parameters.
 CHUNK = 500
+# Past this many ids, they are read as one string (see _newest).
+ONE_STRING_FROM = 1_000
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
@@ -77,12 +82,23 @@ def _newest(
 ) -> list[int]:
     """Ids of the newest matches, newest first (FTS5 reads its index in rowid order)."""
     where, params = _where(table, kind, public_only)
+    ids = f"(rowid >> 1) & {MAX_ID}"
     with connection.cursor() as cursor:
+        if limit is None or limit > ONE_STRING_FROM:
+            # Tens of thousands of matches (a common word): one string, split in Python, costs
+            # a fraction of as many rows read one by one through the driver.
+            cursor.execute(
+                f"SELECT group_concat(id) FROM (SELECT {ids} AS id FROM {table} WHERE {where} "
+                "ORDER BY rowid DESC LIMIT %s)",
+                [expression, *params, -1 if limit is None else limit],
+            )
+            text = cursor.fetchone()[0]
+            return list(map(int, text.split(","))) if text else []
         cursor.execute(
-            f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
-            [expression, *params, -1 if limit is None else limit],
+            f"SELECT {ids} FROM {table} WHERE {where} ORDER BY rowid DESC LIMIT %s",
+            [expression, *params, limit],
         )
-        return [key_id(row[0]) for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall()]
 
 
 def ranked_ids(
@@ -95,7 +111,7 @@ def ranked_ids(
 ) -> list[int]:
     """Matching ids of `kind`, most relevant first; see pepites.search.backends."""
     expression = match_expression(words, alternatives)
-    probe = _newest(FTS_TABLE, expression, kind, public_only, backends.EXACT_RANKING + 1)
+    probe = _newest(MATCH_TABLE, expression, kind, public_only, backends.EXACT_RANKING + 1)
     if len(probe) <= backends.EXACT_RANKING:
         if len(probe) <= 1:
             return probe[:limit] if limit is not None else probe
@@ -110,7 +126,7 @@ def ranked_ids(
             )
         return ids if limit is None else ids[:limit]
     names = _newest(NAMES_TABLE, expression, kind, public_only, limit)
-    return names_first(names, _newest(FTS_TABLE, expression, kind, public_only, limit), limit)
+    return names_first(names, _newest(MATCH_TABLE, expression, kind, public_only, limit), limit)
 
 
 def count(
@@ -120,10 +136,10 @@ def count(
     public_only: bool,
     alternatives: Sequence[list[QueryWord]] = (),
 ) -> int:
-    where, params = _where(FTS_TABLE, kind, public_only)
+    where, params = _where(MATCH_TABLE, kind, public_only)
     expression = match_expression(words, alternatives)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", [expression, *params])
+        cursor.execute(f"SELECT count(*) FROM {MATCH_TABLE} WHERE {where}", [expression, *params])
         return cursor.fetchone()[0]
 
 
@@ -154,10 +170,11 @@ def index(*, documents: Iterable[SearchDocument], bulk: bool = False) -> int:
         f"INSERT INTO {FTS_TABLE} (rowid, title, names, summary, body) VALUES (%s, %s, %s, %s, %s)"
     )
     insert_names = f"INSERT INTO {NAMES_TABLE} (rowid, names) VALUES (%s, %s)"
+    insert_match = f"INSERT INTO {MATCH_TABLE} (rowid, terms) VALUES (%s, %s)"
     last_keys: dict[str, int] = {}
     with connection.cursor() as cursor:
         for batch in _batches(documents):
-            rows, names = [], []
+            rows, names, matches = [], [], []
             stale: dict[str, list[int]] = {}
             for document in batch:
                 key = document_key(document.kind, document.id, document.public)
@@ -166,22 +183,22 @@ def index(*, documents: Iterable[SearchDocument], bulk: bool = False) -> int:
                         last_keys[document.kind] = _last_key(document.kind)
                     if key >> 1 <= last_keys[document.kind] >> 1:  # (new ids: nothing there)
                         stale.setdefault(document.kind, []).append(document.id)
-                title, other_names = document_terms(document.title), document_terms(document.names)
-                rows.append(
-                    (
-                        key,
-                        title,
-                        other_names,
-                        document_terms(document.summary),
-                        document_terms(document.body),
-                    )
+                row = (
+                    key,
+                    document_terms(document.title),
+                    document_terms(document.names),
+                    document_terms(document.summary),
+                    document_terms(document.body),
                 )
-                names.append((key, f"{title} {other_names}"))
+                rows.append(row)
+                names.append((key, _names_text(*row[1:])))
+                matches.append((key, _match_text(*row[1:])))
                 lexicon |= lexicon_words(document.title, document.names)
             for kind, ids in stale.items():
                 remove(kind=kind, ids=ids)
             cursor.executemany(insert_documents, rows)
             cursor.executemany(insert_names, names)
+            cursor.executemany(insert_match, matches)
             count += len(rows)
         cursor.executemany(
             f"INSERT OR IGNORE INTO {LEXICON_TABLE} (variant, word) VALUES (%s, %s)",
@@ -190,15 +207,41 @@ def index(*, documents: Iterable[SearchDocument], bulk: bool = False) -> int:
     return count
 
 
+def _names_text(title: str, names: str, summary: str, body: str) -> str:
+    return f"{title} {names}"
+
+
+def _match_text(title: str, names: str, summary: str, body: str) -> str:
+    return f"{title} {names} {summary} {body}"
+
+
+def _remove_rows(cursor, where: str, params: list) -> int:
+    """Out of the three tables: the contentless ones are told the text they indexed, read
+    from the first (FTS5's 'delete' command)."""
+    cursor.execute(
+        f"SELECT rowid, title, names, summary, body FROM {FTS_TABLE} WHERE {where}", params
+    )
+    found = cursor.fetchall()
+    if not found:
+        return 0
+    for table, column, text in (
+        (NAMES_TABLE, "names", _names_text),
+        (MATCH_TABLE, "terms", _match_text),
+    ):
+        cursor.executemany(
+            f"INSERT INTO {table} ({table}, rowid, {column}) VALUES ('delete', %s, %s)",
+            [(key, text(*fields)) for key, *fields in found],
+        )
+    cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE {where}", params)
+    return len(found)
+
+
 def remove(*, kind: str, ids: list[int]) -> int:
     keys = [document_key(kind, pk, public) for pk in ids for public in (False, True)]
     removed = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(keys):
-            where = f"WHERE rowid IN ({_placeholders(len(chunk))})"
-            cursor.execute(f"DELETE FROM {NAMES_TABLE} {where}", chunk)
-            cursor.execute(f"DELETE FROM {FTS_TABLE} {where}", chunk)
-            removed += cursor.rowcount
+            removed += _remove_rows(cursor, f"rowid IN ({_placeholders(len(chunk))})", chunk)
     return removed
 
 
@@ -206,11 +249,12 @@ def clear(*, kind: str | None) -> None:
     """Empty the index of one kind, or all of it (the typo lexicon too) with None."""
     with connection.cursor() as cursor:
         if kind is None:
-            for table in (FTS_TABLE, NAMES_TABLE, LEXICON_TABLE):
+            for table in (FTS_TABLE, LEXICON_TABLE):
                 cursor.execute(f"DELETE FROM {table}")
+            for table in (NAMES_TABLE, MATCH_TABLE):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
             return
-        for table in (FTS_TABLE, NAMES_TABLE):
-            cursor.execute(f"DELETE FROM {table} WHERE rowid BETWEEN %s AND %s", kind_range(kind))
+        _remove_rows(cursor, "rowid BETWEEN %s AND %s", list(kind_range(kind)))
 
 
 def known_words(words: list[str]) -> set[str]:
