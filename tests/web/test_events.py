@@ -170,3 +170,23 @@ def test_list_query_count_does_not_grow_with_the_events(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("events:upcoming"))
     assert response.content.decode().count("event-card__title") == 15
+
+
+def test_the_event_page_carries_schema_org_event_data(client, reference_data):
+    import json
+    import re
+
+    event = new_event(
+        commune_code="97411",
+        is_online=True,
+        online_url=LINK,
+        starts_local=local_in(30),
+        ends_local=local_in(30, hour=12),
+    )
+    html = client.get(reverse("events:detail", args=[event.slug])).content.decode()
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block)
+    assert data["@type"] == "Event" and data["name"] == event.title
+    assert data["startDate"].endswith("+04:00")  # La Réunion's offset
+    assert data["location"]["address"]["addressLocality"] == "Saint-Denis"
+    assert LINK not in block
