@@ -99,9 +99,12 @@ run: setup ## Install, prepare and serve the embedded instance on http://127.0.0
 serve: ## Serve without reinstalling (after `make setup`)
 	$(SERVE)
 
-quality: install-dev lock-check ## Lock files in step with pyproject.toml, lint and format check, layers (import-linter), Django checks, missing migrations
+quality: install-dev lock-check ## Lock files in step with pyproject.toml, lint and format check, types (mypy), templates (djlint), JavaScript (eslint), layers (import-linter), Django checks, missing migrations
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/djlint pepites --lint
+	node_modules/.bin/eslint pepites
 	$(BIN)/lint-imports --no-cache
 	$(PEPITES) check --fail-level WARNING
 	$(MAKE) --no-print-directory check-deploy

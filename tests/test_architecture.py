@@ -3,6 +3,7 @@ pyproject.toml ([tool.importlinter]): every import points down, `web` and `api` 
 each other, and no two modules of a package import each other (directly or through others)."""
 
 import copy
+import re
 import subprocess
 import sys
 import tomllib
@@ -83,3 +84,46 @@ def test_a_loop_between_the_modules_of_a_package_is_refused(graph):
         ("pepites.initiatives.imports.mapping", "pepites.initiatives.imports.values"),
     ]
     assert not _check(contract, graph, *deeper)
+
+
+# The two faces own the routes and the pages; the rest of the code reaches pages through
+# pepites.core.links and keeps its e-mail and print templates with itself (issue 12, point 8).
+FACES = {"web", "api"}
+ROUTE_CALL = re.compile(
+    r"(?<![.\w])(?<!def )reverse\(|\bfrom django\.urls import\b.*\breverse\b|\{% url "
+)
+WEB_TEMPLATE = re.compile(r"""["']web/[\w/.-]+\.(?:html|txt)["']""")
+
+
+def _domain_files():
+    for path in sorted((ROOT / "pepites").rglob("*")):
+        parts = path.relative_to(ROOT / "pepites").parts
+        if parts[0] in FACES or "migrations" in parts or "management" in parts:
+            continue
+        if path.suffix in {".py", ".html", ".txt"}:
+            yield path
+
+
+def _offences(pattern):
+    found = []
+    for path in _domain_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line) and not line.lstrip().startswith("#"):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    return found
+
+
+def test_domain_code_does_not_reverse_the_web_routes():
+    assert _offences(ROUTE_CALL) == []
+
+
+def test_domain_code_renders_no_template_of_the_web_layer():
+    assert _offences(WEB_TEMPLATE) == []
+
+
+def test_links_by_name_reach_the_web_routes(client):
+    from pepites.core import links
+
+    assert links.path("initiative", slug="jardin") == "/initiatives/jardin/"
+    with pytest.raises(LookupError):
+        links.path("no-such-page")

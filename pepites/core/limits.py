@@ -56,7 +56,7 @@ def too_large_response(request: HttpRequest, message: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     else:
-        html = render_to_string("web/core/too_large.html", {"message": message}, request)
+        html = render_to_string("413.html", {"message": message}, request)
         response = HttpResponse(html, status=413)
     response["Connection"] = "close"  # the rest of the body is not read
     return response

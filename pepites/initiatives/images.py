@@ -34,6 +34,15 @@ class Renditions:
     height: int
 
 
+@dataclass(frozen=True)
+class NewImage:
+    """An image added with a save (edit form, moderation): renditions already checked."""
+
+    renditions: Renditions
+    alt_text: str
+    credits: str = ""
+
+
 def _error(message: str) -> ValidationError:
     return ValidationError({"image": message})
 

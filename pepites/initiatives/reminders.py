@@ -3,11 +3,10 @@ year), one e-mail digest per centre to its members, queued like every e-mail."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pepites.core import links
 from pepites.core.jobs.email import enqueue_email
 from pepites.initiatives.links import broken_links
 from pepites.initiatives.models import Initiative
@@ -28,11 +27,9 @@ def send_check_reminders() -> int:
         recipients = notification_emails(centre=centre)
         if not count or not recipients:
             continue
-        url = (
-            f"{settings.SITE_URL}{reverse('workspace:index')}?centre={centre.slug}&etat=a_verifier"
-        )
+        url = links.absolute("workspace.index") + f"?centre={centre.slug}&etat=a_verifier"
         body = render_to_string(
-            "web/workspace/emails/to_check.txt",
+            "initiatives/emails/to_check.txt",
             {
                 "centre": centre,
                 "initiatives": list(mine[:LISTED]),

@@ -14,15 +14,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
+from pepites.core import links
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.roles import NATIONAL_TEAM_GROUP
-from pepites.core.siteurl import site_url
 from pepites.network.models import Centre, Invitation, Membership
 from pepites.network.roles import forget_roles
 
@@ -112,7 +111,7 @@ def invite_member(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    url = site_url() + reverse("accounts:invitation", kwargs={"token": token})
+    url = links.absolute("accounts.invitation", token=token)
     context = {
         "invitation": invitation,
         "url": url,
@@ -121,7 +120,7 @@ def invite_member(
     }
     enqueue_email(
         subject=_("Invitation à rejoindre %(centre)s sur Pépites") % {"centre": centre.name},
-        body=render_to_string("web/accounts/emails/invitation.txt", context),
+        body=render_to_string("network/emails/invitation.txt", context),
         to=[email],
     )
     return SentInvitation(invitation=invitation, url=url)

@@ -28,6 +28,12 @@ class Series(models.Model):
         max_length=300,
         default="Réseau national des centres de ressources politique de la ville",
     )
+    publisher_logo = models.ImageField(
+        _("logo de l'éditeur"),
+        upload_to="publications/logos/",
+        blank=True,
+        help_text=_("PNG ou JPEG, imprimé en couverture et en dernière page du PDF."),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_DIR = "var/publications"
 DIGEST_LENGTH = 20
-ISSUE_TEMPLATE = "web/publications/print/issue.html"
-PORTFOLIO_TEMPLATE = "web/publications/print/portfolio.html"
+ISSUE_TEMPLATE = "publications/print/issue.html"
+PORTFOLIO_TEMPLATE = "publications/print/portfolio.html"
 
 # (family, static path) of the fonts from the npm packages @fontsource/source-sans-3 and
 # @fontsource/source-serif-4 (SIL Open Font License), exposed through VENDOR_STATIC.
@@ -118,14 +118,29 @@ def image_data_uri(field) -> str | None:
     """An uploaded image as a data: URI, read through the storage (works with S3 too)."""
     if not field:
         return None
+    return stored_image_data_uri(field.name, storage=field.storage)
+
+
+def stored_image_data_uri(name: str | None, *, storage=default_storage) -> str | None:
+    """The file `name` of the storage as a data: URI; None (and a warning) when it is gone."""
+    if not name:
+        return None
     try:
-        with field.storage.open(field.name, "rb") as handle:
+        with storage.open(name, "rb") as handle:
             data = handle.read()
     except OSError:
-        logger.warning("Image %s missing from the storage", field.name)
+        logger.warning("Image %s missing from the storage", name)
         return None
-    mime = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _photo(card: dict) -> dict | None:
+    photo: dict | None = card.get("photo")  # absent from cards frozen before photos were printed
+    if not photo:
+        return None
+    uri = stored_image_data_uri(photo["name"])
+    return {**photo, "uri": uri} if uri else None
 
 
 def html_to_pdf(html: str, *, faces: list[FontFace]) -> bytes:
@@ -141,6 +156,7 @@ def _print_cards(cards) -> list[dict]:
             **card.data,
             "url": card.absolute_url,
             "qr": qr_code_data_uri(card.absolute_url) if card.absolute_url else None,
+            "photo": _photo(card.data),
         }
         for card in cards
     ]
@@ -176,6 +192,7 @@ def render_issue_html(*, issue: Issue) -> str:
             ),
             "centres": list(network_centres()),
             "fonts": font_faces(),
+            "logo": image_data_uri(series.publisher_logo),
             "issue_url": absolute_url(page_path),
             "print_date": timezone.localdate(issue.published_at) if issue.published_at else None,
         },
@@ -240,7 +257,8 @@ def portfolio_pdf(*, filters: PortfolioFilters, limit: int = PORTFOLIO_MAX_CARDS
     cards = []
     for initiative in selected:
         url = absolute_url(initiative_path(initiative.slug))
-        cards.append({**snapshot_initiative(initiative), "url": url, "qr": qr_code_data_uri(url)})
+        card = snapshot_initiative(initiative)
+        cards.append({**card, "url": url, "qr": qr_code_data_uri(url), "photo": _photo(card)})
     faces = font_faces()
     html = render_to_string(
         PORTFOLIO_TEMPLATE,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from pepites.core.roles import is_national_team
 from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
-from pepites.initiatives.selectors import filter_published_initiatives, published_initiatives
+from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.network.models import Centre
 from pepites.publications.links import absolute_url, initiative_path
 from pepites.publications.models import Article, FeaturedInitiative, Issue, IssueStatus, Series
@@ -91,7 +91,7 @@ def featured_cards(*, issue: Issue) -> list[FeaturedCard]:
     the live initiative while in preparation (which is what publishing will freeze)."""
     items = issue.featured.select_related(
         "initiative__commune", "initiative__centre"
-    ).prefetch_related("initiative__themes", "initiative__qpv_links")
+    ).prefetch_related("initiative__themes", "initiative__qpv_links", "initiative__images")
     cards = []
     for item in items:
         initiative = item.initiative
@@ -120,18 +120,20 @@ def featured_for_edition(*, issue: Issue) -> QuerySet[FeaturedInitiative]:
     return issue.featured.select_related("initiative__commune")
 
 
-def search_initiatives(*, query: str, issue: Issue) -> QuerySet[Initiative]:
-    """Published initiatives whose title contains `query`, not yet featured in the issue."""
-    query = query.strip()
-    if not query:
-        return Initiative.objects.none()
-    return (
-        published_initiatives()
-        .filter(Q(title__icontains=query) | Q(porteur_name__icontains=query))
-        .exclude(publication_features__issue=issue)
-        .select_related("commune", "principal_theme")
-        .order_by("title")[:PICKER_MAX_RESULTS]
-    )
+def search_initiatives(
+    *, query: str, issue: Issue, theme_slugs: list[str] | None = None
+) -> list[Initiative]:
+    """Published initiatives for the editors' picker, not yet featured in the issue: the
+    words searched as on the map (title, porteur, summary, description, commune, centre;
+    accents, plurals and typos), within the themes chosen if any."""
+    query = " ".join(query.split())
+    themes = [slug for slug in theme_slugs or [] if slug]
+    if not query and not themes:
+        return []
+    featured = set(issue.featured.values_list("initiative_id", flat=True))
+    results = filter_published_initiatives(query=query, themes=themes)
+    found = [i for i in results[: PICKER_MAX_RESULTS + len(featured)] if i.pk not in featured]
+    return found[:PICKER_MAX_RESULTS]
 
 
 # --- Editing space --------------------------------------------------------------------------
@@ -244,7 +246,7 @@ def portfolio_initiatives(*, filters: PortfolioFilters) -> QuerySet[Initiative]:
     )
     return (
         results.queryset.select_related("commune", "centre")
-        .prefetch_related("themes", "qpv_links")
+        .prefetch_related("themes", "qpv_links", "images")
         .order_by("commune__departement_id", "commune__name", "title")
     )
 

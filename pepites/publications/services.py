@@ -154,6 +154,26 @@ def set_issue_editors(*, issue: Issue, users: Iterable[Any]) -> None:
 
 
 @transaction.atomic
+def save_articles(
+    *,
+    issue: Issue,
+    expected_version: int,
+    saved: Iterable[tuple[Article, Iterable[Any] | None]] = (),
+    deleted: Iterable[int] = (),
+) -> None:
+    """The articles step of the compose page in one transaction, over the version of the issue
+    the editor read (ConflictError otherwise): articles removed, then added or changed (each
+    with its centres), then numbered again."""
+    claim_issue_version(issue=issue, expected_version=expected_version)
+    for article_pk in deleted:
+        delete_article(issue=issue, article_pk=article_pk)
+    for article, centres in saved:
+        article.issue = issue
+        save_article(article=article, centres=centres)
+    renumber_articles(issue=issue)
+
+
+@transaction.atomic
 def add_article(
     *,
     issue: Issue,

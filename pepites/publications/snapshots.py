@@ -20,6 +20,12 @@ def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
         initiative.themes.all(), key=lambda t: (t.pk != initiative.principal_theme_id, t.position)
     )
     commune = initiative.commune
+    # The first visible photo (read from a prefetch when there is one): its small rendition is
+    # what a card prints.
+    photos = sorted(
+        (i for i in initiative.images.all() if not i.is_hidden), key=lambda i: i.position
+    )
+    photo = photos[0] if photos else None
     return {
         "uid": str(initiative.uid),
         "slug": initiative.slug,
@@ -49,6 +55,11 @@ def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
         ),
         "is_demo": initiative.is_demo,
         "version": initiative.version,
+        "photo": (
+            {"name": photo.small.name, "alt": photo.alt_text, "credits": photo.credits}
+            if photo is not None
+            else None
+        ),
         # Drawn on the cover's map (publications/cover_map.py).
         "point": (
             [initiative.latitude, initiative.longitude]

@@ -12,10 +12,10 @@ from datetime import timedelta
 from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core import links
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.siteurl import site_url
 from pepites.publications.links import absolute_url
@@ -58,9 +58,7 @@ def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    return absolute_url(
-        reverse("publications:unsubscribe", kwargs={"token": unsubscribe_token(subscriber)})
-    )
+    return absolute_url(links.path("publications.unsubscribe", token=unsubscribe_token(subscriber)))
 
 
 def _message(*, subscriber: Subscriber, template: str, subject: str, context: dict) -> dict:
@@ -71,7 +69,7 @@ def _message(*, subscriber: Subscriber, template: str, subject: str, context: di
         "unsubscribe_url": link,
         "SITE_URL": site_url(),
     }
-    body = render_to_string(f"web/publications/emails/{template}.txt", context)
+    body = render_to_string(f"publications/emails/{template}.txt", context)
     return {
         "subject": subject,
         "body": body,
@@ -84,9 +82,7 @@ def _message(*, subscriber: Subscriber, template: str, subject: str, context: di
 
 
 def _send_confirmation(subscriber: Subscriber) -> None:
-    confirm = absolute_url(
-        reverse("publications:confirm", kwargs={"token": subscriber.confirmation_token})
-    )
+    confirm = absolute_url(links.path("publications.confirm", token=subscriber.confirmation_token))
     enqueue_email(
         **_message(
             subscriber=subscriber,
@@ -194,10 +190,10 @@ def notify_new_issue(*, issue: Issue, batch_size: int = BATCH_SIZE) -> int:
         return 0  # already notified (a republication, or a concurrent publish)
     series = issue.series
     issue_url = absolute_url(
-        reverse("publications:issue_detail", kwargs={"series": series.slug, "number": issue.number})
+        links.path("publications.issue", series=series.slug, number=issue.number)
     )
     pdf_url = absolute_url(
-        reverse("publications:issue_pdf", kwargs={"series": series.slug, "number": issue.number})
+        links.path("publications.issue_pdf", series=series.slug, number=issue.number)
     )
     subject = _("%(series)s n° %(number)s : %(title)s") % {
         "series": series.title,

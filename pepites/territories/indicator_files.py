@@ -4,11 +4,11 @@ indicator, identified by the INSEE's column names.
 Layout accepted (docs/qpv.md, "Chiffres clés"):
 
 - separator ";" (the INSEE's) or ",", UTF-8 (with or without BOM) or Windows-1252;
-- a code column, ``CODGEO`` (or ``code_qp``, ``CODE_QP``, ``QP``): a QPV code (``QN…``,
+- a code column, ``CODGEO`` (or ``CODE_QP``, ``CODEQPV``, ``CODE_QPV``, ``QP``): a QPV code (``QN…``,
   ``QP…``, ``QD…``) gives the QPV's figures; a commune code (``93066``) gives the
   municipal reference; ``FRANCE``, ``FR``, ``FE`` or ``FM`` gives the national reference;
-- indicator columns, all optional but at least one (see INDICATORS): ``POP_MUN``
-  (population), ``TP60`` (poverty rate at 60 % of the median), ``PART_MOINS25`` (share of
+- indicator columns, all optional but at least one (see INDICATORS): ``POP_MUN`` or
+  ``POPMUNIQPV`` (population), ``TP60`` (poverty rate at 60 % of the median), ``PART_MOINS25`` (share of
   under-25s), ``TX_EMPL`` (employment rate of the 15-64), ``DEFM_ABC`` (jobseekers,
   categories A, B, C); other columns (``LIBGEO``…) are ignored;
 - numbers with a decimal comma or point, spaces between thousands; ``s`` (statistical
@@ -38,7 +38,9 @@ DEMO_INDICATORS_FILE = Path(__file__).resolve().parent / "data" / "demo_qpv_indi
 DEMO_INDICATORS_DATASET_NAME = f"{INDICATORS_DATASET_NAME}-demo"
 DEMO_INDICATORS_SOURCE = "Pépites : chiffres fictifs de démonstration (aucune valeur de l'INSEE)"
 DEMO_INDICATORS_VINTAGE = "démonstration"
-CODE_COLUMNS = ("CODGEO", "CODE_QP", "QP", "CODE_QUARTIER")
+# CODEQPV, POPMUNIQPV: the names of the INSEE's population base of the 2024 QPV (as read in
+# public projects that load it); the others, its older and by-source files.
+CODE_COLUMNS = ("CODGEO", "CODE_QP", "CODEQPV", "CODE_QPV", "QP", "CODE_QUARTIER")
 FRANCE_CODES = {"FRANCE": "FR", "FR": "FR", "FE": "FR", "FM": "FR"}
 SECRET_MARKS = {"s": QpvIndicator.Status.SECRET, "nd": QpvIndicator.Status.UNAVAILABLE}
 MAX_BYTES = 50 * 1024 * 1024
@@ -56,7 +58,11 @@ class IndicatorDefinition:
 
 INDICATORS = (
     IndicatorDefinition(
-        "population", ("POP_MUN", "POP", "P_POP"), gettext_lazy("Population"), "habitants", True
+        "population",
+        ("POP_MUN", "POPMUNIQPV", "POP", "P_POP"),
+        gettext_lazy("Population"),
+        "habitants",
+        True,
     ),
     IndicatorDefinition(
         "poverty_rate",

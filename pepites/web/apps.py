@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "pepites.web"
     label = "web"
     verbose_name = _("Interface web")
+
+    def ready(self) -> None:
+        from pepites.web.links import register_pages
+
+        register_pages()

@@ -56,3 +56,28 @@ def test_homonyms_distances_and_radius(live_server, page, artifacts_dir):
         "() => document.querySelector('[data-around]').textContent.includes('93')"
     )
     assert errors == []
+
+
+def test_the_commune_filter_asks_which_saint_denis(live_server, page):
+    load_map_samples()
+    errors = watch_console(page)
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    page.get_by_text("Thématiques, territoire, centre, QPV").click()
+    page.get_by_label("Commune").fill("Saint-Denis")
+    page.get_by_label("Commune").press("Tab")  # "change"
+    choices = page.locator("[data-commune-choices] button")
+    choices.first.wait_for()
+    labels = choices.all_inner_texts()
+    assert "Saint-Denis (Seine-Saint-Denis, 93)" in labels
+    assert "Saint-Denis (La Réunion, 974)" in labels
+    assert "précisez laquelle" in page.locator("[data-commune-message]").inner_text()
+    assert count(page) == len(SAMPLES)  # no filter until the visitor has chosen
+
+    page.get_by_role("button", name="Saint-Denis (Seine-Saint-Denis, 93)").click()
+    page.wait_for_function("() => document.querySelector('#compte').textContent.startsWith('1 ')")
+    assert "Franc-Moisin" in page.locator("#liste").inner_text()
+    assert page.locator("[data-commune-choices] button").count() == 0
+    assert "commune=Saint-Denis" in page.url
+    assert axe_violations(page) == []
+    assert errors == []

@@ -135,7 +135,21 @@ def test_compose_reorder_pick_and_publish_in_the_browser(
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "publications-planning.png"), full_page=True)
 
+    # The compose page in steps, each with its own save.
     page.goto(live_server.url + f"/publications/edition/{issue.pk}/")
+    steps = page.get_by_role("navigation", name="Étapes de la composition")
+    assert steps.get_by_role("link").all_inner_texts() == [
+        "1. Le numéro",
+        "2. Articles",
+        "3. Initiatives à la une",
+        "4. Relire et publier",
+    ]
+    assert steps.locator("[aria-current=step]").inner_text() == "1. Le numéro"
+    assert page.get_by_role("button", name="Enregistrer le numéro").count() == 1
+    assert axe_violations(page) == []
+    page.screenshot(path=str(artifacts_dir / "publication-compose-1.png"), full_page=True)
+
+    steps.get_by_role("link", name="2. Articles").click()
     page.get_by_role("button", name="Descendre l'article « Premier article »").click()
     page.wait_for_load_state()
     assert list(issue.articles.values_list("title", flat=True)) == [
@@ -143,16 +157,23 @@ def test_compose_reorder_pick_and_publish_in_the_browser(
         "Premier article",
     ]
     assert page.get_by_text("Modifications enregistrées.").is_visible()
+    assert "etape=articles" in page.url
+    assert axe_violations(page) == []
 
-    page.get_by_label("Chercher une initiative publiée (titre ou porteur)").fill("couveuse")
-    page.get_by_label("Chercher une initiative publiée (titre ou porteur)").press("Enter")
-    page.wait_for_url("**?q=couveuse*")
+    page.get_by_role("link", name="Étape suivante : Initiatives à la une").click()
+    words = page.get_by_label("Mots (titre, porteur, description, commune, centre)")
+    words.fill("couveuse")
+    words.press("Enter")
+    page.wait_for_url("**q=couveuse*")
     page.get_by_role("button", name="Ajouter « Une couveuse d'entreprises de proximité »").click()
     page.wait_for_load_state()
     assert issue.featured.get().initiative.title == "Une couveuse d'entreprises de proximité"
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts_dir / "publication-compose.png"), full_page=True)
 
+    steps = page.get_by_role("navigation", name="Étapes de la composition")
+    steps.get_by_role("link", name="4. Relire et publier").click()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Publier ce numéro").click()
     page.wait_for_load_state()
     issue.refresh_from_db()

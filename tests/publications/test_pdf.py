@@ -211,3 +211,37 @@ def test_the_command_builds_the_pdfs_of_published_issues(issue):
     call_command("publications_pdf", "--series", "eco-des-quartiers", "--number", "1", stdout=out)
     name = out.getvalue().strip().rsplit(" : ", 1)[1]
     assert default_storage.exists(name)
+
+
+def test_cards_print_the_initiatives_photo_and_the_cover_the_publishers_logo(
+    issue, initiatives, tmp_path
+):
+    from pepites.initiatives.images import add_initiative_image, make_renditions
+
+    photo = SimpleUploadedFile("boutique.png", png_bytes(), content_type="image/png")
+    add_initiative_image(
+        initiative=initiatives["boutique"],
+        renditions=make_renditions(photo),
+        alt_text="La boutique à l'essai et sa vitrine",
+        credits="Photo de démonstration",
+    )
+    series = issue.series
+    series.publisher_logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+    series.save()
+    publish_issue(issue=issue)  # freezes the photo in the card's snapshot
+
+    reader = read_pdf(stored(issue_pdf(issue=issue)))
+    pages = page_texts(reader)
+    cover, cards = pages[0], " ".join(pages[2:-1])
+    assert "Initiatives à la une" in cards and "Photo de démonstration" in cards
+    assert sum(len(page.images) for page in reader.pages[2:-1]) >= 1  # the card's photo
+    assert len(reader.pages[0].images) >= 2  # the logo beside the cover's map
+    assert len(reader.pages[-1].images) >= 1  # and on the back page
+    assert "RÉSEAU NATIONAL DES CENTRES DE RESSOURCES" in cover.upper()
+
+    # A photo deleted from the storage afterwards: the card prints without it, no error.
+    from pepites.publications.pdf import render_issue_html
+
+    assert "Photo de démonstration" in render_issue_html(issue=issue)
+    default_storage.delete(initiatives["boutique"].images.get().small.name)
+    assert "Photo de démonstration" not in render_issue_html(issue=issue)

@@ -104,7 +104,7 @@ def test_composing_articles_with_the_formset(client, issue, editor):
             "articles-0-DELETE": "on",
         },
     )
-    response = client.post(url, data)
+    response = client.post(url, {**data, "etape": "articles"})  # the articles step's own save
     assert response.status_code == 302
     assert [(a.title, a.position) for a in issue.articles.all()] == [
         ("Unions commerciales", 1),
@@ -117,14 +117,19 @@ def test_composing_articles_with_the_formset(client, issue, editor):
 def test_an_invalid_form_saves_nothing_and_says_where(client, issue, editor):
     client.force_login(editor)
     url = reverse("publications:edition_compose", kwargs={"pk": issue.pk})
-    data = compose_data(issue, title="", **{"articles-1-title": ""})
-    response = client.post(url, data)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "corrigez les champs signalés" in html
-    assert html.count("Ce champ est obligatoire.") == 2
+    # Each step saves its own part: the issue's fields, then the articles.
+    for step, data in [
+        ("numero", compose_data(issue, title="")),
+        ("articles", compose_data(issue, **{"articles-1-title": ""})),
+    ]:
+        response = client.post(url, {**data, "etape": step})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "corrigez les champs signalés" in html
+        assert html.count("Ce champ est obligatoire.") == 1
     issue.refresh_from_db()
     assert issue.title == "Le commerce de proximité, cœur du quartier"
+    assert issue.articles.filter(title="").count() == 0
 
 
 def test_a_stale_form_is_refused(client, issue, editor):
@@ -141,14 +146,17 @@ def test_a_stale_form_is_refused(client, issue, editor):
 def test_the_picker_searches_published_initiatives_and_adds_one(client, issue, initiatives, editor):
     client.force_login(editor)
     url = reverse("publications:edition_compose", kwargs={"pk": issue.pk})
-    response = client.post(url, compose_data(issue, action="search", q="ateliers"))
-    assert response["Location"].endswith("?q=ateliers#selecteur")
-    html = client.get(response["Location"]).content.decode()
+    # The full search: a word of the summary, without its accent, not only the title.
+    html = client.get(url + "?etape=initiatives&q=souterrain").content.decode()
+    assert "Des ateliers d&#x27;artisans dans un parking" in html
+    html = client.get(url + "?etape=initiatives&thematique=immobilier-entreprise").content.decode()
+    assert "Des ateliers d&#x27;artisans dans un parking" in html
+    html = client.get(url + "?etape=initiatives&q=ateliers").content.decode()
     assert "Des ateliers d&#x27;artisans dans un parking" in html
     atelier = initiatives["atelier"]
     assert f'value="add:featured:{atelier.pk}"' in html
     # Drafts and initiatives already featured are not offered.
-    html = client.get(url + "?q=un").content.decode()
+    html = client.get(url + "?etape=initiatives&q=un").content.decode()
     assert "Un projet encore en préparation" not in html
     assert f'value="add:featured:{initiatives["boutique"].pk}"' not in html
 

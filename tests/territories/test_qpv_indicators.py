@@ -97,6 +97,13 @@ def test_comma_separated_windows_1252_file(qpvs, tmp_path):
     assert values[("QN09302M", "poverty_rate")] == pytest.approx(41.5)
 
 
+def test_the_2024_population_base_column_names(qpvs, tmp_path):
+    text = "codeQPV;libQPV;popMuniQPV\nQN09301M;Quartier à l'essai;4215\n"
+    data = read_indicator_file(write(tmp_path, text))
+    assert data.columns == {"population": "popMuniQPV"}  # as the file spells it
+    assert [(v.code, v.value) for v in data.values] == [("QN09301M", 4215)]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

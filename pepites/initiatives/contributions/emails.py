@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pepites.core import links
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.siteurl import site_url
 from pepites.initiatives.models import InitiativeStatus, Proposal
@@ -25,20 +25,20 @@ def _send(subject: str, template: str, context: dict[str, Any], recipients: Iter
 
 
 def _workspace_url(proposal: Proposal) -> str:
-    return site_url() + reverse("workspace:proposal", kwargs={"pk": proposal.pk})
+    return links.absolute("workspace.proposal", pk=proposal.pk)
 
 
 def notify_submission(proposal: Proposal) -> None:
     context = {"proposal": proposal, "site_url": site_url()}
     _send(
         _("Pépites : nous avons bien reçu votre proposition"),
-        "web/contributions/emails/received.txt",
+        "initiatives/contributions/emails/received.txt",
         context,
         [proposal.proposer_email],
     )
     _send(
         _("Pépites : nouvelle proposition à examiner — %(title)s") % {"title": proposal.title},
-        "web/contributions/emails/to_moderate.txt",
+        "initiatives/contributions/emails/to_moderate.txt",
         {**context, "url": _workspace_url(proposal)},
         notification_emails(centre=proposal.centre),
     )
@@ -47,10 +47,10 @@ def notify_submission(proposal: Proposal) -> None:
 def notify_decision(proposal: Proposal) -> None:
     url = ""
     if proposal.initiative is not None and proposal.initiative.status == InitiativeStatus.PUBLISHED:
-        url = site_url() + reverse("initiative_detail", kwargs={"slug": proposal.initiative.slug})
+        url = links.absolute("initiative", slug=proposal.initiative.slug)
     _send(
         _("Pépites : réponse à votre proposition « %(title)s »") % {"title": proposal.title},
-        "web/contributions/emails/decision.txt",
+        "initiatives/contributions/emails/decision.txt",
         {"proposal": proposal, "url": url, "site_url": site_url()},
         [proposal.proposer_email],
     )

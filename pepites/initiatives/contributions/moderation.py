@@ -5,7 +5,6 @@ services), merge into an existing initiative, or reject with a reason sent to it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +17,7 @@ from pepites.audit.models import Action
 from pepites.audit.services import record
 from pepites.initiatives import permissions
 from pepites.initiatives.contributions.emails import notify_decision
-from pepites.initiatives.images import Renditions, add_initiative_image
+from pepites.initiatives.images import NewImage, add_initiative_image
 from pepites.initiatives.models import Initiative, Proposal, ProposalKind, ProposalStatus
 from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.services import create_initiative, update_initiative
@@ -147,15 +146,6 @@ def reject_proposal(*, proposal: Proposal, user: AbstractBaseUser | None, reason
     record(action=Action.PROPOSAL_REJECT, actor=user, target=proposal)
     notify_decision(proposal)
     return proposal
-
-
-@dataclass(frozen=True)
-class NewImage:
-    """An image the moderator adds while accepting: renditions already checked by a form."""
-
-    renditions: Renditions
-    alt_text: str
-    credits: str = ""
 
 
 @transaction.atomic

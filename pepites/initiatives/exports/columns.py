@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core import links
 from pepites.core.siteurl import site_url
 from pepites.initiatives.models import (
     Initiative,
@@ -62,7 +62,7 @@ def _qpv_codes(initiative: Initiative) -> str:
 
 @functools.cache
 def _page_prefix() -> tuple[str, str]:
-    path = reverse("initiative_detail", kwargs={"slug": "slug-0"})
+    path = links.path("initiative", slug="slug-0")
     before, after = path.split("slug-0")
     return before, after
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pepites.core import links
 from pepites.core.siteurl import site_url
 from pepites.core.spreadsheet import neutralise
 from pepites.initiatives.exports.columns import COLUMN_NAMES, COLUMNS, FALSE, TRUE
@@ -123,7 +123,7 @@ def iter_geojson(
         "licence": LICENCE,
         "date": info.date,
         "source": site_url() + "/",
-        "schema": site_url() + reverse("open_data_schema"),
+        "schema": links.absolute("open_data.schema"),
         "filters": info.filters,
     }
     text = json.dumps(head, ensure_ascii=False)
@@ -191,5 +191,5 @@ def about_lines(info: ExportInfo) -> list[list[str]]:
         [str(_("Licence")), f"{LICENCE['title']} ({LICENCE['path']})"],
         [str(_("Date de l'export")), info.date],
         [str(_("Filtres")), filters],
-        [str(_("Schéma")), site_url() + reverse("open_data_schema")],
+        [str(_("Schéma")), links.absolute("open_data.schema")],
     ]

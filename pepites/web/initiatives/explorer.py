@@ -68,6 +68,7 @@ def messages() -> dict[str, str]:
         "geo_waiting": _("Recherche de votre position…"),
         "commune_none": _("Aucune commune ne correspond à « %(text)s »."),
         "communes": _("Commune : %(labels)s"),
+        "commune_choose": _("Plusieurs communes portent ce nom : précisez laquelle."),
         "quartier": _("Quartier : %(label)s"),
         "cluster": _("%(n)s initiatives : zoomer pour les voir"),
         "link_copied": _("Lien copié."),

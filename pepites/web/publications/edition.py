@@ -5,16 +5,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pepites.core.errors import ConflictError
-from pepites.initiatives.models import Initiative
+from pepites.initiatives.models import Initiative, Theme
 from pepites.publications import permissions, services
 from pepites.publications.models import Issue
 from pepites.publications.pdf import issue_pdf, issue_pdf_filename
@@ -36,10 +36,22 @@ def _issue_for(request: HttpRequest, pk: int, check) -> Issue:
     return issue
 
 
-def _compose_url(issue: Issue, query: str = "", anchor: str = "") -> str:
+# The compose page in steps, each with its own save: the issue, its articles, its featured
+# initiatives, then proofreading and publication.
+STEPS = [
+    ("numero", gettext_lazy("Le numéro")),
+    ("articles", gettext_lazy("Articles")),
+    ("initiatives", gettext_lazy("Initiatives à la une")),
+    ("publication", gettext_lazy("Relire et publier")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+
+
+def _compose_url(issue: Issue, step: str = "", query: str = "", anchor: str = "") -> str:
     url = reverse("publications:edition_compose", kwargs={"pk": issue.pk})
-    if query:
-        url += "?" + urlencode({"q": query})
+    params = {k: v for k, v in (("etape", step), ("q", query)) if v}
+    if params:
+        url += "?" + urlencode(params)
     return url + (f"#{anchor}" if anchor else "")
 
 
@@ -104,7 +116,7 @@ def _parse_action(value: str) -> tuple[str, str, int | None, str]:
 
 
 def _apply_action(issue: Issue, action: str) -> str:
-    """Do a compose button's action after the form was saved; return the anchor to go to."""
+    """Do an ordering or featuring button's action; return the anchor to go back to."""
     verb, kind, pk, direction = _parse_action(action)
     if verb == "move" and pk and direction in ("up", "down"):
         if kind == "article":
@@ -122,64 +134,10 @@ def _apply_action(issue: Issue, action: str) -> str:
             raise ValidationError(_("Initiative introuvable."))
         services.add_featured_initiative(issue=issue, initiative=initiative)
         return "initiatives"
-    if verb == "search":
-        return "selecteur"
     return ""
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edition_compose(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _issue_for(request, pk, permissions.can_edit_issue)
-    query = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
-    form = IssueForm(request.POST or None, instance=issue)
-    formset = ArticleFormSet(
-        request.POST or None, request.FILES or None, instance=issue, prefix="articles"
-    )
-    if request.method == "POST":
-        if form.is_valid() and formset.is_valid():
-            try:
-                _save_composition(issue, form, formset)
-            except ConflictError as exc:
-                messages.error(request, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-                messages.error(
-                    request,
-                    _("Le numéro n'a pas été enregistré : %(why)s")
-                    % {"why": " ".join(exc.messages)},
-                )
-            else:
-                try:
-                    anchor = _apply_action(issue, request.POST.get("action", ""))
-                except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
-                    anchor = ""
-                else:
-                    messages.success(request, _("Modifications enregistrées."))
-                return redirect(_compose_url(issue, query, anchor))
-        else:
-            messages.error(
-                request, _("Le numéro n'a pas été enregistré : corrigez les champs signalés.")
-            )
-    return render(
-        request,
-        "web/publications/edition/compose.html",
-        {
-            "issue": issue,
-            "form": form,
-            "formset": formset,
-            "featured": featured_for_edition(issue=issue),
-            "query": query,
-            "results": search_initiatives(query=query, issue=issue) if query else None,
-            "can_publish": permissions.can_publish_issue(request.user, issue),
-            "problems": services.publication_problems(issue=issue),
-        },
-    )
-
-
-@transaction.atomic
-def _save_composition(issue: Issue, form: IssueForm, formset) -> None:
+def _save_issue(issue: Issue, form: IssueForm) -> None:
     data = form.cleaned_data
     services.update_issue(
         issue=issue,
@@ -187,17 +145,97 @@ def _save_composition(issue: Issue, form: IssueForm, formset) -> None:
         theme_slugs=[t.slug for t in data["themes"]],
         **{name: data[name] for name in services.ISSUE_FIELDS if name in data},
     )
+
+
+def _save_articles(issue: Issue, formset, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise ValidationError(_("Version du numéro manquante : rechargez la page."))
+    saved, deleted = [], []
     for article_form in formset.forms:
         if not article_form.has_changed() and article_form.instance.pk is None:
             continue
         if article_form.cleaned_data.get("DELETE"):
             if article_form.instance.pk:
-                services.delete_article(issue=issue, article_pk=article_form.instance.pk)
+                deleted.append(article_form.instance.pk)
             continue
-        article = article_form.save(commit=False)
-        article.issue = issue
-        services.save_article(article=article, centres=article_form.cleaned_data.get("centres"))
-    services.renumber_articles(issue=issue)
+        saved.append((article_form.save(commit=False), article_form.cleaned_data.get("centres")))
+    services.save_articles(
+        issue=issue, expected_version=expected_version, saved=saved, deleted=deleted
+    )
+
+
+def _step_of(request: HttpRequest) -> str:
+    step = request.POST.get("etape") or request.GET.get("etape") or STEP_NAMES[0]
+    return step if step in STEP_NAMES else STEP_NAMES[0]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edition_compose(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = _issue_for(request, pk, permissions.can_edit_issue)
+    step = _step_of(request)
+    query = request.GET.get("q", "")
+    theme_slugs = request.GET.getlist("thematique")
+    bound = request.method == "POST"
+    form = IssueForm(request.POST if bound and step == "numero" else None, instance=issue)
+    formset = ArticleFormSet(
+        request.POST if bound and step == "articles" else None,
+        request.FILES if bound and step == "articles" else None,
+        instance=issue,
+        prefix="articles",
+    )
+    if bound:
+        action = request.POST.get("action", "save")
+        try:
+            if step == "numero" and action == "save":
+                if not form.is_valid():
+                    raise ValidationError(_("corrigez les champs signalés."))
+                _save_issue(issue, form)
+            elif step == "articles" and action == "save":
+                if not formset.is_valid():
+                    raise ValidationError(_("corrigez les champs signalés."))
+                _save_articles(issue, formset, _expected_version(request))
+            anchor = _apply_action(issue, action)
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            if step == "numero" and form.is_valid():  # a service's error, not a field's
+                form.add_error(None, exc.messages)
+            messages.error(
+                request,
+                _("Rien n'a été enregistré : %(why)s") % {"why": " ".join(exc.messages)},
+            )
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(_compose_url(issue, step, request.POST.get("q", ""), anchor))
+    index = STEP_NAMES.index(step)
+    return render(
+        request,
+        "web/publications/edition/compose.html",
+        {
+            "issue": issue,
+            "step": step,
+            "steps": [
+                {"name": name, "label": label, "number": n, "url": _compose_url(issue, name)}
+                for n, (name, label) in enumerate(STEPS, start=1)
+            ],
+            "next_step": STEPS[index + 1] if index + 1 < len(STEPS) else None,
+            "next_url": _compose_url(issue, STEPS[index + 1][0]) if index + 1 < len(STEPS) else "",
+            "form": form,
+            "formset": formset,
+            "featured": featured_for_edition(issue=issue),
+            "query": query,
+            "theme_options": Theme.objects.order_by("position", "label"),
+            "chosen_themes": theme_slugs,
+            "results": (
+                search_initiatives(query=query, issue=issue, theme_slugs=theme_slugs)
+                if query or theme_slugs
+                else None
+            ),
+            "can_publish": permissions.can_publish_issue(request.user, issue),
+            "problems": services.publication_problems(issue=issue),
+        },
+    )
 
 
 @login_required
@@ -234,7 +272,7 @@ def edition_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Le numéro n'a pas été publié. %(why)s") % {"why": text})
     else:
         messages.success(request, _("Numéro publié."))
-    return redirect(_compose_url(issue))
+    return redirect(_compose_url(issue, "publication"))
 
 
 @login_required
@@ -247,4 +285,4 @@ def edition_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Numéro dépublié : il n'est plus visible du public."))
-    return redirect(_compose_url(issue))
+    return redirect(_compose_url(issue, "publication"))

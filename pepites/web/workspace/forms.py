@@ -15,7 +15,7 @@ from pepites.core.roles import is_national_team
 from pepites.core.validators import validate_no_bidi_controls
 from pepites.initiatives import permissions
 from pepites.initiatives.field_groups import CONTRIBUTOR_FIELDS
-from pepites.initiatives.images import make_renditions
+from pepites.initiatives.images import NewImage, make_renditions
 from pepites.initiatives.models import (
     LIST_TEXT_MAX_LENGTH,
     RICH_TEXT_MAX_LENGTH,
@@ -440,6 +440,16 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             "principal_theme_slug": self.cleaned_data.get("principal_theme") or None,
             "centre_slug": centre.slug if centre else "",
         }
+
+    def new_image(self) -> NewImage | None:
+        """The image the form checked, if one was sent."""
+        if self.renditions is None:
+            return None
+        return NewImage(
+            renditions=self.renditions,
+            alt_text=self.cleaned_data["image_alt"],
+            credits=self.cleaned_data.get("image_credits", ""),
+        )
 
     def update_kwargs(self) -> dict:
         values = self.field_values()

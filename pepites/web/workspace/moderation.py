@@ -13,7 +13,6 @@ from pepites.core.errors import ConflictError
 from pepites.initiatives import permissions
 from pepites.initiatives.contributions.duplicates import duplicates_of_proposal
 from pepites.initiatives.contributions.moderation import (
-    NewImage,
     accept_reviewed_proposal,
     merge_reviewed_proposal,
     reject_proposal,
@@ -29,17 +28,6 @@ from pepites.web.formtools import add_service_errors
 from pepites.web.workspace.common import initiative_for, proposal_for, workspace_required
 from pepites.web.workspace.forms import InitiativeForm, RejectForm
 from pepites.web.workspace.views import FIELD_ALIASES, conflict_page
-
-
-def new_image(form: InitiativeForm) -> NewImage | None:
-    """The image the form checked, if one was sent."""
-    if form.renditions is None:
-        return None
-    return NewImage(
-        renditions=form.renditions,
-        alt_text=form.cleaned_data["image_alt"],
-        credits=form.cleaned_data.get("image_credits", ""),
-    )
 
 
 @workspace_required
@@ -135,7 +123,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=form.create_kwargs() if target is None else form.update_kwargs(),
                 expected_version=None if target is None else form.cleaned_data["expected_version"],
                 served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
-                image=new_image(form),
+                image=form.new_image(),
             )
         except ConflictError as exc:
             return conflict_page(

@@ -7,28 +7,28 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
+from pepites.initiatives.editing import create_initiative_for_centre, save_initiative_edit
 from pepites.initiatives.history import changes_since
-from pepites.initiatives.images import add_initiative_image, set_image_hidden
+from pepites.initiatives.images import set_image_hidden
 from pepites.initiatives.models import (
     Initiative,
     InitiativeImage,
     InitiativeStatus,
     ProposalStatus,
 )
-from pepites.initiatives.placement.services import set_served_qpvs
 from pepites.initiatives.selectors import to_check_filter
-from pepites.initiatives.services import create_initiative, update_initiative
+from pepites.initiatives.services import update_initiative
 from pepites.network.models import Centre
 from pepites.network.roles import centres_of
 from pepites.web.formtools import add_service_errors
@@ -136,51 +136,24 @@ def _figures(request: HttpRequest) -> dict:
     )
 
 
-status_change_allowed = permissions.can_set_status  # the rule lives with the permissions
-
-
-def _save_image(form: InitiativeForm, initiative: Initiative, user) -> None:
-    if form.renditions is not None:
-        add_initiative_image(
-            initiative=initiative,
-            renditions=form.renditions,
-            alt_text=form.cleaned_data["image_alt"],
-            credits=form.cleaned_data.get("image_credits", ""),
-            user=user,
-        )
-
-
-def save_served_qpvs(form: InitiativeForm, initiative: Initiative) -> None:
-    """The QPV the contributor says the initiative serves: within the caller's transaction,
-    so that an error undoes the rest of the save (the form has checked the codes)."""
-    set_served_qpvs(initiative=initiative, qpv_codes=form.cleaned_data.get("served_qpvs") or [])
-
-
 @workspace_required
 def initiative_create(request: HttpRequest) -> HttpResponse:
     form = InitiativeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        centre = form.chosen_centre()
-        probe = Initiative(centre=centre, status=InitiativeStatus.DRAFT)
-        if not permissions.can_create_initiative(request.user, centre=centre):
-            form.add_error("centre", _("Vous ne pouvez pas créer d'initiative pour ce centre."))
-        elif not status_change_allowed(request.user, probe, form.cleaned_data["status"]):
-            form.add_error("status", _("Vous ne pouvez pas publier pour ce centre."))
+        try:
+            initiative = create_initiative_for_centre(
+                user=request.user,
+                fields=form.create_kwargs(),
+                served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
+                image=form.new_image(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases=FIELD_ALIASES)
         else:
-            try:
-                with transaction.atomic():
-                    initiative = create_initiative(
-                        **form.create_kwargs(), history_user=request.user
-                    )
-                    save_served_qpvs(form, initiative)
-                    _save_image(form, initiative, request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc, aliases=FIELD_ALIASES)
-            else:
-                messages.success(
-                    request, _("Initiative « %(title)s » créée.") % {"title": initiative.title}
-                )
-                return redirect("workspace:initiative_edit", pk=initiative.pk)
+            messages.success(
+                request, _("Initiative « %(title)s » créée.") % {"title": initiative.title}
+            )
+            return redirect("workspace:initiative_edit", pk=initiative.pk)
     return render(
         request,
         "web/workspace/initiative_form.html",
@@ -200,27 +173,17 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=initiative)
     if not form.is_valid():
         return _edit_page(request, form, initiative, status=400)
-    expected = form.cleaned_data["expected_version"]
-    values = form.update_kwargs()
-    if not status_change_allowed(request.user, initiative, values["status"]):
-        raise PermissionDenied
     centre = form.chosen_centre()
-    if centre != initiative.centre:
-        # Moving it to another centre: only to one the user acts for.
-        if not permissions.can_create_initiative(request.user, centre=centre):
-            form.add_error("centre", _("Vous ne pouvez pas confier cette initiative à ce centre."))
-            return _edit_page(request, form, initiative, status=400)
-        initiative.centre = centre
     try:
-        with transaction.atomic():
-            update_initiative(
-                initiative=initiative,
-                expected_version=expected,
-                history_user=request.user,
-                **values,
-            )
-            save_served_qpvs(form, initiative)
-            _save_image(form, initiative, request.user)
+        save_initiative_edit(
+            initiative=initiative,
+            user=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            fields=form.update_kwargs(),
+            centre_slug=centre.slug if centre else "",
+            served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
+            image=form.new_image(),
+        )
     except ConflictError as exc:
         return conflict_page(request, form=form, initiative_pk=initiative.pk, error=exc)
     except ValidationError as exc:
@@ -315,7 +278,10 @@ def initiative_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done)
-    return redirect(request.POST.get("next") or "workspace:index")
+    after = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        after = ""  # only back to a page of this site
+    return redirect(after or "workspace:index")
 
 
 @workspace_required

@@ -63,6 +63,47 @@ function showQuartier(answer) {
   message.textContent = answer.quartier ? format(M.quartier, { label: answer.quartier.label }) : answer.message;
 }
 
+// Several communes of the same name (the four Saint-Denis): as the server does, no commune
+// filter until the visitor has chosen one; the choices name their département.
+function homonyms(communes) {
+  const names = communes.map((p) => p.label.split(" (")[0].toLocaleLowerCase("fr"));
+  return new Set(names).size !== names.length;
+}
+
+function communeChoices(message) {
+  let list = form.querySelector("[data-commune-choices]");
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = "place-choices";
+    list.dataset.communeChoices = "";
+    message.after(list);
+  }
+  list.replaceChildren();
+  list.hidden = true;
+  return list;
+}
+
+function askCommune(message, communes) {
+  message.textContent = M.commune_choose;
+  const list = communeChoices(message);
+  const input = field("commune");
+  for (const place of communes) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary";
+    button.textContent = place.label;
+    button.addEventListener("click", () => {
+      input.value = place.label;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+    item.append(button);
+    list.append(item);
+  }
+  list.hidden = false;
+}
+
 async function resolveCommunes(text) {
   const message = form.querySelector("[data-commune-message]");
   if (!communeCache.has(text)) {
@@ -71,6 +112,11 @@ async function resolveCommunes(text) {
   }
   const found = communeCache.get(text);
   const communes = found.places.filter((p) => p.kind === "commune");
+  if (message) communeChoices(message);
+  if (communes.length > 1 && homonyms(communes)) {
+    if (message) askCommune(message, communes);
+    return null;
+  }
   if (message) {
     message.textContent = communes.length
       ? format(M.communes, { labels: communes.map((p) => p.label).join(", ") })
@@ -97,8 +143,11 @@ export async function workerFilters(filters) {
     if (filters.q || answer.quartier) out.ids = answer.ids;
   }
   if (filters.commune) {
-    out.communeFilter = true;
-    out.communes = await resolveCommunes(filters.commune);
+    const communes = await resolveCommunes(filters.commune);
+    if (communes) {
+      out.communeFilter = true;
+      out.communes = communes;
+    }
   }
   return out;
 }
@@ -284,6 +333,7 @@ export function setupFilters() {
     const communeMessage = form.querySelector("[data-commune-message]");
     if (name === "commune" && !event.target.value.trim() && communeMessage) {
       communeMessage.textContent = "";
+      communeChoices(communeMessage);
     }
     const quartierMessage = form.querySelector("[data-quartier-message]");
     if (name === "quartier" && !event.target.value.trim() && quartierMessage) {

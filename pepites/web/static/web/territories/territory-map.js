@@ -3,24 +3,24 @@
    elements; the page's lists and tables say the same without the map. */
 (function () {
   "use strict";
-  var dataElement = document.getElementById("territory-map-data");
-  var configElement = document.getElementById("map-config");
-  var container = document.getElementById("territory-map");
+  const dataElement = document.getElementById("territory-map-data");
+  const configElement = document.getElementById("map-config");
+  const container = document.getElementById("territory-map");
   if (!dataElement || !configElement || !container || typeof L === "undefined") {
     return;
   }
-  var data = JSON.parse(dataElement.textContent);
-  var config = JSON.parse(configElement.textContent);
-  var colours = { dans: "#0b5d6b", proximite: "#7a4a00", pour: "#5b2a86", empty: "#b42318" };
+  const data = JSON.parse(dataElement.textContent);
+  const config = JSON.parse(configElement.textContent);
+  const colours = { dans: "#0b5d6b", proximite: "#7a4a00", pour: "#5b2a86", empty: "#b42318" };
 
-  var map = L.map(container, {
+  const map = L.map(container, {
     scrollWheelZoom: false,
     zoomControl: false,
     attributionControl: true,
   });
   L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
   map.attributionControl.setPrefix(false);
-  var tiles = config.tiles;
+  const tiles = config.tiles;
   L.tileLayer(tiles.url, {
     attribution: tiles.attribution,
     maxZoom: tiles.max_zoom,
@@ -28,7 +28,7 @@
   }).addTo(map);
 
   function escapeText(text) {
-    var span = document.createElement("span");
+    const span = document.createElement("span");
     span.textContent = text;
     return span.innerHTML;
   }
@@ -39,16 +39,16 @@
 
   // Layers are built first and added once the view is set: Leaflet's vector renderer
   // needs a view before drawing.
-  var layers = [];
-  var bounds = null;
+  const layers = [];
+  let bounds = null;
   if (data.kind === "qpv") {
-    var outline = L.geoJSON(data.outline, {
+    const outline = L.geoJSON(data.outline, {
       style: { color: "#07414b", weight: 3, fillColor: "#0b5d6b", fillOpacity: 0.12 },
     });
     layers.push(outline);
     bounds = outline.getBounds();
     data.markers.forEach(function (marker) {
-      var point = L.circleMarker([marker.lat, marker.lon], {
+      const point = L.circleMarker([marker.lat, marker.lon], {
         radius: 8,
         color: "#ffffff",
         weight: 2,
@@ -59,9 +59,9 @@
       bounds.extend(point.getLatLng());
     });
   } else {
-    var renderer = L.canvas();
+    const renderer = L.canvas();
     data.points.forEach(function (qpv) {
-      var point = L.circleMarker([qpv.lat, qpv.lon], {
+      const point = L.circleMarker([qpv.lat, qpv.lon], {
         renderer: renderer,
         radius: qpv.total ? 6 : 5,
         color: "#ffffff",
