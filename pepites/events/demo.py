@@ -6,6 +6,7 @@ relative to today, so the agenda always has upcoming and past events; the past o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from pepites.network.models import Centre
 NOTE = " (Événement fictif : exemple de démonstration.)"
 
 # (days from today, local hour, duration in hours, fields)
-DEMO_EVENTS = [
+DEMO_EVENTS: list[tuple[int, int, float, dict[str, Any]]] = [
     (
         9,
         9,

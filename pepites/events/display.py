@@ -60,10 +60,9 @@ def paris_label(event: Event) -> str:
 
 def place_label(event: Event) -> str:
     parts = [event.venue, event.address]
-    if event.commune_id:
-        commune = event.commune
-        if not event.address or commune.name.lower() not in event.address.lower():
-            parts.append(commune.name)
+    commune = event.commune if event.commune_id else None
+    if commune is not None and commune.name.lower() not in event.address.lower():
+        parts.append(commune.name)
     label = ", ".join(part for part in parts if part)
     if event.is_online:
         return _("En ligne") + (f" — {label}" if label else "")

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vGeo
 from icalendar import Event as VEvent
 
+from pepites.core import links
 from pepites.core.siteurl import site_url
 from pepites.events.display import place_label
 from pepites.events.models import Event, EventStatus
@@ -38,7 +38,7 @@ def _calendar(name: str) -> Calendar:
 
 def _vevent(event: Event, *, online_url: str = "") -> VEvent:
     base = site_url()
-    page = base + reverse("events:detail", kwargs={"slug": event.slug})
+    page = links.absolute("events.event", slug=event.slug)
     vevent = VEvent()
     vevent.add("uid", f"{event.uid}@{urlsplit(base).hostname or 'pepites'}")
     vevent.add("dtstamp", timezone.now())

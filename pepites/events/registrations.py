@@ -18,11 +18,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pepites.core import ratelimit
+from pepites.core import links, ratelimit
 from pepites.core.jobs.email import enqueue_email
 from pepites.core.siteurl import site_url
 from pepites.core.validators import validate_no_bidi_controls
@@ -77,7 +76,7 @@ def consent_text(*, event: Event) -> str:
 
 
 def manage_url(registration: Registration) -> str:
-    return site_url() + reverse("events:registration", kwargs={"token": registration.token})
+    return links.absolute("events.registration", token=registration.token)
 
 
 def _send(registration: Registration, template: str, subject: str, **extra) -> None:
@@ -89,7 +88,7 @@ def _send(registration: Registration, template: str, subject: str, **extra) -> N
             "when": when_label(event),
             "paris": paris_label(event),
             "place": place_label(event),
-            "event_url": site_url() + reverse("events:detail", kwargs={"slug": event.slug}),
+            "event_url": links.absolute("events.event", slug=event.slug),
             "manage_url": manage_url(registration),
             # The connection link goes to people with a seat only.
             "online_url": event.online_url if registration.has_seat else "",

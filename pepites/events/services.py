@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -36,6 +36,12 @@ from pepites.initiatives.models import Initiative, InitiativeStatus, Theme
 from pepites.network.models import Centre
 
 RESERVED_SLUGS = frozenset({"passes", "inscription", "flux"})
+User = AbstractBaseUser | AnonymousUser
+
+
+def _author(user: User | None) -> AbstractBaseUser | None:
+    """Who the history names: a signed-in account, else nobody."""
+    return user if isinstance(user, AbstractBaseUser) else None
 
 
 @dataclass
@@ -136,7 +142,7 @@ def _clean(
         errors["address"] = [_("Indiquez l'adresse du lieu, ou cochez « en ligne ».")]
     elif has_place and place_changed and not errors:
         try:
-            place = locate(address=values["address"], commune_code=data.commune_code)
+            place = locate(address=str(values["address"]), commune_code=data.commune_code)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     themes = list(Theme.objects.filter(slug__in=data.theme_slugs))
@@ -194,10 +200,10 @@ def _apply_place(event: Event, place: Place | None, *, keep: bool) -> None:
     event.location_status = place.location_status if place else ""
 
 
-def _unique_slug(title: str, starts_local: datetime, *, exclude: int | None = None) -> str:
+def _unique_slug(title: str, starts_local: datetime) -> str:
     base = slugify(f"{title} {starts_local:%Y-%m-%d}")[:100].strip("-") or "evenement"
     slug, n = base, 2
-    while slug in RESERVED_SLUGS or Event.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    while slug in RESERVED_SLUGS or Event.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -208,7 +214,7 @@ def _set_relations(event: Event, centres, themes, initiatives) -> None:
     event.initiatives.set(initiatives)
 
 
-def create_event(*, data: EventInput, user: AbstractBaseUser | None = None) -> Event:
+def create_event(*, data: EventInput, user: User | None = None) -> Event:
     values, place, themes, initiatives = _clean(data, place_changed=True)
     centres = list(Centre.objects.filter(pk__in=data.centre_ids))
     event = Event(**values)
@@ -220,7 +226,7 @@ def create_event(*, data: EventInput, user: AbstractBaseUser | None = None) -> E
         event.full_clean(exclude=["slug", "centres", "themes", "initiatives"])
         event.save()
         _set_relations(event, centres, themes, initiatives)
-        record_version(event, created=True, user=user)
+        record_version(event, created=True, user=_author(user))
         index_events(ids=[event.pk])  # the search index follows every save
     return event
 
@@ -241,7 +247,7 @@ def update_event(
     event: Event,
     data: EventInput,
     expected_version: int,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     reason: str = "",
 ) -> Event:
     """Save an event read at `expected_version`: ConflictError if someone saved in between,
@@ -269,7 +275,7 @@ def update_event(
         event.version = claim_version(event_pk=event.pk, expected_version=expected_version)
         event.save()
         _set_relations(event, centres, themes, initiatives)
-        record_version(event, user=user, reason=reason)
+        record_version(event, user=_author(user), reason=reason)
         index_events(ids=[event.pk])
         fill_seats(event=event)
         if event.status == EventStatus.CANCELLED and before_status != EventStatus.CANCELLED:
@@ -278,7 +284,7 @@ def update_event(
 
 
 def set_event_status(
-    *, event: Event, status: str, expected_version: int, user: AbstractBaseUser | None = None
+    *, event: Event, status: str, expected_version: int, user: User | None = None
 ) -> Event:
     """Publish, put back as draft or cancel in one click (the registered people are told
     of a cancellation)."""
@@ -291,7 +297,7 @@ def set_event_status(
         if status == EventStatus.PUBLISHED and event.published_at is None:
             event.published_at = timezone.now()
         event.save()
-        record_version(event, user=user, reason=str(EventStatus(status).label))
+        record_version(event, user=_author(user), reason=str(EventStatus(status).label))
         index_events(ids=[event.pk])
         if status == EventStatus.CANCELLED and before != EventStatus.CANCELLED:
             notify_cancellation(event=event)

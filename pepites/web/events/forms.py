@@ -67,8 +67,9 @@ class RegistrationForm(AntiSpamForm):
     """The public registration: the proposal form's protections (honeypot, signed display
     time), its own fields."""
 
-    proposer_name = None
-    proposer_email = None
+    # Django's way to drop an inherited field: its own fields below say who registers.
+    proposer_name = None  # type: ignore[assignment]
+    proposer_email = None  # type: ignore[assignment]
     name = forms.CharField(
         label=gettext_lazy("Nom et prénom"),
         max_length=150,

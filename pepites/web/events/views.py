@@ -39,16 +39,23 @@ PER_PAGE = 20
 
 def decorate(event: Event) -> Event:
     """The labels a template shows (times in the event's zone, place)."""
-    event.when = when_label(event)
-    event.paris = paris_label(event)
-    event.place = place_label(event)
+    # Attributes for the templates only, set on this instance (not model fields).
+    event.__dict__.update(
+        when=when_label(event), paris=paris_label(event), place=place_label(event)
+    )
     return event
 
 
 def _listing(request: HttpRequest, *, past: bool) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = form.filters()
-    events = (selectors.past_events if past else selectors.upcoming_events)(**filters)
+    select = selectors.past_events if past else selectors.upcoming_events
+    events = select(
+        kind=filters["kind"],
+        theme=filters["theme"],
+        centre=filters["centre"],
+        region=filters["region"],
+    )
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     for event in page.object_list:
         decorate(event)
@@ -220,9 +227,12 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
     return _ics(ical.event_file(event=event, online_url=link), f"{event.slug}.ics")
 
 
-def _feed(name: str, filename: str, **filters: str) -> HttpResponse:
+def _feed(
+    name: str, filename: str, *, theme: str = "", centre: str = "", region: str = ""
+) -> HttpResponse:
+    events = selectors.feed_events(theme=theme, centre=centre, region=region)
     response = HttpResponse(
-        ical.feed(events=selectors.feed_events(**filters), name=name),
+        ical.feed(events=events, name=name),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -133,7 +133,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ConflictError as exc:
         event.refresh_from_db()
-        data = form.data.copy()
+        data = request.POST.copy()
         data["expected_version"] = str(event.version)
         retry = EventForm(data)
         retry.is_valid()
@@ -215,7 +215,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     for index, current in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changed = [
-            str(Event._meta.get_field(name.removesuffix("_id")).verbose_name)
+            str(getattr(Event._meta.get_field(name.removesuffix("_id")), "verbose_name", name))
             for name in fields
             if previous is not None and getattr(previous, name) != getattr(current, name)
         ]
@@ -321,7 +321,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request,
             " ".join(
-                f"{form.fields[n].label} : {' '.join(e)}" if n in form.fields else " ".join(e)
+                f"{form.fields[n].label} : {' '.join(str(m) for m in e)}"
+                if n in form.fields
+                else " ".join(str(m) for m in e)
                 for n, e in form.errors.items()
             ),
         )
