@@ -17,6 +17,7 @@ from bench import (  # noqa: F401  (registers the benchmarks)
     maps,
     opendata,
     placement,
+    resources,
     search,
     stress,
 )

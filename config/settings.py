@@ -135,9 +135,11 @@ INSTALLED_APPS = [
     "pepites.accounts",
     "pepites.territories",
     "pepites.network",
+    "pepites.organisations",
     "pepites.initiatives",
     "pepites.publications",
     "pepites.events",
+    "pepites.resources",
     "pepites.insights",
     "pepites.search",
     "pepites.api",
@@ -430,6 +432,11 @@ PROPOSAL_RETENTION_DAYS = env_int("PROPOSAL_RETENTION_DAYS", 90)
 LINK_CHECK_BATCH = env_int("LINK_CHECK_BATCH", 500)
 LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
 LINK_CHECK_TIMEOUT = env_int("LINK_CHECK_TIMEOUT", 10)
+# Harvested sources (the centres' own maps): seconds before a fetch is abandoned, largest
+# content accepted (bytes), and consecutive failures after which a source is disabled.
+HARVEST_TIMEOUT = env_int("HARVEST_TIMEOUT", 20)
+HARVEST_MAX_BYTES = env_int("HARVEST_MAX_BYTES", 10 * 1024 * 1024)
+HARVEST_MAX_FAILURES = env_int("HARVEST_MAX_FAILURES", 5)
 # Finished tasks are kept this many days (failed ones 90 days), then pruned every night.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
 
@@ -489,6 +496,16 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("GEOCODER_MIN_SCORE must be a number between 0 and 1") from exc
 GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 60 * 60 * 24 * 30)
+# The State's directory of companies (recherche d'entreprises, Sirene data; no key,
+# about 7 requests/s per IP): looked up to fill an organisation's legal data.
+SIRENE_URL = os.environ.get("SIRENE_URL", "https://recherche-entreprises.api.gouv.fr").rstrip("/")
+SIRENE_TIMEOUT = env_int("SIRENE_TIMEOUT", 5)
+SIRENE_RETRIES = env_int("SIRENE_RETRIES", 2)
+SIRENE_BUDGET = env_float("SIRENE_BUDGET", 12)
+SIRENE_CACHE_SECONDS = env_int("SIRENE_CACHE_SECONDS", 60 * 60 * 24)
+# Organisations whose SIRET is looked up again by the nightly closure check, at most.
+SIRENE_CHECK_BATCH = env_int("SIRENE_CHECK_BATCH", 200)
+SIRENE_CHECK_EVERY_DAYS = env_int("SIRENE_CHECK_EVERY_DAYS", 30)
 # The map's data file (every published initiative, compact and precompressed) is built
 # here once per data version; the version is re-read from the database at most every
 # MAPDATA_VERSION_SECONDS per process (writes through the services are seen at once).
@@ -526,6 +543,8 @@ CSP_EXTRA_IMG_SOURCES = os.environ.get("CSP_EXTRA_IMG_SOURCES", "").strip()
 # Sent by Django's SecurityMiddleware (its default, said here on purpose).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Files of the resource library (PDF, ODT, DOCX); within REQUEST_MAX_BYTES to be uploadable.
+RESOURCE_FILE_MAX_BYTES = env_int("RESOURCE_FILE_MAX_BYTES", 20 * 1024 * 1024)
 # Serve uploaded media from Django itself (the embedded instance); a national deployment
 # serves them from its object storage or its web server instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

@@ -5,12 +5,13 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from pepites.api import initiatives, reference
+from pepites.api import initiatives, reference, resources
 from pepites.api.errors import error_response, install_handlers
 
 DESCRIPTION = """
 Les données de Pépites : initiatives publiées (avec les filtres de la carte), thématiques,
-centres de ressources, territoires et quartiers prioritaires. Licence Ouverte 2.0.
+centres de ressources, territoires et quartiers prioritaires, ressources des centres
+(`/resources`). Licence Ouverte 2.0.
 
 - Lecture : ouverte à tous, sans clé, depuis n'importe quel site (CORS).
 - Écriture : membres des centres, avec un jeton personnel « lecture et écriture » créé
@@ -33,6 +34,7 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("", initiatives.router)
 api.add_router("", reference.router)
+api.add_router("", resources.router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

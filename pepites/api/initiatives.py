@@ -8,6 +8,7 @@ import uuid
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
@@ -41,10 +42,12 @@ from pepites.initiatives.permissions import (
     can_edit_initiative,
     can_publish_initiative,
 )
+from pepites.initiatives.porteurs import link_porteurs
 from pepites.initiatives.selectors import filter_published_initiatives, published_initiatives
 from pepites.initiatives.services import create_initiative, update_initiative
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
+from pepites.organisations.validators import clean_siret, siret_problem
 from pepites.territories.models import Commune
 
 router = Router(tags=["Initiatives"])
@@ -109,8 +112,22 @@ def map_filters(filters: InitiativeFilters) -> dict:
     return result
 
 
+def _organisation(initiative: Initiative) -> dict | None:
+    organisation = initiative.organisation
+    if organisation is None:
+        return None
+    return {
+        "name": organisation.name,
+        "siret": organisation.siret,
+        "url": site_url() + reverse("organisation_detail", kwargs={"pk": organisation.pk}),
+        "closed": organisation.is_closed,
+    }
+
+
 def with_api_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    return queryset.select_related("commune", "centre", "principal_theme").prefetch_related(
+    return queryset.select_related(
+        "commune", "centre", "principal_theme", "organisation"
+    ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
         "links",
         Prefetch(
@@ -142,6 +159,7 @@ def initiative_out(initiative: Initiative) -> dict:
             "name": initiative.porteur_name,
             "kind": initiative.porteur_kind,
             "kind_label": str(initiative.get_porteur_kind_display()),
+            "organisation": _organisation(initiative),
         },
         "partners": initiative.partners,
         "funders": initiative.funders,
@@ -300,14 +318,26 @@ def create(request: HttpRequest, payload: InitiativeCreate):
     links = [(link["url"], link.get("label", "")) for link in data.pop("links", [])]
     if "latitude" in data or "longitude" in data:
         data["location_status"] = LocationStatus.MANUAL
-    initiative = create_initiative(
-        **data,
-        centre_slug=centre.slug if centre else "",
-        links=links,
-        history_user=user,
-        history_reason=HISTORY_REASON,
-    )
+    siret = _siret(data)
+    with transaction.atomic():
+        initiative = create_initiative(
+            **data,
+            centre_slug=centre.slug if centre else "",
+            links=links,
+            history_user=user,
+            history_reason=HISTORY_REASON,
+        )
+        if siret:
+            link_porteurs(initiative_ids=[initiative.pk], sirets={initiative.pk: siret})
     return Status(201, _reloaded(initiative))
+
+
+def _siret(data: dict) -> str:
+    """The porteur's SIRET of a payload, checked (French message on the field)."""
+    siret = clean_siret(data.pop("porteur_siret", "") or "")
+    if siret and (problem := siret_problem(siret)):
+        raise ValidationError({"porteur_siret": problem})
+    return siret
 
 
 @router.patch(
@@ -335,11 +365,15 @@ def update(request: HttpRequest, ident: str, payload: InitiativeUpdate):
         raise PermissionDenied(_("Vous ne pouvez pas archiver cette initiative."))
     if "latitude" in data or "longitude" in data:
         data["location_status"] = LocationStatus.MANUAL
-    update_initiative(
-        initiative=initiative,
-        expected_version=version,
-        history_user=user,
-        history_reason=HISTORY_REASON,
-        **data,
-    )
+    siret = _siret(data)
+    with transaction.atomic():
+        update_initiative(
+            initiative=initiative,
+            expected_version=version,
+            history_user=user,
+            history_reason=HISTORY_REASON,
+            **data,
+        )
+        if siret:
+            link_porteurs(initiative_ids=[initiative.pk], sirets={initiative.pk: siret})
     return _reloaded(initiative)

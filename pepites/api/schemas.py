@@ -137,10 +137,18 @@ class QpvDetailOut(QpvOut):
 # --- Initiatives --------------------------------------------------------------------------
 
 
+class OrganisationOut(Schema):
+    name: str = Field(description="Nom de l'organisation porteuse (commun à ses initiatives).")
+    siret: str = Field(description="SIRET de l'organisation (14 chiffres), vide s'il est inconnu.")
+    url: str = Field(description="Page publique de l'organisation et de ses initiatives.")
+    closed: bool = Field(description="Fermée selon l'annuaire des entreprises (Sirene).")
+
+
 class PorteurOut(Schema):
     name: str
     kind: str
     kind_label: str
+    organisation: OrganisationOut | None = None
 
 
 class PlaceOut(Schema):
@@ -221,6 +229,11 @@ class InitiativeFields(Schema):
     results: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
     replication: CleanStr | None = Field(None, max_length=RICH_TEXT_MAX_LENGTH)
     porteur_kind: Kind | None = None
+    porteur_siret: CleanStr | None = Field(
+        None,
+        max_length=30,
+        description="SIRET du porteur (14 chiffres) : l'initiative est rattachée à son organisation.",
+    )
     partners: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
     funders: CleanStr | None = Field(None, max_length=LIST_TEXT_MAX_LENGTH)
     target_public: CleanStr | None = Field(None, max_length=300)

@@ -10,6 +10,7 @@ from pepites.core.errors import ConflictError
 from pepites.core.roles import is_national_team
 from pepites.initiatives import permissions
 from pepites.initiatives.deletion import delete_initiatives
+from pepites.initiatives.harvest.models import HarvestSource
 from pepites.initiatives.history import record_version
 from pepites.initiatives.models import (
     Initiative,
@@ -250,3 +251,23 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(HarvestSource)
+class HarvestSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "centre", "kind", "state", "failures", "last_fetched_at", "is_demo")
+    list_filter = ("kind", "state", "is_demo")
+    search_fields = ("name", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    exclude = ("pending_content",)
+    readonly_fields = (
+        "etag",
+        "last_modified",
+        "content_sha256",
+        "pending_diff",
+        "known_slugs",
+        "failures",
+        "last_error",
+        "last_fetched_at",
+        "last_changed_at",
+    )

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
@@ -27,7 +27,11 @@ BULK_BATCH = 500
 
 
 def record_version(
-    initiative, *, created: bool = False, user: AbstractBaseUser | None = None, reason: str = ""
+    initiative,
+    *,
+    created: bool = False,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    reason: str = "",
 ) -> None:
     if user is not None and user.is_authenticated:
         initiative._history_user = user

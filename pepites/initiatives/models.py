@@ -14,6 +14,7 @@ from pepites.core.validators import (
 )
 from pepites.initiatives.history_records import ExplicitHistoricalRecords
 from pepites.network.models import Centre
+from pepites.organisations.models import Organisation
 from pepites.territories.models import QPV_CODE_RE, Commune
 
 validate_colour = RegexValidator(
@@ -111,6 +112,16 @@ class Initiative(models.Model):
 
     porteur_name = models.CharField(
         _("porteur"), max_length=200, validators=[validate_no_bidi_controls]
+    )
+    # The porteur as an organisation (its page lists its initiatives across centres);
+    # `porteur_name` keeps the name as the centre typed it.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("organisation porteuse"),
     )
     porteur_kind = models.CharField(
         _("type de porteur"),
@@ -471,4 +482,5 @@ class InitiativeImage(models.Model):
         return self.alt_text
 
 
+from pepites.initiatives.harvest.models import HarvestSource  # noqa: E402, F401  (its own module)
 from pepites.initiatives.imports.models import ImportJob  # noqa: E402, F401  (its own module)

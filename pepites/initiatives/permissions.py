@@ -122,3 +122,33 @@ def can_set_status(user, initiative: Initiative, status: str) -> bool:
     if status == InitiativeStatus.ARCHIVED:
         return can_archive_initiative(user, initiative)
     return can_edit_initiative(user, initiative)
+
+
+# --- Organisations (the porteurs): edited and merged through the initiatives they carry ---
+
+
+def can_edit_organisation(user: User, organisation) -> bool:
+    """A member of a centre that has one of its initiatives (or the national team)."""
+    if not _active(user):
+        return False
+    if is_national_team(user):
+        return True
+    return editable_initiatives(user).filter(organisation=organisation).exists()
+
+
+def can_merge_organisations(user: User, organisations) -> bool:
+    """Merging moves initiatives: every one of them must be the user's to edit."""
+    if not _active(user):
+        return False
+    if is_national_team(user):
+        return True
+    carried = Initiative.objects.filter(organisation__in=organisations)
+    return (
+        carried.exists()
+        and not carried.exclude(pk__in=editable_initiatives(user).values("pk")).exists()
+    )
+
+
+def can_manage_harvest(user: User, *, centre_id: int | None) -> bool:
+    """Register a centre's harvested sources and decide on their differences."""
+    return _covers(user, centre_id)

@@ -50,7 +50,7 @@ def list_themes() -> QuerySet[Theme]:
 def get_published_initiative(*, slug: str) -> Initiative | None:
     return (
         published_initiatives()
-        .select_related("commune__departement__region", "centre", "principal_theme")
+        .select_related("commune__departement__region", "centre", "principal_theme", "organisation")
         .prefetch_related("themes", "links", "qpv_links")
         .filter(slug=slug)
         .first()

@@ -35,6 +35,7 @@ from pepites.initiatives.models import (
     Theme,
 )
 from pepites.initiatives.placement.services import place_initiative
+from pepites.initiatives.porteurs import link_porteurs
 from pepites.initiatives.search_documents import index_initiatives
 from pepites.network.models import Centre
 from pepites.network.selectors import centre_for_commune
@@ -375,6 +376,10 @@ def save_initiative(
     # Every save re-places the point against the QPV (created, moved, or saved from an
     # instance read before a QPV import): only what changed is written.
     place_initiative(initiative=initiative)
+    link_porteurs(initiative_ids=[initiative.pk])  # its porteur as an organisation
+    initiative.organisation_id = (
+        Initiative.objects.filter(pk=initiative.pk).values_list("organisation_id", flat=True).get()
+    )
     index_initiatives(ids=[initiative.pk])  # the search index follows every save
     mapdata.data_changed()  # the map's data file is rebuilt at its next request
     return initiative

@@ -10,6 +10,7 @@ from pepites.core import links
 # name used by the domains -> (route name, its URL arguments in order)
 PAGES: dict[str, str] = {
     "initiative": "initiative_detail",
+    "resource": "resource_detail",
     "open_data.schema": "open_data_schema",
     "workspace.index": "workspace:index",
     "workspace.proposal": "workspace:proposal",

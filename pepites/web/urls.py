@@ -10,6 +10,7 @@ from pepites.web.initiatives import exports as exports_views
 from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
 from pepites.web.network import views as network_views
+from pepites.web.organisations import views as organisations_views
 from pepites.web.territories import views as territories_views
 from pepites.web.workspace import tools as workspace_tools
 
@@ -29,6 +30,11 @@ urlpatterns = [
         contributions_views.correction,
         name="initiative_correction",
     ),
+    path(
+        "organisations/<int:pk>/",
+        organisations_views.organisation_detail,
+        name="organisation_detail",
+    ),
     path("thematiques/", initiatives_views.theme_list, name="theme_list"),
     path("thematiques/<slug:slug>/", initiatives_views.theme_detail, name="theme_detail"),
     path("centres/", network_views.centre_list, name="centre_list"),
@@ -39,6 +45,7 @@ urlpatterns = [
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
     path("agenda/", include("pepites.web.events.urls")),
+    path("", include("pepites.web.resources.urls")),
     # Contributions: public proposals, accounts, the centres' workspace.
     path("proposer/", contributions_views.propose, name="proposal_create"),
     path("proposer/merci/", contributions_views.thanks, name="proposal_thanks"),

@@ -130,7 +130,16 @@ def run(data: bytes, **options):
 
 
 # Differ from one run to the other whatever the path: keys, generated ids, clocks.
-VOLATILE = {"id", "uid", "created_at", "updated_at", "published_at", "qpv_placed_at"}
+# The organisation is compared by its name and SIRET (its id differs from one run to the other).
+VOLATILE = {
+    "id",
+    "uid",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "qpv_placed_at",
+    "organisation_id",
+}
 SEARCHED = ["atelier", "tilleuls", "canal", "butte", "reparer", "lyon", "saint-denis"]
 
 
@@ -163,6 +172,7 @@ def stored() -> dict[str, dict]:
             "published": row["published_at"] is not None,
             "placed": row["qpv_placed_at"] is not None,
             "themes": sorted(initiative.themes.values_list("slug", flat=True)),
+            "organisation": (initiative.organisation.name, initiative.organisation.siret),
             "links": list(initiative.links.values_list("url", "label", "position")),
             "qpv_links": sorted(
                 InitiativeQpv.objects.filter(initiative=initiative).values_list(

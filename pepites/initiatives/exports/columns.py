@@ -140,6 +140,26 @@ COLUMNS: tuple[Column, ...] = (
         constraints={"required": True, "enum": [k.value for k in PorteurKind]},
         example="association",
     ),
+    Column(
+        "siret",
+        _("SIRET du porteur"),
+        _(
+            "Le numéro SIRET (14 chiffres) de l'établissement qui porte l'initiative, s'il est connu."
+        ),
+        lambda i: i.organisation.siret if i.organisation_id else "",
+        constraints={"pattern": "^[0-9]{14}$"},
+        example="35600000000048",
+    ),
+    Column(
+        "organisation_nom",
+        _("Organisation porteuse"),
+        _(
+            "Le nom de l'organisation porteuse, commun à toutes ses initiatives (le porteur "
+            "tel que saisi peut l'écrire autrement)."
+        ),
+        lambda i: i.organisation.name if i.organisation_id else "",
+        read_only=True,
+    ),
     Column("partenaires", _("Partenaires"), _("Les partenaires associés."), lambda i: i.partners),
     Column(
         "financeurs", _("Financeurs"), _("Les financeurs de l'initiative."), lambda i: i.funders

@@ -29,7 +29,9 @@ def export_queryset(*, filters: dict[str, Any] | None = None) -> QuerySet[Initia
     queryset = results.queryset
     if results.ranked_ids is not None:
         queryset = queryset.filter(pk__in=results.ranked_ids)
-    return queryset.select_related("commune", "centre", "principal_theme").order_by(*LIST_ORDER)
+    return queryset.select_related("commune", "centre", "principal_theme", "organisation").order_by(
+        *LIST_ORDER
+    )
 
 
 def iter_initiatives(queryset: QuerySet[Initiative]) -> Iterator[Initiative]:

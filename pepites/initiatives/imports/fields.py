@@ -162,6 +162,12 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field(
+        "siret",
+        "siret",
+        gettext_lazy("SIRET du porteur"),
+        ("numero siret", "n siret", "siret du porteur", "siret porteur", "siret structure"),
+    ),
+    Field(
         "partners",
         "partenaires",
         gettext_lazy("partenaires"),
@@ -383,6 +389,7 @@ READ_ONLY_COLUMNS = (
     "centre_nom",
     "thematiques_libelles",
     "type_porteur_libelle",
+    "organisation_nom",
     "situation_qpv",
     "qpv",
     "date_publication",

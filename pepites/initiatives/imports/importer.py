@@ -12,7 +12,9 @@ was.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pepites.audit.models import Action
 from pepites.audit.services import record
@@ -20,11 +22,18 @@ from pepites.core.errors import ImportFileError
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
 from pepites.initiatives.imports.mapping import map_columns
 from pepites.initiatives.imports.matching import find_in_file_duplicates, match_existing
-from pepites.initiatives.imports.options import ImportOptions  # re-exported
+from pepites.initiatives.imports.options import STAGES, ImportOptions  # noqa: F401 (re-exported)
+from pepites.initiatives.imports.pending import keep_deferred_rows
 from pepites.initiatives.imports.places import geocode, reverse_geocode
 from pepites.initiatives.imports.readers import read_table
 from pepites.initiatives.imports.readers.base import RawTable
-from pepites.initiatives.imports.report import INVALID, WARNING, ImportReport, Problem
+from pepites.initiatives.imports.report import (
+    DEFERRED,
+    INVALID,
+    WARNING,
+    ImportReport,
+    Problem,
+)
 from pepites.initiatives.imports.resolve import resolve_row
 from pepites.initiatives.imports.rows import (
     Row,
@@ -36,13 +45,6 @@ from pepites.initiatives.imports.rows import (
 )
 from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.imports.writer import write_rows
-
-STAGES = {
-    "read": "Lecture du fichier",
-    "check": "Vérification des lignes",
-    "geocode": "Géocodage des adresses",
-    "write": "Enregistrement",
-}
 
 
 def run_import(data: bytes, options: ImportOptions) -> ImportReport:
@@ -64,7 +66,10 @@ def run_import(data: bytes, options: ImportOptions) -> ImportReport:
     rows, ctx = _prepare(table, options, report)
     if ctx is None or options.dry_run or not report.can_commit:
         return report
-    write_rows(rows, ctx, report)
+    with transaction.atomic():
+        write_rows(rows, ctx, report)
+        if report.committed:
+            keep_deferred_rows(rows, ctx)
     if report.committed:
         record(
             action=Action.IMPORT,
@@ -132,4 +137,26 @@ def _prepare(
         if row.failed:
             row.report.action = INVALID
         report.rows.append(row.report)
+    if ctx.address_service_problem:
+        _report_unreachable(report, ctx)
     return rows, ctx
+
+
+def _report_unreachable(report: ImportReport, ctx: RowContext) -> None:
+    waiting = sum(1 for r in report.rows if "Service d'adresses injoignable" in str(r.problems))
+    kept = report.count(DEFERRED)
+    message = _(
+        "Le service d'adresses (Base Adresse Nationale) ne répond pas (%(problem)s) : la "
+        "commune de %(n)s point(s) n'a pas pu être trouvée ; ce n'est pas une erreur du fichier."
+    ) % {"problem": ctx.address_service_problem.rstrip("."), "n": waiting}
+    if kept:
+        message += " " + ngettext(
+            "%(n)s ligne est gardée et sera placée dès que le service répondra.",
+            "%(n)s lignes sont gardées et seront placées dès que le service répondra.",
+            kept,
+        ) % {"n": kept}
+    else:
+        message += " " + _(
+            "Gardez ces lignes pour les placer plus tard, ou ajoutez une colonne commune."
+        )
+    report.file_problems.append(Problem(message, severity=WARNING))

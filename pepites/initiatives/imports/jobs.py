@@ -115,6 +115,7 @@ def run(*, job_id: int, write: bool, task_id: str) -> str:
                 default_theme=job.default_theme,
                 status=job.status,
                 skip_invalid=job.skip_invalid,
+                place_later=job.place_later,
                 dry_run=not write,
                 user=job.user,
                 progress=on_progress,

@@ -10,6 +10,13 @@ from pepites.initiatives.models import InitiativeStatus
 
 Progress = Callable[[str, int, int], None]
 
+STAGES = {
+    "read": "Lecture du fichier",
+    "check": "Vérification des lignes",
+    "geocode": "Géocodage des adresses",
+    "write": "Enregistrement",
+}
+
 
 @dataclass
 class ImportOptions:
@@ -21,6 +28,9 @@ class ImportOptions:
     sheet: str = ""
     geocode: bool = True
     skip_invalid: bool = False
+    # Rows whose commune the address service could not find from their point (service
+    # unreachable) are kept and placed later by a job, instead of being errors.
+    place_later: bool = False
     dry_run: bool = False
     user: Any = None  # when given, every row is checked against this account's rights
     progress: Progress | None = None

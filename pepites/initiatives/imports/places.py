@@ -15,11 +15,12 @@ from pepites.initiatives.imports.references import (
     lambert93_to_wgs84,
     looks_like_lambert93,
 )
-from pepites.initiatives.imports.report import CREATE, UPDATE, WARNING
+from pepites.initiatives.imports.report import CREATE, DEFERRED, UPDATE, WARNING
 from pepites.initiatives.imports.rows import Row, RowContext, auto_ref, progress
 from pepites.initiatives.imports.values import ValueProblem
 from pepites.initiatives.models import LocationStatus
 from pepites.territories.commune_index import communes_for_points
+from pepites.territories.qpv_communes import communes_from_qpvs
 from pepites.territories.selectors import normalise_place_name
 
 MAX_REVERSE_GEOCODING = 1000
@@ -118,22 +119,35 @@ def resolve_place(row: Row, ctx: RowContext) -> None:
 
 
 def reverse_geocode(rows: list[Row], ctx: RowContext) -> None:
-    """The commune of the rows that only have a point (uMap): from the communes' outlines
-    when they are loaded (offline, all at once), else from the BAN's /reverse."""
+    """The commune of the rows that only have a point (uMap): offline first, from the
+    communes' outlines when they are loaded, then from the QPV outlines (a point in a QPV of
+    one commune); else from the BAN's /reverse. Once the BAN is found unreachable it is not
+    called again for this import (bounded time), and the rows left say so."""
     pending = [r for r in rows if r.needs_reverse and not r.failed]
     located = communes_for_points([(r.fields["longitude"], r.fields["latitude"]) for r in pending])
     for row, code in zip(pending, located, strict=True):
         if code and code in ctx.communes.by_code:
             _set_commune_from_point(row, ctx.communes.by_code[code], ctx)
     pending = [r for r in pending if r.commune is None]
+    in_qpvs = communes_from_qpvs([(r.fields["longitude"], r.fields["latitude"]) for r in pending])
+    for row, code in zip(pending, in_qpvs, strict=True):
+        if code and code in ctx.communes.by_code:
+            _set_commune_from_point(row, ctx.communes.by_code[code], ctx)
+    pending = [r for r in pending if r.commune is None]
     client = _geocoder(ctx) if pending else None
+    unreachable = ""
     for number, row in enumerate(pending):
         result = None
-        if client is not None and number < MAX_REVERSE_GEOCODING:
+        if client is not None and number < MAX_REVERSE_GEOCODING and not unreachable:
             result = client.reverse(
                 latitude=row.fields["latitude"], longitude=row.fields["longitude"]
             )
+            if result.status == "unavailable":
+                unreachable = result.message  # the circuit opens: no more calls
         commune = ctx.communes.by_code.get(result.citycode) if result and result.located else None
+        if commune is None and unreachable:
+            _unreachable(row, ctx)
+            continue
         if commune is None:
             ctx.problem(
                 row,
@@ -146,6 +160,35 @@ def reverse_geocode(rows: list[Row], ctx: RowContext) -> None:
             )
             continue
         _set_commune_from_point(row, commune, ctx)
+    ctx.address_service_problem = unreachable
+
+
+def _unreachable(row: Row, ctx: RowContext) -> None:
+    """The commune exists, the service did not answer: say so, and keep the row if asked."""
+    label = str(FIELDS_BY_KEY["commune_name"].label)
+    if ctx.options.place_later:
+        row.report.action = DEFERRED
+        ctx.problem(
+            row,
+            "commune_name",
+            _(
+                "Service d'adresses injoignable : ligne gardée, sa commune sera trouvée à "
+                "partir du point dès que le service répondra, et l'initiative créée alors."
+            ),
+            WARNING,
+            label=label,
+        )
+        return
+    ctx.problem(
+        row,
+        "commune_name",
+        _(
+            "Service d'adresses injoignable : la commune n'a pas pu être trouvée à partir du "
+            "point. Gardez ces lignes pour les placer plus tard, ajoutez une colonne commune "
+            "ou code INSEE, ou réessayez plus tard."
+        ),
+        label=label,
+    )
 
 
 def _set_commune_from_point(row: Row, commune, ctx: RowContext) -> None:

@@ -20,6 +20,9 @@ UPDATE = "update"
 UNCHANGED = "unchanged"
 DUPLICATE = "duplicate"
 INVALID = "invalid"
+# Kept to be placed later: no commune yet, the address service did not answer (a job
+# finds it from the point and creates the initiative; see `imports.pending`).
+DEFERRED = "deferred"
 
 ACTION_LABELS = {
     CREATE: gettext_lazy("à créer"),
@@ -27,6 +30,7 @@ ACTION_LABELS = {
     UNCHANGED: gettext_lazy("inchangée"),
     DUPLICATE: gettext_lazy("doublon : non importée"),
     INVALID: gettext_lazy("en erreur"),
+    DEFERRED: gettext_lazy("gardée, à placer plus tard"),
 }
 DONE_LABELS = {
     CREATE: gettext_lazy("créée"),
@@ -34,6 +38,7 @@ DONE_LABELS = {
     UNCHANGED: gettext_lazy("inchangée"),
     DUPLICATE: gettext_lazy("doublon : non importée"),
     INVALID: gettext_lazy("non importée (erreur)"),
+    DEFERRED: gettext_lazy("gardée : créée dès que sa commune sera trouvée"),
 }
 
 
@@ -135,7 +140,7 @@ class ImportReport:
             return False
         if self.count(INVALID) and not self.skip_invalid:
             return False
-        return bool(self.count(CREATE) or self.count(UPDATE))
+        return bool(self.count(CREATE) or self.count(UPDATE) or self.count(DEFERRED))
 
     @property
     def unplaced(self) -> list[RowReport]:
@@ -162,6 +167,15 @@ class ImportReport:
             parts.append(
                 ngettext("%(n)s doublon écarté", "%(n)s doublons écartés", counts[DUPLICATE])
                 % {"n": counts[DUPLICATE]}
+            )
+        if counts[DEFERRED]:
+            parts.append(
+                ngettext(
+                    "%(n)s ligne gardée pour être placée plus tard",
+                    "%(n)s lignes gardées pour être placées plus tard",
+                    counts[DEFERRED],
+                )
+                % {"n": counts[DEFERRED]}
             )
         if counts[INVALID]:
             parts.append(

@@ -50,6 +50,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "contact_email": values.email,
     "links": values.links,
     "status": values.status,
+    "siret": values.siret,
 }
 # Model field → our field key, to say which column a model error is about.
 MODEL_TO_KEY = {"commune": "commune_code", "principal_theme": "themes", "source_ref": "ref"}
@@ -99,6 +100,8 @@ class RowContext:
         self.communes = CommuneIndex()
         self.themes = ThemeIndex()
         self.centres = CentreIndex()
+        # Why the address service could not answer, when it could not (see `places`).
+        self.address_service_problem = ""
 
     def where(self, key: str) -> str:
         column = self.mapping.column_of(key)

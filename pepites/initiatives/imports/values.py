@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from pepites.initiatives.models import InitiativeStatus, PorteurKind
+from pepites.organisations.validators import clean_siret, siret_problem
 
 
 class ValueProblem(Exception):
@@ -340,3 +341,12 @@ def coordinates(value: Any) -> tuple[float, float]:
             % {"value": raw[:50]}
         )
     return decimal(parts[0]), decimal(parts[1])
+
+
+def siret(value: Any) -> str:
+    """A SIRET, spaces and dots removed; 14 digits with a valid key (La Poste's aside)."""
+    digits = clean_siret(text(value))
+    problem = siret_problem(digits)
+    if problem:
+        raise ValueProblem(problem)
+    return digits

@@ -23,6 +23,7 @@ from pepites.initiatives import mapdata
 from pepites.initiatives.field_groups import RICH_TEXT_FIELDS
 from pepites.initiatives.history import record_versions
 from pepites.initiatives.imports.fields import FIELDS_BY_KEY
+from pepites.initiatives.imports.porteurs import link_imported_porteurs
 from pepites.initiatives.imports.report import CREATE, INVALID, UPDATE, ImportReport
 from pepites.initiatives.imports.rows import MODEL_TO_KEY, Row, RowContext, chunks, progress
 from pepites.initiatives.models import Initiative, InitiativeLink, InitiativeStatus, Theme
@@ -65,6 +66,7 @@ def write_rows(rows: list[Row], ctx: RowContext, report: ImportReport) -> None:
                 place_initiatives(initiative_ids=written)
                 index_initiatives(ids=written)
                 mapdata.data_changed()
+            link_imported_porteurs(rows, written)
     except _Abort:
         report.committed = False
         return

@@ -36,7 +36,8 @@ def shown(attachments: list[EventAttachment]) -> list[ShownAttachment]:
     for attachment in attachments:
         url = attachment.url
         resource = resources.get(attachment.resource_id) if attachment.resource_id else None
-        if resource is not None and hasattr(resource, "get_absolute_url"):
+        published = getattr(resource, "is_published", True)
+        if resource is not None and published and hasattr(resource, "get_absolute_url"):
             url = resource.get_absolute_url()
         result.append(
             ShownAttachment(

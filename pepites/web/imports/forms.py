@@ -43,6 +43,17 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Importer les lignes valides même si d'autres sont en erreur"),
         required=False,
     )
+    place_later = forms.BooleanField(
+        label=gettext_lazy(
+            "Si le service d'adresses ne répond pas, garder les points sans commune et les "
+            "placer plus tard"
+        ),
+        help_text=gettext_lazy(
+            "Pour une carte uMap ou GoGoCarto sans colonne commune : la commune de chaque "
+            "point est cherchée dès que le service répond, puis l'initiative est créée."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pepites.initiatives.imports import jobs
 from pepites.initiatives.imports.models import ImportJob
+from pepites.initiatives.imports.pending import pending_rows
 from pepites.initiatives.imports.report import ImportReport
 from pepites.initiatives.permissions import can_create_initiative
 from pepites.network.models import Centre
@@ -42,10 +43,15 @@ def upload(request: HttpRequest) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 default_theme=form.cleaned_data["default_theme"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                place_later=form.cleaned_data["place_later"],
             )
             jobs.start(job, write=False)
             return redirect("imports:job", token=job.token)
-    return render(request, "web/imports/upload.html", {"form": form})
+    return render(
+        request,
+        "web/imports/upload.html",
+        {"form": form, "pending": pending_rows(user=request.user)},
+    )
 
 
 @never_cache

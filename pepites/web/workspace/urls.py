@@ -1,6 +1,15 @@
 from django.urls import path
 
-from pepites.web.workspace import history_views, links, members, moderation, tools, views
+from pepites.web.workspace import (
+    harvest,
+    history_views,
+    links,
+    members,
+    moderation,
+    organisations,
+    tools,
+    views,
+)
 
 app_name = "workspace"
 
@@ -36,6 +45,11 @@ urlpatterns = [
     ),
     path("membres/", members.members, name="members"),
     path("liens/", links.links_to_fix, name="links"),
+    path("porteurs/", organisations.porteurs, name="porteurs"),
+    path("moissons/", harvest.sources, name="harvest"),
+    path("moissons/<int:pk>/", harvest.decide, name="harvest_decide"),
+    path("porteurs/fusionner/", organisations.merge, name="organisations_merge"),
+    path("porteurs/<int:pk>/", organisations.organisation_edit, name="organisation"),
     path("membres/<int:pk>/retirer/", members.member_remove, name="member_remove"),
     path("outils/geocodage", tools.geocode, name="geocode"),
     path("outils/commune", tools.commune_place, name="commune_place"),

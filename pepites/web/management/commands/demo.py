@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pepites.events.demo import load_demo_events
 from pepites.initiatives.demo import load_demo
+from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
 from pepites.publications.demo import load_demo_publications
+from pepites.resources.demo import load_demo_resources
 
 
 class Command(BaseCommand):
@@ -24,12 +26,18 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not (if_empty and created == 0):  # the demo issues feature the demo initiatives
+            organisations = load_demo_organisations()
+            self.stdout.write(f"Organisations de démonstration complétées : {organisations}.")
+            sources = load_demo_harvest_source()
+            self.stdout.write(f"Carte moissonnée de démonstration : {sources} créée(s).")
             issues = load_demo_publications()
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
             events = load_demo_events()
             self.stdout.write(f"Événements de démonstration de l'agenda : {events} créé(s).")
+            resources = load_demo_resources()
+            self.stdout.write(f"Ressources de démonstration : {resources} créée(s).")
         if if_empty and created == 0:
             self.stdout.write(
                 "La base contient déjà des initiatives : aucun exemple de démonstration ajouté."

@@ -1,0 +1,1 @@
+"""Organisations: the porteurs of initiatives, with their SIRET and Sirene data."""
