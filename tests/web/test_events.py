@@ -190,3 +190,19 @@ def test_the_event_page_carries_schema_org_event_data(client, reference_data):
     assert data["startDate"].endswith("+04:00")  # La Réunion's offset
     assert data["location"]["address"]["addressLocality"] == "Saint-Denis"
     assert LINK not in block
+
+
+def test_the_one_search_box_finds_events_in_their_own_group(client, reference_data):
+    event = new_event(
+        title="Visite apprenante d'une conciergerie solidaire",
+        kind="visite",
+        commune_code="97411",
+    )
+    new_event(title="Conciergerie en brouillon", status="brouillon")
+    response = client.get(reverse("search_box"), {"q": "conciergerie"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="groupe-event"' in html and f"/agenda/{event.slug}/" in html
+    assert "heure de La Réunion" in html and "Conciergerie en brouillon" not in html
+    only = client.get(reverse("search_box"), {"q": "conciergerie", "type": "event"})
+    assert f"/agenda/{event.slug}/" in only.content.decode()
