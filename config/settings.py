@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "pepites.organisations",
     "pepites.initiatives",
     "pepites.publications",
+    "pepites.events",
     "pepites.resources",
     "pepites.essaimage",
     "pepites.alerts",
@@ -548,6 +549,12 @@ ESSAIMAGE_RETENTION_DAYS = env_int("ESSAIMAGE_RETENTION_DAYS", 365)
 CHECKIN_EVERY_DAYS = env_int("CHECKIN_EVERY_DAYS", 365)
 CHECKIN_LINK_DAYS = env_int("CHECKIN_LINK_DAYS", 60)
 CHECKIN_BATCH = env_int("CHECKIN_BATCH", 200)
+# Agenda (pepites/events): registrations per hour from one address (IP) or e-mail address;
+# the reminder is sent once, EVENT_REMINDER_HOURS before the event; the registrations'
+# personal data are deleted EVENT_REGISTRATION_RETENTION_DAYS after the event.
+EVENT_REGISTRATIONS_PER_HOUR = env_int("EVENT_REGISTRATIONS_PER_HOUR", 10)
+EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24)
+EVENT_REGISTRATION_RETENTION_DAYS = env_int("EVENT_REGISTRATION_RETENTION_DAYS", 180)
 # Behind a reverse proxy: the request header holding the client's address (e.g.
 # X-Forwarded-For; its last entry is used, the one the proxy added). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

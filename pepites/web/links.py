@@ -25,6 +25,8 @@ PAGES: dict[str, str] = {
     "publications.unsubscribe": "publications:unsubscribe",
     "publications.issue": "publications:issue_detail",
     "publications.issue_pdf": "publications:issue_pdf",
+    "events.event": "events:detail",
+    "events.registration": "events:registration",
 }
 
 

@@ -61,6 +61,7 @@ urlpatterns = [
     path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
     path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
+    path("agenda/", include("pepites.web.events.urls")),
     path("", include("pepites.web.resources.urls")),
     path("", include("pepites.web.alerts.urls")),
     # Contributions: public proposals, accounts, the centres' workspace.
@@ -72,6 +73,7 @@ urlpatterns = [
     path("compte/", include("pepites.web.accounts.urls")),
     path("espace/import/", include("pepites.web.imports.urls")),
     path("espace/api/", include("pepites.web.apitokens.urls")),
+    path("espace/agenda/", include("pepites.web.events.workspace_urls")),
     path("espace/", include("pepites.web.workspace.urls")),
     # Open data: files, schema, embeddable map, feeds, discovery.
     path("donnees/", exports_views.open_data, name="open_data"),

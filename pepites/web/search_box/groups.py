@@ -71,6 +71,24 @@ register_group(
 )
 
 
+def _events(ids: list[int], query: str) -> list:
+    from pepites.events.selectors import events_by_ids
+    from pepites.web.events.views import decorate
+
+    return [decorate(event) for event in events_by_ids(ids=ids)]
+
+
+register_group(
+    ResultGroup(
+        kind="event",
+        label=_("Événements"),
+        template="web/search_box/event.html",
+        load=_events,
+        list_url=lambda q: reverse("search_box") + "?type=event&" + _query(q),
+    )
+)
+
+
 def _query(q: str) -> str:
     from urllib.parse import urlencode
 

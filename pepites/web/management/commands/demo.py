@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pepites.essaimage.demo import load_demo_essaimage
+from pepites.events.demo import load_demo_events
 from pepites.initiatives.demo import load_demo
 from pepites.initiatives.demo_labels import load_demo_labels
 from pepites.initiatives.demo_porteurs import load_demo_harvest_source, load_demo_organisations
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Numéros de démonstration de L'Éco des quartiers : {issues} créé(s)."
             )
+            events = load_demo_events()
+            self.stdout.write(f"Événements de démonstration de l'agenda : {events} créé(s).")
             resources = load_demo_resources()
             self.stdout.write(f"Ressources de démonstration : {resources} créée(s).")
             requests = load_demo_essaimage()
