@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import bump
 from pepites.core.errors import ConflictError
 from pepites.core.richtext import clean_markdown
 from pepites.core.validators import validate_no_bidi_controls
@@ -222,6 +223,7 @@ def create_event(*, data: EventInput, user: User | None = None) -> Event:
     if event.status == EventStatus.PUBLISHED:
         event.published_at = timezone.now()
     with transaction.atomic():
+        bump()  # the agenda, home and centre pages show events
         event.slug = _unique_slug(event.title, data.starts_local)
         event.full_clean(exclude=["slug", "centres", "themes", "initiatives"])
         event.save()
@@ -272,6 +274,7 @@ def update_event(
         event.published_at = timezone.now()
     event.full_clean(exclude=["slug", "centres", "themes", "initiatives"])
     with transaction.atomic():
+        bump()  # the agenda, home and centre pages show events
         event.version = claim_version(event_pk=event.pk, expected_version=expected_version)
         event.save()
         _set_relations(event, centres, themes, initiatives)
@@ -292,6 +295,7 @@ def set_event_status(
         raise ValidationError({"status": _("État inconnu.")})
     before = event.status
     with transaction.atomic():
+        bump()  # the agenda, home and centre pages show events
         event.version = claim_version(event_pk=event.pk, expected_version=expected_version)
         event.status = status
         if status == EventStatus.PUBLISHED and event.published_at is None:
@@ -317,6 +321,7 @@ def add_attachment(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        bump()  # the agenda, home and centre pages show events
         position = event.attachments.count()
         return EventAttachment.objects.create(
             event=event, kind=kind, title=title, url=url, resource_id=resource_id, position=position

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.core.validators import validate_no_bidi_controls
 from pepites.initiatives.figures.models import FiguresSource, InitiativeFigures
 from pepites.initiatives.models import Initiative
@@ -96,6 +97,7 @@ def clean_figures(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
+@changes_public_data
 def set_figures(
     *,
     initiative: Initiative,
@@ -120,6 +122,7 @@ def set_figures(
 
 
 @transaction.atomic
+@changes_public_data
 def delete_figures(*, initiative: Initiative, year: int) -> bool:
     deleted, _rows = InitiativeFigures.objects.filter(initiative=initiative, year=year).delete()
     return bool(deleted)

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pepites.core.dataversion import changes_public_data
 from pepites.initiatives.labels.models import InitiativeLabel, Label, LabelKind, Programme
 from pepites.initiatives.models import Initiative
 from pepites.initiatives.permissions import can_grant_label
@@ -67,6 +68,7 @@ def load_default_labels() -> int:
 
 
 @transaction.atomic
+@changes_public_data
 def create_programme(*, name: str, scope: str, url: str = "", description: str = "") -> Programme:
     """A programme added by the national team from its workspace (slug from the name)."""
     name = " ".join((name or "").split())
@@ -86,6 +88,7 @@ def create_programme(*, name: str, scope: str, url: str = "", description: str =
 
 
 @transaction.atomic
+@changes_public_data
 def set_programmes(*, initiative: Initiative, slugs: Iterable[str]) -> None:
     slugs = set(slugs)
     programmes = list(Programme.objects.filter(slug__in=slugs))
@@ -101,6 +104,7 @@ def set_programmes(*, initiative: Initiative, slugs: Iterable[str]) -> None:
 
 
 @transaction.atomic
+@changes_public_data
 def set_labels(*, initiative: Initiative, slugs: Iterable[str], user: Any) -> None:
     """Grant the labels of `slugs` the user may grant and withdraw the others they may;
     labels granted by someone else (another centre, the national team) stay."""
