@@ -86,6 +86,7 @@ setup: assets ## Migrate, load reference data, fetch the QPV outlines (demonstra
 	$(PEPITES) fetch_reference_geodata --if-missing
 	$(PEPITES) import_qpv_indicators --demo
 	$(PEPITES) demo --if-empty
+	$(PEPITES) rebuild_search_index -v0
 
 run: setup ## Install, prepare and serve the embedded instance on http://127.0.0.1:8000 (with its job-queue worker)
 	@echo
