@@ -139,13 +139,13 @@ def test_report_replaces_only_the_sections_that_ran(tmp_path):
             "loading": section(BENCHMARKS["loading"], rows, **kwargs),
             "stress": section(BENCHMARKS["stress"], rows, **kwargs),
         },
-        order=list(BENCHMARKS),
+        order=["loading", "stress"],
         path=document,
     )
     kwargs["when"] = "tomorrow"
     write_document(
         {"stress": section(BENCHMARKS["stress"], rows, **kwargs)},
-        order=list(BENCHMARKS),
+        order=["loading", "stress"],
         path=document,
     )
 

@@ -18,9 +18,9 @@ def ctx(tmp_path_factory):
 def test_import_benchmark(ctx):
     rows = run_benchmark("import", ctx)
     check_rows(rows)
-    assert [row["step"] for row in rows] == ["check", "import", "re-import"]
-    assert [row["created"] for row in rows] == [0, 40, 0]
-    assert rows[-1]["unchanged"] == 40
+    assert [row["step"] for row in rows] == ["check", "import", "re-import", "update"]
+    assert [row["created"] for row in rows] == [0, 40, 0, 0]
+    assert rows[2]["unchanged"] == 40  # the re-import; then every row updated
     assert all(row["peak memory (MB)"] > 0 for row in rows)
     assert ctx.notes["import"] and "40 rows" in ctx.notes["import"][-1]
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 
 from pepites.core import dataversion
 from pepites.initiatives.selectors import InitiativeResults
@@ -28,7 +29,10 @@ def results_count(results: InitiativeResults) -> int:
     data version (keyed by its SQL)."""
     if results.ranked_ids is not None:
         return len(results.ranked_ids)
-    sql = str(results.queryset.order_by().query)
+    try:
+        sql = str(results.queryset.order_by().query)
+    except EmptyResultSet:  # a filter that matches nothing by construction (e.g. `pk__in=[]`)
+        return 0
     key = "count:" + hashlib.sha256(sql.encode()).hexdigest()[:32]
     return per_public_version(key, results.count)
 

@@ -91,6 +91,8 @@ def record_versions(
     record_of = {record.id: record for record in records}
     ids = list(record_of)
     for field, m2m_model in recorder.m2m_models.items():
+        if field.model is not model:  # the recorder's dict holds other models' fields too
+            continue
         through = getattr(model, field.name).through
         owner = next(f.attname for f in through._meta.fields if f.related_model is model)
         names = [f.attname for f in through._meta.fields]

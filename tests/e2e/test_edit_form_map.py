@@ -58,6 +58,8 @@ def test_the_map_opens_on_the_commune_and_flags_a_point_outside_it(
     page.goto(f"{live_server.url}/espace/initiatives/{unplaced.pk}/")
     page.locator("[data-location-map] path").first.wait_for(state="attached")
     leaflet = "document.querySelector('[data-location-map]').leafletMap"
+    # The map fits the outline once it is drawn (an animation on a loaded machine).
+    page.wait_for_function(f"() => {leaflet} && {leaflet}.getZoom() >= 11")
     zoom = page.evaluate(f"() => {leaflet}.getZoom()")
     centre = page.evaluate(f"() => {leaflet}.getCenter()")
     assert zoom >= 11

@@ -41,4 +41,5 @@ def test_without_outlines_an_unreachable_geocoder_leaves_the_rows_unplaced(
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     report = run_import(files.umap_bytes(), ImportOptions(filename="carte.umap"))
     assert not report.committed
-    assert any("introuvable à partir du point" in p.text() for p in report.errors)
+    # Issue 16: the service is said to be unreachable (the commune exists, it did not answer).
+    assert any("Service d'adresses injoignable" in p.text() for p in report.errors)

@@ -161,7 +161,9 @@ def test_the_served_qpvs_date_the_initiative_and_make_a_new_map_version(around, 
 
 def test_flags_of_the_map_data_file(around):
     data = mapdata.decode(mapdata.build().raw)
-    assert data["header"]["format"] == mapdata.FORMAT == 2
+    assert (
+        data["header"]["format"] == mapdata.FORMAT == 3
+    )  # format 3: programme and label masks (issue 16)
     flags = dict(zip(data["columns"]["id"], data["columns"]["flags"], strict=True))
     assert flags[around["inside"].pk] == mapdata.FLAG_IN_QPV
     assert flags[around["between"].pk] == mapdata.FLAG_IN_QPV

@@ -157,6 +157,7 @@ _EXCLUDED_FROM_CLEAN = [
     "commune",
     "principal_theme",
     "centre",
+    "organisation",  # set by initiatives/porteurs.py, not by the file
     "version",
     "qpv_relation",
 ]

@@ -34,7 +34,8 @@ from pepites.territories.models import Commune
 BATCH = 500
 # Checked once per batch below (the references) or left as they are (slug and uid do not
 # change by import): the model's other validators run for each row.
-NOT_CLEANED = ["commune", "principal_theme", "centre", "slug", "uid"]
+# The organisation is set by initiatives/porteurs.py, not by the file.
+NOT_CLEANED = ["commune", "principal_theme", "centre", "organisation", "slug", "uid"]
 # Always written: what every save changes.
 ALWAYS = {"version", "updated_at", "published_at", *RICH_TEXT_FIELDS}
 
