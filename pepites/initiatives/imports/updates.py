@@ -45,15 +45,18 @@ Fail = Callable[[Row, Exception], None]
 
 
 class _Batch:
-    """The initiatives of a batch read again inside the transaction (their rows locked on
-    PostgreSQL until the commit), their themes, and the communes the rows name."""
+    """The versions of a batch's initiatives read again inside the transaction (their rows
+    locked on PostgreSQL until the commit), their themes, and the communes the rows name.
+
+    An initiative whose version has not moved since the rows were checked is the one read
+    then (`row.target`): it is changed and saved without being read whole again."""
 
     def __init__(self, rows: list[Row], themes: dict[str, Theme]) -> None:
         pks = [row.target.pk for row in rows]
         query = Initiative.objects.filter(pk__in=pks)
         if connection.features.has_select_for_update:
             query = query.select_for_update(of=("self",))
-        self.targets = {initiative.pk: initiative for initiative in query}
+        self.versions: dict[int, int] = dict(query.values_list("pk", "version"))
         self.themes_of: dict[int, list[int]] = {pk: [] for pk in pks}
         through = Initiative.themes.through
         for initiative_id, theme_id in through.objects.filter(initiative_id__in=pks).values_list(
@@ -158,14 +161,13 @@ def write_updates(
         ready: list[tuple[Row, Initiative, str, list[int] | None]] = []
         now = timezone.now()
         for row in chunk:
-            target = batch.targets.get(row.target.pk)
+            target = row.target
+            version = batch.versions.get(target.pk)
             try:
-                if target is None:
+                if version is None:
                     raise ValidationError(_("L'initiative a été supprimée entre-temps."))
-                if target.version != row.target.version:
-                    raise ConflictError(
-                        expected_version=row.target.version, current_version=target.version
-                    )
+                if version != target.version:
+                    raise ConflictError(expected_version=target.version, current_version=version)
                 status_before = target.status
                 theme_ids = _apply(row, target, batch)
             except (ValidationError, ConflictError) as exc:

@@ -7,6 +7,7 @@ the importer adds where (line, column, field).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pepites.initiatives.models import InitiativeStatus, PorteurKind
@@ -58,9 +60,11 @@ def text(value: Any) -> str:
     value = str(value).replace("\r\n", "\n").replace("\r", "\n")
     # Control characters and lone surrogates out (spreadsheets and JSON leave some); spaces
     # kept as written, so that an export re-imports to the very same text.
-    return "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs"}
-    ).strip()
+    return _CONTROL.sub("", value).strip()
+
+
+# Unicode's categories Cc (control) and Cs (surrogate), but for line feed and tab.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
@@ -168,14 +172,25 @@ _PORTEUR_WORDS = (
 )
 
 
-def porteur_kind(value: Any) -> str:
-    folded = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text(value))).split())
+def _words(value: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(value)).split())
+
+
+@functools.cache
+def _porteur_names(language: str | None) -> dict[str, str]:
+    """Each kind by its value and its label (in `language`), folded."""
+    names: dict[str, str] = {}
     for kind in PorteurKind:
-        if folded in {
-            kind.value.replace("_", " "),
-            " ".join(re.sub(r"[^a-z0-9]+", " ", fold(kind.label)).split()),
-        }:
-            return kind.value
+        for name in (kind.value.replace("_", " "), _words(str(kind.label))):
+            names.setdefault(name, kind.value)
+    return names
+
+
+def porteur_kind(value: Any) -> str:
+    folded = _words(text(value))
+    kind_value = _porteur_names(get_language()).get(folded)
+    if kind_value is not None:
+        return kind_value
     words = f" {folded} "
     for kind, hints in _PORTEUR_WORDS:
         if any(f" {hint} " in words for hint in hints):
