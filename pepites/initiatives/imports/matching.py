@@ -103,7 +103,8 @@ def match_existing(rows: list[Row], ctx: RowContext) -> None:
         for initiative in Initiative.objects.filter(pk__in=chunk):
             found[initiative.pk] = initiative
     existing = _Existing(
-        list(found), inspired=any(row.inspired_by for row in candidates if id(row) in wanted)
+        list(found.values()),
+        inspired=any(row.inspired_by for row in candidates if id(row) in wanted),
     )
     for row in candidates:
         target = found.get(wanted.get(id(row), -1))
@@ -153,8 +154,11 @@ class _Existing:
     links, centres' names and sources, read in a few queries per 500 initiatives (not as
     related objects: building them cost more than the rest of the comparison)."""
 
-    def __init__(self, pks: list[int], *, inspired: bool) -> None:
+    def __init__(self, initiatives: list[Initiative], *, inspired: bool) -> None:
+        pks = [initiative.pk for initiative in initiatives]
         self.theme_slug = dict(Theme.objects.values_list("pk", "slug"))
+        centres = {initiative.centre_id for initiative in initiatives} - {None}
+        self.centre_names = dict(Centre.objects.filter(pk__in=centres).values_list("pk", "name"))
         self.themes: dict[int, list[str]] = defaultdict(list)
         self.links: dict[int, list[tuple[str, str]]] = defaultdict(list)
         self.sources: dict[int, set[uuid.UUID]] = defaultdict(set)
@@ -174,14 +178,15 @@ class _Existing:
                 ).values_list("reproduction_id", "source__uid"):
                     self.sources[pk].add(uid)
 
-    @staticmethod
-    def centre_name(target: Initiative) -> str:
+    def centre_name(self, target: Initiative) -> str:
         if target.centre_id is None:
             return str(_("équipe nationale"))
-        return Centre.objects.values_list("name", flat=True).get(pk=target.centre_id)
+        return self.centre_names[target.centre_id]
 
 
 def _same(old: Any, new: Any) -> bool:
+    if type(old) is type(new) and old == new:  # most fields of a re-imported row
+        return True
     if isinstance(old, float) or isinstance(new, float):
         return old is not None and new is not None and abs(float(old) - float(new)) < 1e-9
     if isinstance(old, str) or isinstance(new, str):

@@ -54,12 +54,12 @@ class CommuneInfo:
 class CommuneIndex:
     def __init__(self) -> None:
         self.by_code: dict[str, CommuneInfo] = {}
-        self.by_name: dict[str, list[str]] = defaultdict(list)
         for code, name, departement in Commune.objects.values_list(
             "code", "name", "departement_id"
         ).iterator(chunk_size=5000):
             self.by_code[code] = CommuneInfo(code, name, departement)
-            self.by_name[normalise_place_name(name)].append(code)
+        self._by_name: dict[str, list[str]] | None = None
+        self._keys: dict[str, str] = {}  # code → normalised name, as they are needed
         self.by_postcode: dict[str, list[str]] = defaultdict(list)
         for postcode, code in PostalCode.objects.values_list("code", "commune_id").iterator(
             chunk_size=5000
@@ -69,6 +69,22 @@ class CommuneIndex:
         for code, name in Departement.objects.values_list("code", "name"):
             self.departements[code] = code
             self.departements[normalise_place_name(name)] = code
+
+    @property
+    def by_name(self) -> dict[str, list[str]]:
+        """Codes by normalised name, made at the first search by name alone (a file with
+        postal codes or INSEE codes never needs every commune's name normalised)."""
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for code in self.by_code:
+                self._by_name[self._key(code)].append(code)
+        return self._by_name
+
+    def _key(self, code: str) -> str:
+        key = self._keys.get(code)
+        if key is None:
+            key = self._keys[code] = normalise_place_name(self.by_code[code].name)
+        return key
 
     def departement(self, value: str) -> str:
         code = self.departements.get(value) or self.departements.get(normalise_place_name(value))
@@ -142,7 +158,7 @@ class CommuneIndex:
                 % {"postcode": postcode, "communes": self._labels(candidates)},
                 "commune_name",
             )
-        named = [c for c in candidates if normalise_place_name(self.by_code[c].name) == wanted]
+        named = [c for c in candidates if self._key(c) == wanted]
         if named:
             return self.by_code[named[0]]
         raise PlaceProblem(
@@ -172,6 +188,7 @@ class ThemeIndex:
                 owners[word].add(theme.slug)
         self.vocabulary = set(owners)
         self.by_word = {word: slugs.pop() for word, slugs in owners.items() if len(slugs) == 1}
+        self._matched: dict[str, tuple[list[str], list[str]]] = {}
 
     def choices(self) -> str:
         return ", ".join(f"« {t.label} »" for t in self.themes)
@@ -195,6 +212,13 @@ class ThemeIndex:
     def match(self, value: str) -> tuple[list[str], list[str]]:
         """(slugs in the order written, terms that match no theme). Terms are separated by
         ";", "|", "/" or new lines, and by commas unless a whole label holds them."""
+        # A file repeats a few combinations of themes on every row: each is matched once.
+        if value not in self._matched:
+            self._matched[value] = self._match(value)
+        slugs, unknown = self._matched[value]
+        return list(slugs), list(unknown)
+
+    def _match(self, value: str) -> tuple[list[str], list[str]]:
         slugs: list[str] = []
         unknown: list[str] = []
         for part in re.split(r"[;|/\n]+", value):

@@ -41,6 +41,8 @@ def fold(text: Any) -> str:
 
 def text(value: Any) -> str:
     """A cell as text: numbers without a useless ".0", dates in French, line ends unified."""
+    if type(value) is str:  # most cells: straight to the end
+        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -187,8 +189,14 @@ def _porteur_names(language: str | None) -> dict[str, str]:
 
 
 def porteur_kind(value: Any) -> str:
+    # A file repeats a few kinds on every row: each is worked out once.
+    return _porteur_kind(value, get_language())
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _porteur_kind(value: Any, language: str | None) -> str:
     folded = _words(text(value))
-    kind_value = _porteur_names(get_language()).get(folded)
+    kind_value = _porteur_names(language).get(folded)
     if kind_value is not None:
         return kind_value
     words = f" {folded} "
@@ -234,6 +242,7 @@ def _code(value: Any, pattern: str, message: str) -> str:
     return raw
 
 
+@functools.lru_cache(maxsize=8192, typed=True)  # a file names the same communes again and again
 def postcode(value: Any) -> str:
     """ "93200", 93200, "1000" (a leading zero lost by a spreadsheet) → "01000"."""
     return _code(
@@ -241,6 +250,7 @@ def postcode(value: Any) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
 def commune_code(value: Any) -> str:
     return _code(
         value,
