@@ -5,6 +5,10 @@ audit of a change of state), in a few queries per batch of rows instead of about
 row. Every row of a batch is checked before anything of it is written, so a row in error
 is reported (and, without `skip_invalid`, the whole import undone by the caller) and no
 savepoint is needed.
+
+Per batch of 500 rows: the versions read again under lock, the themes, the communes, one
+UPDATE run for every row, the themes rewritten, the versions of the history copied by the
+database (history.record_versions): a dozen queries, whatever the rows change.
 """
 
 from __future__ import annotations
