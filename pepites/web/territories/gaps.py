@@ -9,13 +9,15 @@ few small queries, whatever the number of initiatives.
 from __future__ import annotations
 
 import io
+import json
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import json_script
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pepites.core.spreadsheet import SafeCsvWriter
@@ -66,28 +68,32 @@ def qpv_filters(request: HttpRequest, report: GapsReport) -> dict[str, str]:
     }
 
 
-def _with_urls(report: GapsReport) -> bool:
+def _with_urls(report: GapsReport) -> str:
     # One URL reversed, not 1,600 (QPV codes are letters and digits only).
     pattern = reverse("qpv_detail", kwargs={"code": "QPVCODE"})
     for q in report.qpvs:
         q.url = pattern.replace("QPVCODE", q.code)  # type: ignore[attr-defined]
-    return True
+    return pattern
 
 
-def _map_script(report: GapsReport) -> str:
-    """The map's points (every QPV of the report), as the page's JSON data element."""
-    points = [
-        {
-            "code": q.code,
-            "name": q.name,
-            "lat": round(q.latitude, 5),
-            "lon": round(q.longitude, 5),
-            "total": q.total,
-            "url": q.url,  # type: ignore[attr-defined]
-        }
-        for q in report.qpvs
-    ]
-    return json_script({"kind": "gaps", "points": points}, "territory-map-data")
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _map_script(report: GapsReport, url_pattern: str) -> str:
+    """The map's points (every QPV of the report) as the page's JSON data element, compact:
+    one array a QPV, the page's address made by the script from the code."""
+    data = {
+        "kind": "gaps",
+        "url": url_pattern,
+        "points": [
+            [q.code, q.name, round(q.latitude, 5), round(q.longitude, 5), q.total]
+            for q in report.qpvs
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html(
+        '<script id="territory-map-data" type="application/json">{}</script>', mark_safe(text)
+    )
 
 
 def _territory_tables(report: GapsReport) -> dict[str, str]:
@@ -112,7 +118,7 @@ def _territory_tables(report: GapsReport) -> dict[str, str]:
 def gaps(request: HttpRequest) -> HttpResponse:
     centre = _centre(request)
     report = gaps_report(centre=centre)
-    report.kept("urls", lambda: _with_urls(report))
+    url_pattern = report.kept("urls", lambda: _with_urls(report))
     filters = qpv_filters(request, report)
     rows = select_qpvs(report, **filters)
     page = Paginator(rows, GAPS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -127,7 +133,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "filtered": bool(filters["region"] or filters["departement"]),
             "page": page,
             "page_query": page_query(request),
-            "map_script": report.kept("map", lambda: _map_script(report)),
+            "map_script": report.kept("map", lambda: _map_script(report, url_pattern)),
             "tables": report.kept("tables", lambda: _territory_tables(report)),
             "csv_query": f"?centre={centre.slug}&table=" if centre else "?table=",
             "qpv_demo": report.generation == QpvGeneration.DEMO,
