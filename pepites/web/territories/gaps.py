@@ -206,6 +206,5 @@ def write_gaps_csv(out, report: GapsReport, table: str) -> None:
         [code_column, "nom", "initiatives_total", "qpv", "qpv_sans_initiative", *theme_columns]
     )
     writer.writerows(
-        [row.code, row.name, row.total, row.qpv_count, row.qpv_without, *row.counts]
-        for row in rows
+        [row.code, row.name, row.total, row.qpv_count, row.qpv_without, *row.counts] for row in rows
     )
