@@ -110,10 +110,6 @@ class GapsReport:
         is unknown after, in the list's order)."""
         return [q for q in self.sorted_qpvs("population") if q.is_empty]
 
-    @cached_property
-    def qpvs_with(self) -> list[QpvRow]:
-        return [q for q in self.qpvs if not q.is_empty]
-
     def sorted_qpvs(self, sort: str) -> list[QpvRow]:
         """Every QPV in one of the QPV_SORTS orders (ties in the list's order: département,
         name, code); sorted once per report and process."""
