@@ -114,6 +114,30 @@ def _territory_tables(report: GapsReport) -> dict[str, str]:
     }
 
 
+def _options(report: GapsReport, table: str, selected: str) -> str:
+    """The <option>s of the région or département filter: written once per report (a
+    hundred départements cost more than the rest of the page in a template loop), the
+    selected one (a code the report knows) marked here."""
+
+    def write() -> str:
+        rows = report.regions if table == "regions" else report.departements
+        return "".join(
+            format_html(
+                '<option value="{}">{}</option>',
+                row.code,
+                row.name if table == "regions" else f"{row.name} ({row.code})",
+            )
+            for row in rows
+        )
+
+    options = report.kept(f"options:{table}", write)
+    if selected:
+        options = options.replace(
+            f'<option value="{selected}">', f'<option value="{selected}" selected>', 1
+        )
+    return mark_safe(options)  # written by format_html above; `selected` is a known code
+
+
 @shared_cache
 def gaps(request: HttpRequest) -> HttpResponse:
     centre = _centre(request)
@@ -131,6 +155,8 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "centres": Centre.objects.order_by("name").only("slug", "name", "territory_label"),
             "filters": filters,
             "filtered": bool(filters["region"] or filters["departement"]),
+            "region_options": _options(report, "regions", filters["region"]),
+            "departement_options": _options(report, "departements", filters["departement"]),
             "page": page,
             "page_query": page_query(request),
             "map_script": report.kept("map", lambda: _map_script(report, url_pattern)),

@@ -126,3 +126,11 @@ def test_the_report_is_held_for_one_data_version_only(client, qpvs):
     with CaptureQueriesContext(connection) as computed:
         client.get("/territoires/manques/")
     assert any("initiatives_initiativeqpv" in q["sql"] for q in computed.captured_queries)
+
+
+def test_the_chosen_territory_stays_selected(client, qpvs):
+    content = client.get("/territoires/manques/?region=11&departement=93").content.decode()
+    assert '<option value="93" selected>Seine-Saint-Denis (93)</option>' in content
+    assert '<option value="11" selected>' in content
+    assert content.count(" selected>") == 4  # and the default state and order
+    assert '<option value="974">' in content
