@@ -2,14 +2,21 @@
 département and QPV, per theme, over the whole network or one centre's territory.
 
 Counting is done in a handful of grouped queries (never one per territory or per QPV);
-an initiative with several themes counts once in each of its themes.
+an initiative with several themes counts once in each of its themes. The report is computed
+once per version of the public data, kept in the shared cache and, in each process, in
+memory (no unpickling of 1,600 rows per request); what the pages derive from it (sorted
+lists, the CSV bytes, rendered tables) is kept on it too.
 """
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -28,6 +35,12 @@ from pepites.territories.models import Departement, Qpv, QpvCommune, Region
 from pepites.territories.selectors import current_qpv_generation
 
 GAPS_CACHE_SECONDS = 24 * 3600  # a new data version makes a new key anyway
+
+T = TypeVar("T")
+
+# The QPV table's views: which QPV, in which order (the page's parameters, in French).
+QPV_STATES = ("sans", "avec", "tous")
+QPV_SORTS = ("population", "initiatives", "nom", "departement")
 
 
 @dataclass
@@ -71,6 +84,21 @@ class GapsReport:
     total: int
     by_theme: dict[str, int]
     generation: str | None
+    stamp: str = ""  # names this computation: a process's copy is checked against the cache's
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_kept"] = {}  # derived in each process, never stored in the shared cache
+        return state
+
+    def kept(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()` once for this report in this process (what pages derive from it)."""
+        try:
+            return self._kept[name]
+        except KeyError:
+            value = self._kept[name] = compute()
+            return value
 
     @cached_property
     def empty_themes(self) -> list:
@@ -80,8 +108,12 @@ class GapsReport:
     def qpvs_without(self) -> list[QpvRow]:
         """The QPV without any initiative, the most populated first (those whose population
         is unknown after, in the list's order)."""
-        empty = [q for q in self.qpvs if q.is_empty]
-        return sorted(empty, key=lambda q: (q.population is None, -(q.population or 0)))
+        return [q for q in self.sorted_qpvs("population") if q.is_empty]
+
+    def sorted_qpvs(self, sort: str) -> list[QpvRow]:
+        """Every QPV in one of the QPV_SORTS orders (ties in the list's order: département,
+        name, code); sorted once per report and process."""
+        return self.kept(f"sorted:{sort}", lambda: sorted(self.qpvs, key=_SORT_KEYS[sort]))
 
     @cached_property  # read once per row by the template: computed once
     def has_populations(self) -> bool:
@@ -91,12 +123,65 @@ class GapsReport:
         return [by_theme.get(t.slug, 0) for t in self.themes]
 
 
+_SORT_KEYS: dict[str, Callable[[QpvRow], Any]] = {
+    "population": lambda q: (q.population is None, -(q.population or 0)),
+    "initiatives": lambda q: -q.total,
+    "nom": lambda q: q.name.casefold(),
+    "departement": lambda q: 0,  # the list's own order
+}
+
+
+def select_qpvs(
+    report: GapsReport,
+    *,
+    state: str = "sans",
+    region: str = "",
+    departement: str = "",
+    sort: str = "population",
+) -> list[QpvRow]:
+    """The QPV of the report without any initiative ("sans"), with some ("avec") or all,
+    in one région or département, in one of the QPV_SORTS orders."""
+    rows = report.sorted_qpvs(sort if sort in _SORT_KEYS else "population")
+    if state == "sans":
+        rows = [q for q in rows if q.is_empty]
+    elif state == "avec":
+        rows = [q for q in rows if not q.is_empty]
+    if region:
+        rows = [q for q in rows if q.region_code == region]
+    if departement:
+        rows = [q for q in rows if q.departement_code == departement]
+    return rows
+
+
+class _Held:
+    """This process's copies of the reports of the current data version."""
+
+    lock = threading.Lock()
+    reports: dict[str, GapsReport] = {}
+
+
 def gaps_report(*, centre: Centre | None = None) -> GapsReport:
     """Counts over the whole network, or over the départements a centre covers: computed
     once per version of the public data (pepites/core/dataversion.py) and kept in the
-    cache, shared by the app servers when it is Redis."""
-    key = f"pepites:gaps:{dataversion.current()}:{centre.pk if centre else 'reseau'}"
-    return cache.get_or_set(key, lambda: compute_gaps_report(centre=centre), GAPS_CACHE_SECONDS)
+    cache, shared by the app servers when it is Redis. Each process holds the report it
+    read: one small read of the cache (its stamp) per request instead of the whole report;
+    a cleared cache makes it compute the report again."""
+    version = f"pepites:gaps:{dataversion.current()}:"
+    key = version + str(centre.pk if centre else "reseau")
+    stamp = cache.get(key + ":stamp")
+    held = _Held.reports.get(key)
+    if held is not None and stamp is not None and held.stamp == stamp:
+        return held
+    report = cache.get(key) if stamp is not None else None
+    if not isinstance(report, GapsReport) or report.stamp != stamp:
+        report = compute_gaps_report(centre=centre)
+        report.stamp = uuid.uuid4().hex
+        cache.set_many({key: report, key + ":stamp": report.stamp}, GAPS_CACHE_SECONDS)
+    with _Held.lock:
+        for old in [k for k in _Held.reports if not k.startswith(version)]:
+            del _Held.reports[old]
+        _Held.reports[key] = report
+    return report
 
 
 def compute_gaps_report(*, centre: Centre | None = None) -> GapsReport:
@@ -121,7 +206,11 @@ def compute_gaps_report(*, centre: Centre | None = None) -> GapsReport:
     by_dep_theme: dict[str, dict[str, int]] = defaultdict(dict)
     by_reg_theme: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_theme: dict[str, int] = defaultdict(int)
-    links = Initiative.themes.through.objects.filter(initiative__in=published.values("pk"))
+    # Joined, not `initiative__in=<subquery>`: one pass over the initiatives (3 times less).
+    links = Initiative.themes.through.objects.filter(
+        initiative__status=InitiativeStatus.PUBLISHED,
+        initiative__commune__departement_id__in=dep_codes,
+    )
     for dep, theme_id, n in (
         links.order_by()
         .values_list("initiative__commune__departement_id", "theme_id")

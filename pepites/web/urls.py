@@ -15,6 +15,7 @@ from pepites.web.initiatives import mapdata_http
 from pepites.web.initiatives import views as initiatives_views
 from pepites.web.network import views as network_views
 from pepites.web.organisations import views as organisations_views
+from pepites.web.territories import gaps as territories_gaps
 from pepites.web.territories import views as territories_views
 from pepites.web.workspace import tools as workspace_tools
 
@@ -58,8 +59,8 @@ urlpatterns = [
     path("centres/<slug:slug>/", network_views.centre_detail, name="centre_detail"),
     path("quartiers/", territories_views.qpv_list, name="qpv_list"),
     path("quartiers/<str:code>/", territories_views.qpv_detail, name="qpv_detail"),
-    path("territoires/manques/", territories_views.gaps, name="territories_gaps"),
-    path("territoires/manques.csv", territories_views.gaps_csv, name="territories_gaps_csv"),
+    path("territoires/manques/", territories_gaps.gaps, name="territories_gaps"),
+    path("territoires/manques.csv", territories_gaps.gaps_csv, name="territories_gaps_csv"),
     path("publications/", include("pepites.web.publications.urls")),
     path("agenda/", include("pepites.web.events.urls")),
     path("", include("pepites.web.resources.urls")),

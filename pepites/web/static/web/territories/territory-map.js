@@ -60,7 +60,10 @@
     });
   } else {
     const renderer = L.canvas();
-    data.points.forEach(function (qpv) {
+    // The gaps dashboard's points: [code, name, lat, lon, total], every QPV of the report.
+    data.points.forEach(function (row) {
+      const qpv = { code: row[0], name: row[1], lat: row[2], lon: row[3], total: row[4] };
+      const url = data.url.replace("QPVCODE", qpv.code);
       const point = L.circleMarker([qpv.lat, qpv.lon], {
         renderer: renderer,
         radius: qpv.total ? 6 : 5,
@@ -69,7 +72,7 @@
         fillColor: qpv.total ? colours.dans : colours.empty,
         fillOpacity: 0.9,
       }).bindPopup(
-        popup(qpv.name + " (" + qpv.code + ") — " + qpv.total + " initiative(s)", qpv.url)
+        popup(qpv.name + " (" + qpv.code + ") — " + qpv.total + " initiative(s)", url)
       );
       layers.push(point);
       bounds = bounds ? bounds.extend(point.getLatLng()) : L.latLngBounds([point.getLatLng()]);
