@@ -32,8 +32,9 @@ class Card:
     html: SafeString
 
 
-def _key(pk: int, *, version: str, language: str, first: bool) -> str:
-    return f"pepites:card:{version}:{language}:{int(first)}:{pk}"
+def _key(pk: int, *, version: int, language: str, first: bool) -> str:
+    # The code's version too: a new release's cards are not those the cache holds.
+    return f"pepites:card:{dataversion.code_version()}:{version}:{language}:{int(first)}:{pk}"
 
 
 def render_cards(
