@@ -71,6 +71,15 @@ def media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts and cards are cached per data version, which a test's rollback takes back
+    (and SQLite gives the same ids again): each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_map_data():
     """Each test serves the map's data built from its own database, not another test's."""
     from pepites.initiatives import mapstore

@@ -7,6 +7,7 @@ import math
 import uuid
 from typing import Literal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -25,6 +26,7 @@ from pepites.api.schemas import (
     InitiativePage,
     InitiativeUpdate,
 )
+from pepites.core import dataversion
 from pepites.core.siteurl import site_url
 from pepites.initiatives import exports
 from pepites.initiatives.counts import results_count
@@ -250,6 +252,27 @@ def initiative_out(initiative: Initiative) -> dict:
     }
 
 
+KEEP_SECONDS = 24 * 3600  # a new data version makes new keys anyway
+
+
+def published_out(ids: list[int]) -> list[dict]:
+    """The representation of the published initiatives among `ids`, in that order, each
+    kept in the cache per version of the public data (and of the code, and the site's
+    address): a list reads its ids, then only the initiatives the cache does not hold."""
+    prefix = (
+        f"pepites:api-initiative:{dataversion.code_version()}:{dataversion.current()}:{site_url()}:"
+    )
+    held = cache.get_many([prefix + str(pk) for pk in ids])
+    found = {pk: held[prefix + str(pk)] for pk in ids if prefix + str(pk) in held}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        queryset = with_api_data(published_initiatives().filter(pk__in=missing))
+        fresh = {item.pk: initiative_out(item) for item in _with_badges(list(queryset))}
+        cache.set_many({prefix + str(pk): out for pk, out in fresh.items()}, KEEP_SECONDS)
+        found.update(fresh)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def page_links(request: HttpRequest, page: int, pages: int) -> tuple[str | None, str | None]:
     def link(number: int) -> str:
         params = request.GET.copy()
@@ -276,12 +299,7 @@ def list_initiatives(
     results = filter_published_initiatives(**map_filters(filters))
     count = results_count(results)
     start = (page - 1) * page_size
-    if results.ranked_ids is None:
-        items = list(with_api_data(results.queryset)[start : start + page_size])
-    else:
-        ids = results.ranked_ids[start : start + page_size]
-        found = {i.pk: i for i in with_api_data(published_initiatives().filter(pk__in=ids))}
-        items = [found[pk] for pk in ids if pk in found]
+    items = published_out(results.page_ids(slice(start, start + page_size)))
     pages = max(1, math.ceil(count / page_size))
     next_url, previous_url = page_links(request, page, pages)
     return {
@@ -291,7 +309,7 @@ def list_initiatives(
         "pages": pages,
         "next": next_url,
         "previous": previous_url,
-        "results": [initiative_out(i) for i in _with_badges(items)],
+        "results": items,
     }
 
 

@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass, field, fields
 
 from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from pepites.core import dataversion
 from pepites.initiatives.labels.selectors import label_choices, programme_choices
 from pepites.initiatives.models import QpvPlacement, Theme
 from pepites.initiatives.places import (
@@ -70,6 +72,27 @@ class SearchFilters:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+KEEP_SECONDS = 24 * 3600  # a new data version makes new keys anyway
+
+
+def _read_choices() -> dict[str, list]:
+    centres = Centre.objects.order_by("name").values_list("slug", "name")
+    return {
+        "programme": programme_choices(),
+        "label": label_choices(),
+        "region": region_choices(),
+        "departement": departement_choices(),
+        "centre": [("", _("Tous les centres")), *centres],
+    }
+
+
+def _choices() -> dict[str, list]:
+    """The lists of the territory, centre, programme and label fields, read once per
+    version of the public data (five queries that every map page and API list made)."""
+    key = f"pepites:filter-choices:{dataversion.current()}:{get_language()}"
+    return cache.get_or_set(key, _read_choices, KEEP_SECONDS)
+
+
 class FilterForm(forms.Form):
     """The filters read from a query string. Field names are the query parameters (French,
     as they appear in links); a value that does not validate gets a French error."""
@@ -116,12 +139,8 @@ class FilterForm(forms.Form):
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
         self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
-        self.fields["programme"].choices = programme_choices()
-        self.fields["label"].choices = label_choices()
-        self.fields["region"].choices = region_choices()
-        self.fields["departement"].choices = departement_choices()
-        centres = Centre.objects.order_by("name").values_list("slug", "name")
-        self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
+        for name, choices in _choices().items():
+            self.fields[name].choices = choices
         self.fields["relation"].choices = [
             ("", _("Toutes les situations")),
             *QPV_RELATION_FILTER_CHOICES,

@@ -247,6 +247,10 @@ class Initiative(models.Model):
             # The public list's order (newest publications first), and the cheap maxima
             # that tell the map's data file is out of date (pepites/initiatives/mapdata.py).
             models.Index(fields=["status", "published_at", "id"], name="initiative_list_order"),
+            # A centre's page, newest first: walked in this order, not sorted.
+            models.Index(
+                fields=["centre", "status", "published_at", "id"], name="initiative_centre_list"
+            ),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["qpv_placed_at"], name="initiative_qpv_placed_at"),
             # Added and checked per centre over time (the impact dashboard), index only.

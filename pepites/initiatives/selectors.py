@@ -146,17 +146,21 @@ class InitiativeResults:
         return self.count()
 
     def __getitem__(self, item: slice) -> list[Initiative]:
+        return cards_for_ids(ids=self.page_ids(item))
+
+    def page_ids(self, item: slice) -> list[int]:
+        """The ids of a slice of the results, in their order."""
         if not isinstance(item, slice):
             raise TypeError("InitiativeResults only supports slices")
         if self._ranked is None and self._query:
             stop = item.stop if item.stop is not None else self.count()
             if self._total is None or (len(self._head) < min(stop, self._total)):
                 self._search(stop)
-            return cards_for_ids(ids=self._head[item])
+            return self._head[item]
         if self.ranked_ids is None:
             # Keys first, then the cards: the sort carries narrow rows, not whole ones.
-            return cards_for_ids(ids=list(self.queryset.values_list("pk", flat=True)[item]))
-        return cards_for_ids(ids=self.ranked_ids[item])
+            return list(self.queryset.values_list("pk", flat=True)[item])
+        return self.ranked_ids[item]
 
     def ids(self) -> list[int]:
         if self.ranked_ids is not None:
@@ -249,9 +253,14 @@ def filter_published_initiatives(
         )
     theme_slugs = [slug for slug in themes if slug]
     if theme_slugs:
+        # A correlated EXISTS, not `pk IN (…)`: a theme holds a large share of the
+        # initiatives, and both databases then walk the list order's index and stop at the
+        # page's last row instead of sorting every match (0.2 s at 100,000 on SQLite).
         queryset = queryset.filter(
-            pk__in=Initiative.themes.through.objects.filter(theme__slug__in=theme_slugs).values(
-                "initiative_id"
+            Exists(
+                Initiative.themes.through.objects.filter(
+                    initiative_id=OuterRef("pk"), theme__slug__in=theme_slugs
+                )
             )
         )
     # Territories through the communes' codes: the initiatives' commune index does the rest.

@@ -5,7 +5,6 @@ from django.views.decorators.cache import never_cache
 
 from pepites.core import health
 from pepites.initiatives.models import Theme
-from pepites.initiatives.places import set_distances
 from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.web.caching import shared_cache
 from pepites.web.initiatives.explorer import (
@@ -24,8 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = MapFilterForm(request.GET or None, themes=themes)
     filters = form.filters()
     results = filter_published_initiatives(**filters)
-    page = paginate(request, results)
-    set_distances(page.object_list, near=filters.get("near"))
+    page = paginate(request, results, near=filters.get("near"))
     total = page.paginator.count
     return render(
         request,

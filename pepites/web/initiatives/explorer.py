@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from pepites.initiatives.counts import CountedResults, per_public_version
 from pepites.initiatives.mapstore import MapDataUnavailable, current_mapdata
 from pepites.initiatives.models import Theme
-from pepites.initiatives.selectors import InitiativeResults
+from pepites.initiatives.selectors import InitiativeResults, Near
+from pepites.web.initiatives.cards import Card, render_cards
 
 PAGE_SIZE = 20
 
@@ -25,9 +26,21 @@ def per_data_version(name: str, compute: Callable[[], dict]) -> dict:
     return per_public_version(name, compute)
 
 
-def paginate(request: HttpRequest, results: InitiativeResults) -> Page:
-    """A page of `results`, their total counted once per data version."""
-    return Paginator(CountedResults(results), PAGE_SIZE).get_page(request.GET.get("page"))
+class CardResults(CountedResults):
+    """Results whose pages are cards (pepites/web/initiatives/cards.py)."""
+
+    def __init__(self, results: InitiativeResults, *, near: Near | None = None) -> None:
+        super().__init__(results)
+        self.near = near
+
+    def __getitem__(self, item: slice) -> list[Card]:  # type: ignore[override]
+        return render_cards(ids=self.results.page_ids(item), near=self.near)
+
+
+def paginate(request: HttpRequest, results: InitiativeResults, *, near: Near | None = None) -> Page:
+    """A page of `results` as cards (with their distance from `near`), their total counted
+    once per data version."""
+    return Paginator(CardResults(results, near=near), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def page_query(request: HttpRequest) -> str:

@@ -5,6 +5,7 @@ domain's (pepites/initiatives/filters.py); this adds the widgets and what the pa
 from __future__ import annotations
 
 from django import forms
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,8 @@ HELP_TEXTS = {
     ),
     "lieu": gettext_lazy("Commune, code postal ou adresse : la liste commence au plus près"),
 }
+
+FAST_RENDERER = Jinja2()
 
 
 def _widgets() -> dict[str, forms.Widget]:
@@ -45,6 +48,10 @@ def _widgets() -> dict[str, forms.Widget]:
 
 class MapFilterForm(FilterForm):
     """Field names are the page's query parameters (French, as they appear in links)."""
+
+    # Its widgets (a hundred options and checkboxes) through Django's own Jinja2 widget
+    # templates, same markup: a third of the home page's time with the template engine.
+    default_renderer = FAST_RENDERER
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import gettext as _
@@ -23,15 +22,15 @@ from pepites.initiatives.figures.selectors import timeline
 from pepites.initiatives.filters import FilterForm, parse_point
 from pepites.initiatives.labels.selectors import badges_for
 from pepites.initiatives.models import Theme
-from pepites.initiatives.places import find_place, set_distances
+from pepites.initiatives.places import find_place
 from pepites.initiatives.selectors import (
-    cards_for_ids,
     filter_published_initiatives,
     get_published_initiative,
     published_counts_by_theme,
 )
 from pepites.territories.selectors import qpv_names
 from pepites.web.caching import shared_cache
+from pepites.web.initiatives.cards import render_cards
 from pepites.web.initiatives.explorer import (
     map_page_config,
     page_query,
@@ -157,12 +156,14 @@ def _ids(text: str) -> list[int]:
 def map_cards(request: HttpRequest) -> HttpResponse:
     """The list's cards for the ids given, in their order, as HTML (the same template as
     the page rendered by the server)."""
-    initiatives = cards_for_ids(ids=_ids(request.GET.get("ids", "")))
-    set_distances(initiatives, near=parse_point(request.GET.get("pres", "")[:40]))
-    html = render_to_string(
-        "web/initiatives/includes/card_items.html", {"initiatives": initiatives}, request=request
+    cards = render_cards(
+        ids=_ids(request.GET.get("ids", "")),
+        near=parse_point(request.GET.get("pres", "")[:40]),
+        mark_first=False,
     )
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+    return HttpResponse(
+        "".join(card.html for card in cards), content_type="text/html; charset=utf-8"
+    )
 
 
 @require_GET
