@@ -247,6 +247,8 @@ class Initiative(models.Model):
             # The public list's order (newest publications first), and the cheap maxima
             # that tell the map's data file is out of date (pepites/initiatives/mapdata.py).
             models.Index(fields=["status", "published_at", "id"], name="initiative_list_order"),
+            # Counts per commune, département and région (the gaps report) from the index.
+            models.Index(fields=["status", "commune"], name="initiative_status_commune"),
             # A centre's page, newest first: walked in this order, not sorted.
             models.Index(
                 fields=["centre", "status", "published_at", "id"], name="initiative_centre_list"
