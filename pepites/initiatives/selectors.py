@@ -11,12 +11,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +75,20 @@ SEARCH_HEAD = 20
 
 
 def with_card_data(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """What a card shows (title, porteur, commune, themes, summary, labels and programmes)
-    in five queries a page."""
+    """What a card shows (title, porteur, commune, themes, summary, labels and programmes,
+    the number of its published reproductions) in five queries a page."""
+    reproductions = (
+        InitiativeInspiration.objects.filter(
+            source_id=OuterRef("pk"), reproduction__status=InitiativeStatus.PUBLISHED
+        )
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = queryset.annotate(
+        reproduction_count=Coalesce(Subquery(reproductions), Value(0), output_field=IntegerField())
+    )
     return queryset.select_related("commune__departement", "principal_theme").prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position", "label")),
         Prefetch(

@@ -61,3 +61,19 @@ def test_an_unpublished_id_gives_no_card(reference_data):
     cards = render_cards(ids=[hidden.pk, shown.pk])
     assert [card.title for card in cards] == ["Visible"]
     assert render_cards(ids=[]) == []
+
+
+def test_an_essaimee_initiative_offers_its_lines_on_the_map(client, reference_data):
+    from pepites.initiatives.inspirations import link_inspiration
+
+    source = new_initiative(title="Épicerie source", status="publiee")
+    copy = new_initiative(title="Épicerie reproduite", status="publiee")
+    draft = new_initiative(title="Brouillon reproduit", status="brouillon")
+    link_inspiration(source=source, reproduction=copy)
+    link_inspiration(source=source, reproduction=draft)
+    html = client.get("/").content.decode()
+    link = f'href="/?essaimees=on&amp;essaimage={source.slug}#carte"'
+    assert html.count(link) == 1  # on the source's card only, counting published copies
+    assert "voir sa reproduction sur la carte" in html
+    page = client.get(f"/?essaimees=on&essaimage={source.slug}").content.decode()
+    assert "data-essaimage-lines=" in page
