@@ -64,13 +64,21 @@ def bump(name: str = PUBLIC) -> None:
     transaction.on_commit(lambda: _forget(name))
 
 
+def remembered(name: str = PUBLIC) -> int | None:
+    """The value current() would give without reading the database, when it has one."""
+    with _Remembered.lock:
+        found = _Remembered.values.get(name)
+    if found is not None and time.monotonic() - found[1] < settings.DATA_VERSION_SECONDS:
+        return found[0]
+    return None
+
+
 def current(name: str = PUBLIC) -> int:
     """The counter's value, re-read at most every DATA_VERSION_SECONDS by this process."""
     now = time.monotonic()
-    with _Remembered.lock:
-        remembered = _Remembered.values.get(name)
-    if remembered is not None and now - remembered[1] < settings.DATA_VERSION_SECONDS:
-        return remembered[0]
+    known = remembered(name)
+    if known is not None:
+        return known
     value = DataVersion.objects.filter(name=name).values_list("value", flat=True).first() or 0
     if not transaction.get_connection().in_atomic_block:  # a value others may not see yet
         with _Remembered.lock:

@@ -57,8 +57,10 @@ def is_personal(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
 
 
-def public_etag() -> str:
-    return f'"{dataversion.code_version()}-{dataversion.current()}"'
+def public_etag(version: int | None = None) -> str:
+    if version is None:
+        version = dataversion.current()
+    return f'"{dataversion.code_version()}-{version}"'
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -130,6 +132,9 @@ def _personal_cookie(header: str) -> bool:
 def _current_etag() -> str:
     """The public ETag from outside Django's request cycle: connections are checked before
     and after, as Django does around a request (the version is mostly remembered)."""
+    version = dataversion.remembered()
+    if version is not None:  # most revalidations: no database, no connection to check
+        return public_etag(version)
     close_old_connections()
     try:
         return public_etag()
