@@ -280,8 +280,10 @@ def filter_published_initiatives(
         )
     # Territories through the communes' codes: the initiatives' commune index does the rest.
     if region:
+        # EXISTS, as for themes: a région may hold a fifth of the initiatives (walk the
+        # list's order, 0.2 ms) or half a percent (15 ms), never the 80 ms of a big sort.
         queryset = queryset.filter(
-            commune_id__in=Commune.objects.filter(region_id=region).values("code")
+            Exists(Commune.objects.filter(code=OuterRef("commune_id"), region_id=region))
         )
     if departement:
         queryset = queryset.filter(

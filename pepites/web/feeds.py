@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]  # not in the stubs
 from django.contrib.syndication.views import Feed
-from django.db.models import F, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -58,12 +58,20 @@ class InitiativesFeed(Feed):
         return queryset
 
     def items(self, obj) -> list[Initiative]:
-        queryset = self.filter(published_initiatives(), obj)
-        return list(
-            queryset.select_related("commune", "centre", "principal_theme")
+        queryset = (
+            self.filter(published_initiatives(), obj)
+            .select_related("commune", "centre", "principal_theme")
             .prefetch_related("themes", "inspiration_links__source")
-            .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
         )
+        # Dated ones newest first, read in the list index's order (PostgreSQL sorts every
+        # row for "NULLS LAST"), then any without a date.
+        items = list(
+            queryset.filter(published_at__isnull=False).order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
+        if len(items) < FEED_SIZE:
+            undated = queryset.filter(published_at=None).order_by("-pk")
+            items += list(undated[: FEED_SIZE - len(items)])
+        return items
 
     def item_title(self, item: Initiative) -> str:
         return f"{item.title} — {item.commune.name}"
@@ -121,7 +129,10 @@ class ThemeFeed(InitiativesFeed):
         return reverse("feed_theme", kwargs={"slug": obj.slug})
 
     def filter(self, queryset, obj: Theme):
-        return queryset.filter(themes=obj).distinct()
+        # EXISTS rather than a join and DISTINCT: read in the list's order (see
+        # filter_published_initiatives).
+        links = Initiative.themes.through.objects.filter(initiative_id=OuterRef("pk"), theme=obj)
+        return queryset.filter(Exists(links))
 
 
 class CentreFeed(InitiativesFeed):
