@@ -23,6 +23,7 @@ from bench import (  # noqa: F401  (registers the benchmarks)
     placement,
     resources,
     search,
+    searchall,
     stress,
 )
 from bench.common import Context

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from pepites.search.backends import backend
+from pepites.search.cache import per_data_version
 from pepites.search.documents import SearchGroup
 from pepites.search.text import (
     QueryWord,
@@ -34,6 +35,17 @@ def search_ids(
     words = parse_query(query)
     if not words or (limit is not None and limit <= 0):
         return []
+    if public_only:  # what anonymous visitors see: kept per data version
+        return per_data_version(
+            ("ids", kind, limit, [w.forms for w in words]),
+            lambda: _search_ids(words, kind, limit, public_only),
+        )
+    return _search_ids(words, kind, limit, public_only)
+
+
+def _search_ids(
+    words: list[QueryWord], kind: str, limit: int | None, public_only: bool
+) -> list[int]:
     engine = backend()
     ids = _ranked(engine, words, kind, limit, public_only)
     if ids:
@@ -64,6 +76,17 @@ def search_kinds(
     words = parse_query(query)
     if not words or limit <= 0:
         return {kind: SearchGroup() for kind in kinds}
+    if public_only:
+        return per_data_version(
+            ("kinds", tuple(kinds), limit, [w.forms for w in words]),
+            lambda: _search_kinds(words, kinds, limit, public_only),
+        )
+    return _search_kinds(words, kinds, limit, public_only)
+
+
+def _search_kinds(
+    words: list[QueryWord], kinds: Sequence[str], limit: int, public_only: bool
+) -> dict[str, SearchGroup]:
     engine = backend()
     groups = {kind: _group(engine, words, kind, limit, public_only) for kind in kinds}
     if any(group.total for group in groups.values()):

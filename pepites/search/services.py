@@ -9,8 +9,10 @@ from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 
+from pepites.core import dataversion
 from pepites.search import registry
 from pepites.search.backends import backend
+from pepites.search.cache import index_changed
 from pepites.search.documents import SearchDocument
 
 
@@ -22,14 +24,20 @@ def _id_list(ids: Iterable[int]) -> list[int]:
 def index_documents(*, documents: Iterable[SearchDocument]) -> int:
     """(Re)index these documents, replacing what the index held for the same kind and id;
     returns how many were indexed."""
-    return backend().index(documents=documents)
+    count = backend().index(documents=documents)
+    index_changed()
+    return count
 
 
 @transaction.atomic(savepoint=False)
 def remove_documents(*, kind: str, ids: Iterable[int]) -> int:
     """Take these documents out of the index (their owner deleted them)."""
     id_list = _id_list(ids)
-    return backend().remove(kind=kind, ids=id_list) if id_list else 0
+    if not id_list:
+        return 0
+    removed = backend().remove(kind=kind, ids=id_list)
+    index_changed()
+    return removed
 
 
 @transaction.atomic(savepoint=False)
@@ -50,6 +58,7 @@ def reindex(*, kind: str, ids: Iterable[int]) -> int:
     missing = [pk for pk in id_list if pk not in found]
     if missing:
         backend().remove(kind=kind, ids=missing)
+    index_changed()
     return count
 
 
@@ -60,4 +69,7 @@ def rebuild_index(*, kind: str | None = None) -> dict[str, int]:
     load = {name: registry.source(name) for name in kinds}  # unknown kind: LookupError first
     engine = backend()
     engine.clear(kind=kind)
-    return {name: engine.index(documents=load[name](None), bulk=True) for name in kinds}
+    counts = {name: engine.index(documents=load[name](None), bulk=True) for name in kinds}
+    index_changed()
+    dataversion.bump()  # the answers kept per data version are stale (pepites.search.cache)
+    return counts
