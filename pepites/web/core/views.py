@@ -1,9 +1,10 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from pepites.core import health
+from pepites.core import dataversion, health
 from pepites.initiatives.models import Theme
 from pepites.initiatives.selectors import filter_published_initiatives
 from pepites.web.caching import shared_cache
@@ -33,6 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": total,
             "page_query": page_query(request),
+            # The filter form's HTML depends on nothing else (a third of the page's time).
+            "filters_key": ":".join(
+                (
+                    dataversion.code_version(),
+                    str(dataversion.current()),
+                    get_language() or "",
+                    request.GET.urlencode(),
+                )
+            ),
             "themes": themes,
             "map_page": map_page_config(
                 themes=themes,
