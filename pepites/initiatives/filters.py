@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -111,18 +112,23 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         older_link = self.is_bound and self.fields["qpv"].to_python(self.data.get("qpv"))
         if older_link and not self.data.get("relation"):
-            self.data = self.data.copy()
-            self.data["relation"] = QpvPlacement.IN.value
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            self.data["relation"] = QpvPlacement.IN.value  # type: ignore[index]
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
-        self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
-        self.fields["programme"].choices = programme_choices()
-        self.fields["label"].choices = label_choices()
-        self.fields["region"].choices = region_choices()
-        self.fields["departement"].choices = departement_choices()
+        cast(forms.ChoiceField, self.fields["thematique"]).choices = [
+            (t.slug, t.label) for t in self.theme_objects
+        ]
+        cast(forms.ChoiceField, self.fields["programme"]).choices = programme_choices()
+        cast(forms.ChoiceField, self.fields["label"]).choices = label_choices()
+        cast(forms.ChoiceField, self.fields["region"]).choices = region_choices()
+        cast(forms.ChoiceField, self.fields["departement"]).choices = departement_choices()
         centres = Centre.objects.order_by("name").values_list("slug", "name")
-        self.fields["centre"].choices = [("", _("Tous les centres")), *centres]
-        self.fields["relation"].choices = [
+        cast(forms.ChoiceField, self.fields["centre"]).choices = [
+            ("", _("Tous les centres")),
+            *centres,
+        ]
+        cast(forms.ChoiceField, self.fields["relation"]).choices = [
             ("", _("Toutes les situations")),
             *QPV_RELATION_FILTER_CHOICES,
         ]
@@ -170,7 +176,7 @@ class FilterForm(forms.Form):
         return text
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # the form's cleaned_data
         near = parse_point(data.get("pres", ""))
         place_text = data.get("lieu", "")
         if near is None and place_text:
@@ -183,8 +189,8 @@ class FilterForm(forms.Form):
                 self.place = found.places[0]
                 near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
                 # The page's scripts order the list around the same point.
-                self.data = self.data.copy()
-                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
+                self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"  # type: ignore[index]
             else:
                 self.place_message = found.message
         if near is not None and data.get("rayon"):
