@@ -1,6 +1,7 @@
 """Shared fixtures: reference data built from the real COG package, kept small per test."""
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +51,16 @@ SAMPLE_COMMUNES = {
     "14118",  # Caen
     "56121",  # Lorient (RésO Villes): the essaimage loop
 }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """`--reuse-db` on SQLite: the test database's file is named after the process (two runs
+    never share it), so a kept file would never be found again; with the option, one file
+    of a stable name is kept and reused instead."""
+    database = settings.DATABASES["default"]
+    if request.config.getvalue("reuse_db") and database["ENGINE"].endswith("sqlite3"):
+        database["TEST"]["NAME"] = database["TEST"]["NAME"].replace(f"-{os.getpid()}", "-reuse")
 
 
 @pytest.fixture(autouse=True)
