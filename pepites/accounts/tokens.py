@@ -6,8 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -55,7 +56,7 @@ def create_token(
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user,
+        user=cast(User, user),
         name=name,
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=hash_token(raw),
@@ -73,14 +74,14 @@ def create_token(
 
 def active_tokens(*, user: AbstractBaseUser):
     now = timezone.now()
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).filter(
+    return ApiToken.objects.filter(user=cast(User, user), revoked_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
 
 
 def revoke_token(*, user: AbstractBaseUser, token_id: int) -> bool:
     revoked = bool(
-        ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        ApiToken.objects.filter(pk=token_id, user=cast(User, user), revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
     )

@@ -179,7 +179,7 @@ def _with_badges(items: list[Initiative]) -> list[Initiative]:
     """Programmes and labels of a page of results, read at once."""
     badges = badges_for([i.pk for i in items])
     for item in items:
-        item.api_badges = badges.get(item.pk, [])
+        item.api_badges = badges.get(item.pk, [])  # type: ignore[attr-defined]
     return items
 
 
@@ -368,7 +368,7 @@ def _reloaded(initiative: Initiative) -> dict:
     summary="Créer une initiative (membre d'un centre, jeton personnel)",
 )
 def create(request: HttpRequest, payload: InitiativeCreate):
-    user = request.auth.user
+    user = request.auth.user  # type: ignore[attr-defined]  # set by the token authentication
     data = payload.dict(exclude_none=True)
     if not Commune.objects.filter(code=data["commune_code"]).exists():
         raise ValidationError(
@@ -423,7 +423,7 @@ def _siret(data: dict) -> str:
     summary="Modifier une initiative (champs envoyés seulement ; « version » obligatoire)",
 )
 def update(request: HttpRequest, ident: str, payload: InitiativeUpdate):
-    user = request.auth.user
+    user = request.auth.user  # type: ignore[attr-defined]  # set by the token authentication
     initiative = _find(ident, Initiative.objects.select_related("principal_theme", "commune"))
     if initiative is None or (
         initiative.status != InitiativeStatus.PUBLISHED

@@ -32,9 +32,9 @@ class PublicDataAdminMixin:
         dataversion.bump()
 
     def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
+        super().delete_model(request, obj)  # type: ignore[misc]
         dataversion.bump()
 
     def delete_queryset(self, request, queryset) -> None:
-        super().delete_queryset(request, queryset)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
         dataversion.bump()

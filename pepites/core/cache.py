@@ -117,7 +117,7 @@ class ResilientRedisCache(RedisCache):
         self.errors = (redis.RedisError, OSError)
         self.circuit = CircuitBreaker(
             retry_seconds=float(getattr(settings, "CACHE_RETRY_SECONDS", 10)),
-            name=self._servers[0].rpartition("@")[2],
+            name=self._servers[0].rpartition("@")[2],  # type: ignore[attr-defined]
         )
 
     get = _degrading("get", _default)
@@ -135,7 +135,7 @@ class ResilientRedisCache(RedisCache):
     def probe(self) -> None:
         """Ping Redis now, whatever the circuit says (readiness); raise CacheUnavailable."""
         try:
-            self._cache.get_client(write=True).ping()
+            self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]
         except self.errors as error:
             self.circuit.failure(error)
             raise CacheUnavailable(f"{error.__class__.__name__}: {error}") from error

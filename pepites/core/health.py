@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,7 +54,7 @@ def database() -> Check:
 def cache_check() -> Check:
     """The shared cache: its failure degrades the instance (pages are computed without
     it), it does not take it out of the load balancer."""
-    backend = settings.CACHES["default"]["BACKEND"].rpartition(".")[2]
+    backend = cast(str, settings.CACHES["default"]["BACKEND"]).rpartition(".")[2]
     probe = getattr(cache, "probe", None)
     try:
         if probe is not None:

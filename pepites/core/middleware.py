@@ -31,7 +31,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = incoming_or_new(request.headers.get(HEADER))
-        request.request_id = rid
+        request.request_id = rid  # type: ignore[attr-defined]
         token = request_id.set(rid)
         try:
             response = self.get_response(request)

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 
 NATIONAL_TEAM_GROUP = "equipe_nationale"
 
@@ -16,9 +18,10 @@ NATIONAL_TEAM_GROUP = "equipe_nationale"
 def is_national_team(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
+    account = cast(PermissionsMixin, user)
+    if account.is_superuser:
         return True
-    return user.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
+    return account.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
 
 
 def is_active(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -5,9 +5,10 @@ account."""
 from __future__ import annotations
 
 import secrets
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,7 +26,8 @@ def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """The national team, staff and administrators must use a second factor."""
     if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated:
         return False
-    return bool(user.is_staff or user.is_superuser or is_national_team(user))
+    account = cast(User, user)
+    return bool(account.is_staff or account.is_superuser or is_national_team(user))
 
 
 def has_two_factor(user: AbstractBaseUser) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 from django import forms
 from django.core.cache import cache
@@ -90,7 +91,7 @@ def _choices() -> dict[str, list]:
     """The lists of the territory, centre, programme and label fields, read once per
     version of the public data (five queries that every map page and API list made)."""
     key = f"pepites:filter-choices:{dataversion.current()}:{get_language()}"
-    return cache.get_or_set(key, _read_choices, KEEP_SECONDS)
+    return cache.get_or_set(key, _read_choices, KEEP_SECONDS) or _read_choices()
 
 
 class FilterForm(forms.Form):
@@ -134,14 +135,16 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         older_link = self.is_bound and self.fields["qpv"].to_python(self.data.get("qpv"))
         if older_link and not self.data.get("relation"):
-            self.data = self.data.copy()
-            self.data["relation"] = QpvPlacement.IN.value
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            self.data["relation"] = QpvPlacement.IN.value  # type: ignore[index]
         themes = themes if themes is not None else Theme.objects.order_by("position", "label")
         self.theme_objects = list(themes)
-        self.fields["thematique"].choices = [(t.slug, t.label) for t in self.theme_objects]
+        cast(forms.ChoiceField, self.fields["thematique"]).choices = [
+            (t.slug, t.label) for t in self.theme_objects
+        ]
         for name, choices in _choices().items():
-            self.fields[name].choices = choices
-        self.fields["relation"].choices = [
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
+        cast(forms.ChoiceField, self.fields["relation"]).choices = [
             ("", _("Toutes les situations")),
             *QPV_RELATION_FILTER_CHOICES,
         ]
@@ -189,7 +192,7 @@ class FilterForm(forms.Form):
         return text
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # the form's cleaned_data
         near = parse_point(data.get("pres", ""))
         place_text = data.get("lieu", "")
         if near is None and place_text:
@@ -202,8 +205,8 @@ class FilterForm(forms.Form):
                 self.place = found.places[0]
                 near = Near(latitude=self.place.latitude, longitude=self.place.longitude)
                 # The page's scripts order the list around the same point.
-                self.data = self.data.copy()
-                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"
+                self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+                self.data["pres"] = f"{near.latitude:.5f},{near.longitude:.5f}"  # type: ignore[index]
             else:
                 self.place_message = found.message
         if near is not None and data.get("rayon"):

@@ -9,9 +9,10 @@ colour profiles) and anything hidden after the picture, in three sizes.
 import io
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -149,7 +150,7 @@ def add_initiative_image(
         alt_text=alt_text[:250],
         credits=" ".join((credits or "").split())[:200],
         position=position,
-        uploaded_by=user if user is not None and user.is_authenticated else None,
+        uploaded_by=cast(User, user) if user is not None and user.is_authenticated else None,
     )
     for name, content in renditions.files.items():
         getattr(image, name).save(content.name, content, save=False)

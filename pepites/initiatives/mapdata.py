@@ -169,9 +169,9 @@ def encode(
         previous = pk
         flag = 0
         if lat is None or lon is None:
-            total = sums.get(commune)
-            if total:
-                lat, lon = total[0] / total[2], total[1] / total[2]
+            located = sums.get(commune)
+            if located:
+                lat, lon = located[0] / located[2], located[1] / located[2]
             else:
                 lat, lon = departement_centres.get(departement, (None, None))
             flag |= FLAG_APPROXIMATE

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -230,8 +231,8 @@ def _geocode(query: str) -> PlaceSearch:
         places=[
             Place(
                 label=result.label or query,
-                latitude=result.latitude,
-                longitude=result.longitude,
+                latitude=cast(float, result.latitude),  # located: both set
+                longitude=cast(float, result.longitude),
                 kind="address",
                 zoom=ADDRESS_ZOOM,
                 commune=result.citycode,

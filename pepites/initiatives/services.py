@@ -5,7 +5,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -171,7 +171,7 @@ def location_status_after_edit(
     if initiative is not None and initiative.latitude is not None:
         # The script rewrites the coordinates with 6 decimals: a micro-degree is no move.
         unmoved = math.isclose(latitude, initiative.latitude, abs_tol=1e-6) and math.isclose(
-            longitude, initiative.longitude, abs_tol=1e-6
+            longitude, cast(float, initiative.longitude), abs_tol=1e-6
         )
         if unmoved:
             return initiative.location_status

@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -87,6 +88,13 @@ class SentInvitation:
 
 
 @transaction.atomic
+def _inviter_name(invited_by: AbstractBaseUser | None) -> str:
+    if not invited_by:
+        return ""
+    account = cast(User, invited_by)
+    return account.get_full_name() or account.email
+
+
 def invite_member(
     *,
     centre: Centre,
@@ -108,14 +116,14 @@ def invite_member(
         centre=centre,
         role=role,
         token_hash=_token_hash(token),
-        invited_by=invited_by,
+        invited_by=cast("User | None", invited_by),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     url = links.absolute("accounts.invitation", token=token)
     context = {
         "invitation": invitation,
         "url": url,
-        "inviter": invited_by.get_full_name() or invited_by.email if invited_by else "",
+        "inviter": _inviter_name(invited_by),
         "days": settings.INVITATION_VALID_DAYS,
     }
     enqueue_email(

@@ -3,7 +3,9 @@ The national team and the administrators are core's (pepites/core/roles.py)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import QuerySet
 
 from pepites.core.roles import is_active
@@ -14,7 +16,7 @@ def centres_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Centre]:
     """The centres the user is a member of (none for a visitor or an inactive account)."""
     if not is_active(user):
         return Centre.objects.none()
-    return Centre.objects.filter(memberships__user=user).order_by("name")
+    return Centre.objects.filter(memberships__user=cast(User, user)).order_by("name")
 
 
 def centre_ids_of(user: AbstractBaseUser | AnonymousUser) -> set[int]:
@@ -23,8 +25,9 @@ def centre_ids_of(user: AbstractBaseUser | AnonymousUser) -> set[int]:
         return set()
     cached = getattr(user, "_pepites_centre_ids", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("centre_id", flat=True))
-        user._pepites_centre_ids = cached
+        mine = Membership.objects.filter(user=cast(User, user))
+        cached = set(mine.values_list("centre_id", flat=True))
+        user._pepites_centre_ids = cached  # type: ignore[union-attr]
     return cached
 
 
@@ -38,7 +41,7 @@ def is_centre_manager(user: AbstractBaseUser | AnonymousUser, centre: Centre | N
     if centre is None or not is_active(user):
         return False
     return Membership.objects.filter(
-        user=user, centre=centre, role=Membership.Role.MANAGER
+        user=cast(User, user), centre=centre, role=Membership.Role.MANAGER
     ).exists()
 
 

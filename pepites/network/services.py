@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,7 +71,7 @@ def import_centres(
                 "status": row.status,
             },
         )
-        centre.departements.set(departement_codes)
+        centre.departements.set(cast(list[Any], departement_codes))  # codes are the keys
         created += was_created
         updated += not was_created
     record_reference_dataset(

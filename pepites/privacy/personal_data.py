@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +22,15 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def personal_data(*, user: AbstractBaseUser) -> dict[str, Any]:
+def _lookup(field: str, email: str) -> dict[str, Any]:
+    """Rows with this e-mail address; none without an address."""
+    return {field: email} if email else {"pk__in": []}
+
+
+def personal_data(*, user: User) -> dict[str, Any]:
     """Every personal datum held on this account and its e-mail address."""
     email = user.email
-    by_email = {"email__iexact": email} if email else {"pk__in": []}
+    by_email: dict[str, Any] = {"email__iexact": email} if email else {"pk__in": []}
     data = {
         "compte": {
             "identifiant": user.get_username(),
@@ -66,9 +71,7 @@ def personal_data(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "contenu": p.data,
                 "decidee_le": _date(p.decided_at),
             }
-            for p in Proposal.objects.filter(
-                **({"proposer_email__iexact": email} if email else {"pk__in": []})
-            )
+            for p in Proposal.objects.filter(**_lookup("proposer_email__iexact", email))
         ],
         "abonnements": [
             {
@@ -88,9 +91,7 @@ def personal_data(*, user: AbstractBaseUser) -> dict[str, Any]:
                 "telephone": i.contact_phone,
                 "publie_avec_consentement": i.contact_consent,
             }
-            for i in Initiative.objects.filter(
-                **({"contact_email__iexact": email} if email else {"pk__in": []})
-            )
+            for i in Initiative.objects.filter(**_lookup("contact_email__iexact", email))
         ],
         "journal": [
             {"date": _date(e.at), "action": e.action, "adresse_ip": e.ip_address}
@@ -102,7 +103,7 @@ def personal_data(*, user: AbstractBaseUser) -> dict[str, Any]:
 
 
 @transaction.atomic
-def erase_account(*, user: AbstractBaseUser) -> None:
+def erase_account(*, user: User) -> None:
     """Erase a person's account at their request: identity blanked, no more login, centres
     left, tokens revoked, subscriptions deleted. What they wrote for the network stays (it
     is the centres' work), signed by an erased account."""

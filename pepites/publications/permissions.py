@@ -7,6 +7,9 @@
 - everybody else: read published issues only.
 """
 
+from typing import cast
+
+from django.contrib.auth import models as auth
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from pepites.core.roles import is_national_team
@@ -20,23 +23,24 @@ def _is_active(user: User) -> bool:
 
 
 def is_series_editor(user: User, series: Series) -> bool:
-    return _is_active(user) and series.editors.filter(pk=user.pk).exists()
+    return _is_active(user) and series.editors.filter(pk=cast(int, user.pk)).exists()
 
 
 def can_access_edition(user: User) -> bool:
     """The editing space lists something for this user."""
     if is_national_team(user):
         return True
-    return _is_active(user) and (
-        user.edited_publication_issues.exists() or user.edited_publication_series.exists()
-    )
+    if not _is_active(user):
+        return False
+    account = cast(auth.User, user)
+    return account.edited_publication_issues.exists() or account.edited_publication_series.exists()
 
 
 def can_create_issue(user: User, series: Series | None = None) -> bool:
     if is_national_team(user):
         return True
     if series is None:
-        return _is_active(user) and user.edited_publication_series.exists()
+        return _is_active(user) and cast(auth.User, user).edited_publication_series.exists()
     return is_series_editor(user, series)
 
 
@@ -46,7 +50,8 @@ def can_edit_issue(user: User, issue: Issue) -> bool:
         return True
     if not _is_active(user):
         return False
-    return issue.editors.filter(pk=user.pk).exists() or is_series_editor(user, issue.series)
+    in_editors = issue.editors.filter(pk=cast(int, user.pk)).exists()
+    return in_editors or is_series_editor(user, issue.series)
 
 
 def can_preview_issue(user: User, issue: Issue) -> bool:

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,7 +103,7 @@ def featured_cards(*, issue: Issue) -> list[FeaturedCard]:
             data = snapshot_initiative(initiative)
         else:
             continue  # deleted before the issue was published: nothing to show
-        path = initiative_path(initiative.slug) if live else None
+        path = initiative_path(initiative.slug) if live and initiative is not None else None
         cards.append(
             FeaturedCard(
                 pk=item.pk,
@@ -153,7 +153,7 @@ def editable_series(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Serie
         return Series.objects.all()
     if not user.is_authenticated:
         return Series.objects.none()
-    return Series.objects.filter(editors=user)
+    return Series.objects.filter(editors=cast(User, user))
 
 
 def issue_date(issue: Issue) -> date | None:
@@ -180,15 +180,15 @@ class Planning:
 def year_planning(*, issues: QuerySet[Issue], year: int) -> Planning:
     """The issues of a year by theme (rows) and month (columns); an issue with several
     themes shows in each of its rows."""
-    issues = list(issues.prefetch_related("themes"))
-    years = sorted({d.year for d in map(issue_date, issues) if d} | {year}, reverse=True)
+    listed = list(issues.prefetch_related("themes"))
+    years = sorted({d.year for d in map(issue_date, listed) if d} | {year}, reverse=True)
     themes = list(Theme.objects.filter(in_publication=True).order_by("position", "label"))
-    used = {t for issue in issues for t in issue.themes.all()}
+    used = {t for issue in listed for t in issue.themes.all()}
     themes += sorted(used - set(themes), key=lambda t: (t.position, t.label))
     rows = {t.pk: PlanningRow(theme=t) for t in themes}
     no_theme = PlanningRow(theme=None)
     undated = []
-    for issue in issues:
+    for issue in listed:
         day = issue_date(issue)
         if day is None:
             undated.append(issue)

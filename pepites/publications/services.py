@@ -345,6 +345,7 @@ def _take_snapshots(issue: Issue, at: datetime) -> None:
 def snapshot_missing(*, issue: Issue) -> None:
     """Freeze the featured initiatives added to an already published issue (admin inline)."""
     for item in issue.featured.filter(snapshot_at__isnull=True).exclude(initiative=None):
+        assert item.initiative is not None  # excluded above
         item.snapshot = snapshot_initiative(item.initiative)
         item.snapshot_at = timezone.now()
         item.save(update_fields=["snapshot", "snapshot_at"])

@@ -50,7 +50,7 @@ def snapshot_initiative(initiative: Initiative) -> dict[str, Any]:
         "themes": [{"slug": t.slug, "label": t.label, "colour": t.colour} for t in themes],
         "centre": (
             {"slug": initiative.centre.slug, "name": initiative.centre.name}
-            if initiative.centre_id
+            if initiative.centre is not None
             else None
         ),
         "is_demo": initiative.is_demo,

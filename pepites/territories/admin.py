@@ -39,7 +39,7 @@ class QpvCommuneInline(admin.TabularInline):
     model = QpvCommune
     extra = 0
     fields = ["commune_code", "position"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     can_delete = False
 
 

@@ -258,6 +258,9 @@ class BanGeocoder:
         query = " ".join(item.address.split())
         if status == "error":
             return self._unavailable(query, _Unavailable(_("Erreur du géocodeur sur cette ligne.")))
+        latitude: float | None
+        longitude: float | None
+        score: float | None
         try:
             latitude = float(row["latitude"])
             longitude = float(row["longitude"])

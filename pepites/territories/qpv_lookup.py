@@ -67,8 +67,8 @@ def placement_for_point(*, longitude: float, latitude: float) -> Placement | Non
     if generation is None:
         return None
     threshold = near_distance_m()
-    for radius in SINGLE_SEARCH_RADII_M:
-        radius = max(radius or threshold, threshold)
+    for step in SINGLE_SEARCH_RADII_M:
+        radius = max(step or threshold, threshold)
         outlines = _candidate_outlines(
             longitude=longitude, latitude=latitude, radius_m=radius, generation=generation
         )

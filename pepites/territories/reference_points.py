@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pepites.territories.commune_index import CommuneIndex
 from pepites.territories.models import Commune, CommuneOutline, Departement
@@ -54,8 +55,9 @@ def commune_reference_points(
     outline), its city's for an arrondissement without one, else its département's
     (approximate). One query at most."""
     parents = {c.parent_id for c in communes if c.latitude is None and c.parent_id}
-    parent_points = {
-        code: (lat, lon)
+    # latitude__isnull=False: the points are set (an outline gives both coordinates).
+    parent_points: dict[str, tuple[float, float]] = {
+        code: cast(tuple[float, float], (lat, lon))
         for code, lat, lon in Commune.objects.filter(
             code__in=parents, latitude__isnull=False
         ).values_list("code", "latitude", "longitude")

@@ -6,6 +6,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
@@ -175,7 +176,7 @@ def find_qpvs(
     return entries if limit is None else entries[:limit]
 
 
-_entries: dict[str, object] = {"signature": None, "entries": []}
+_entries: dict[str, Any] = {"signature": None, "entries": []}
 
 
 def _current_entries() -> list[QpvEntry]:

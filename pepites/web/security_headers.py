@@ -10,6 +10,7 @@ moi"), and the Permissions-Policy, which django-csp does not handle, follows the
 from __future__ import annotations
 
 import secrets
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,7 +40,7 @@ PERMISSIONS_REFUSED = (
 
 def tile_source() -> str:
     """The tile server's origin, `{s}` sub-domains as a wildcard."""
-    parts = urlsplit(TILE_LAYERS[settings.MAP_TILES]["url"])
+    parts = urlsplit(cast(str, TILE_LAYERS[settings.MAP_TILES]["url"]))
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
@@ -81,7 +82,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.csp_nonce = secrets.token_urlsafe(18)
+        request.csp_nonce = secrets.token_urlsafe(18)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if response.status_code == 304:
             # A 304's headers replace the stored response's: the page's own policy stays.
@@ -89,7 +90,9 @@ class SecurityHeadersMiddleware:
         # Views marked xframe_options_exempt (the embeddable map) may be framed by any site.
         framable = getattr(response, "xframe_options_exempt", False)
         response["Content-Security-Policy"] = content_security_policy(
-            nonce=request.csp_nonce, framable=framable, hashes=getattr(request, "csp_hashes", None)
+            nonce=request.csp_nonce,  # type: ignore[attr-defined]
+            framable=framable,
+            hashes=getattr(request, "csp_hashes", None),
         )
         response["Permissions-Policy"] = permissions_policy(
             geolocation=request.path in GEOLOCATION_PATHS

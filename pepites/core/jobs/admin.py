@@ -20,7 +20,7 @@ def _staff_of_the_network(request) -> bool:
 
 @admin.register(QueuedJob)
 class JobAdmin(DBTaskResultAdmin):
-    list_display = (
+    list_display = (  # type: ignore[assignment]
         "task_name",
         "status",
         "attempts",

@@ -5,9 +5,9 @@ services), merge into an existing initiative, or reject with a reason sent to it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +55,7 @@ def _decide(
 ) -> Proposal:
     proposal.status = status
     proposal.decided_at = timezone.now()
-    proposal.decided_by = user if user is not None and user.is_authenticated else None
+    proposal.decided_by = cast(User, user) if user is not None and user.is_authenticated else None
     proposal.decision_reason = reason
     if initiative is not None:
         proposal.initiative = initiative

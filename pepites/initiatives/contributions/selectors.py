@@ -5,9 +5,9 @@ starts from, and what a proposal would change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
 from pepites.initiatives.contributions.submission import CORRECTABLE_FIELDS
@@ -84,7 +84,7 @@ def correction_changes(*, proposal: Proposal) -> list[FieldChange]:
     changes = [
         FieldChange(
             name=name,
-            label=str(Initiative._meta.get_field(name).verbose_name),
+            label=str(cast(Field, Initiative._meta.get_field(name)).verbose_name),
             current=str(getattr(initiative, name) or ""),
             proposed=str(value or ""),
         )
@@ -114,7 +114,7 @@ def _figures_text(values: dict[str, Any]) -> str:
     for name in (*FIGURE_FIELDS, "comment"):
         value = values.get(name)
         if value not in (None, ""):
-            label = InitiativeFigures._meta.get_field(name).verbose_name
+            label = cast(Field, InitiativeFigures._meta.get_field(name)).verbose_name
             lines.append(f"{str(label).capitalize()} : {value}")
     return "\n".join(lines)
 

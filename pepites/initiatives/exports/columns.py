@@ -45,7 +45,7 @@ class Column:
 
 
 def _themes(initiative: Initiative) -> list[Theme]:
-    return initiative.export_themes
+    return initiative.export_themes  # type: ignore[attr-defined]
 
 
 def _contact(name: str) -> Callable[[Initiative], Any]:
@@ -53,11 +53,11 @@ def _contact(name: str) -> Callable[[Initiative], Any]:
 
 
 def _links(initiative: Initiative) -> str:
-    return "\n".join(f"{url} {label}".strip() for url, label in initiative.export_links)
+    return "\n".join(f"{url} {label}".strip() for url, label in initiative.export_links)  # type: ignore[attr-defined]
 
 
 def _qpv_codes(initiative: Initiative) -> str:
-    return LIST_SEPARATOR.join(initiative.export_qpv_codes)
+    return LIST_SEPARATOR.join(initiative.export_qpv_codes)  # type: ignore[attr-defined]
 
 
 @functools.cache
@@ -146,7 +146,7 @@ COLUMNS: tuple[Column, ...] = (
         _(
             "Le numéro SIRET (14 chiffres) de l'établissement qui porte l'initiative, s'il est connu."
         ),
-        lambda i: i.organisation.siret if i.organisation_id else "",
+        lambda i: i.organisation.siret if i.organisation_id else "",  # type: ignore[union-attr]
         constraints={"pattern": "^[0-9]{14}$"},
         example="35600000000048",
     ),
@@ -157,7 +157,7 @@ COLUMNS: tuple[Column, ...] = (
             "Le nom de l'organisation porteuse, commun à toutes ses initiatives (le porteur "
             "tel que saisi peut l'écrire autrement)."
         ),
-        lambda i: i.organisation.name if i.organisation_id else "",
+        lambda i: i.organisation.name if i.organisation_id else "",  # type: ignore[union-attr]
         read_only=True,
     ),
     Column("partenaires", _("Partenaires"), _("Les partenaires associés."), lambda i: i.partners),
@@ -317,7 +317,7 @@ COLUMNS: tuple[Column, ...] = (
             "Identifiants Pépites (uid) des initiatives que celle-ci reproduit ailleurs, séparés "
             "par « ; » (essaimage) ; vide : aucune."
         ),
-        lambda i: LIST_SEPARATOR.join(i.export_inspired_by),
+        lambda i: LIST_SEPARATOR.join(i.export_inspired_by),  # type: ignore[attr-defined]
         constraints={"pattern": r"^([0-9a-f-]{36}( ; [0-9a-f-]{36})*)?$"},
         example="3f2a9c4e-1b7d-4e8a-9c0f-2d5e6a7b8c9d",
     ),

@@ -76,13 +76,13 @@ def _with_relations(chunk: list[Initiative], themes: dict[int, Theme]) -> list[I
             (themes[pk] for pk in theme_ids[initiative.pk] if pk in themes),
             key=lambda t: (t.pk != initiative.principal_theme_id, order[t.pk]),
         )
-        initiative.export_themes = own
-        initiative.export_links = links[initiative.pk]
-        initiative.export_qpv_codes = sorted(qpv[initiative.pk])
-        initiative.export_inspired_by = inspired_by.get(initiative.pk, [])
+        initiative.export_themes = own  # type: ignore[attr-defined]
+        initiative.export_links = links[initiative.pk]  # type: ignore[attr-defined]
+        initiative.export_qpv_codes = sorted(qpv[initiative.pk])  # type: ignore[attr-defined]
+        initiative.export_inspired_by = inspired_by.get(initiative.pk, [])  # type: ignore[attr-defined]
         own_badges = badges.get(initiative.pk, [])
-        initiative.export_programmes = [b.slug for b in own_badges if b.kind == "programme"]
-        initiative.export_labels = [b.slug for b in own_badges if b.kind == "label"]
+        initiative.export_programmes = [b.slug for b in own_badges if b.kind == "programme"]  # type: ignore[attr-defined]
+        initiative.export_labels = [b.slug for b in own_badges if b.kind == "label"]  # type: ignore[attr-defined]
     return chunk
 
 

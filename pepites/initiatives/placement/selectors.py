@@ -32,7 +32,7 @@ def initiatives_of_qpv(*, code: str, published_only: bool = True) -> dict[str, l
     grouped: dict[str, list] = {relation: [] for relation in QpvRelation.values}
     for link in links:
         initiative = link.initiative
-        initiative.qpv_distance_m = link.distance_m
+        initiative.qpv_distance_m = link.distance_m  # type: ignore[attr-defined]
         grouped[link.relation].append(initiative)
     return grouped
 

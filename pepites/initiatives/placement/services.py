@@ -118,7 +118,7 @@ def _update_placements(updates: list[tuple], placed_at) -> None:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     relation, nearest, distance, placed = (
-        quote(meta.get_field(name).column)
+        quote(meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
         for name in ("qpv_relation", "nearest_qpv_code", "nearest_qpv_distance_m", "qpv_placed_at")
     )
     pk = quote(meta.pk.column)

@@ -3,10 +3,13 @@ page (and before anything else for the accounts that must have one)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +48,7 @@ class TwoFactorMiddleware:
         path = request.path
         if (
             user.is_authenticated
-            and not user.is_verified()
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not path.startswith(("/api/", *OPEN_PREFIXES))
             and path not in OPEN_PATHS
         ):
@@ -87,7 +90,7 @@ class CodeForm(AccessibleErrorsMixin, forms.Form):
 def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = verify_code(user=request.user, code=form.cleaned_data["code"])
+        device = verify_code(user=cast(User, request.user), code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
@@ -108,12 +111,12 @@ def _qr_svg(url: str) -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the application: scan, then confirm with a first code."""
-    if has_two_factor(request.user) and not request.user.is_verified():
+    if has_two_factor(cast(User, request.user)) and not request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_with_next(reverse("accounts:verify"), request))
-    device = pending_device(user=request.user)
+    device = pending_device(user=cast(User, request.user))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = confirm_enrolment(user=request.user, code=form.cleaned_data["code"])
+        codes = confirm_enrolment(user=cast(User, request.user), code=form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
             return render(request, "web/accounts/recovery_codes.html", {"codes": codes})
@@ -139,7 +142,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    codes = new_recovery_codes(user=request.user)
+    codes = new_recovery_codes(user=cast(User, request.user))
     return render(request, "web/accounts/recovery_codes.html", {"codes": codes})
 
 
@@ -149,6 +152,6 @@ def disable(request: HttpRequest) -> HttpResponse:
     if requires_two_factor(request.user):
         messages.error(request, _("La double authentification est obligatoire pour ce compte."))
     else:
-        disable_two_factor(user=request.user)
+        disable_two_factor(user=cast(User, request.user))
         messages.success(request, _("La double authentification est désactivée."))
     return redirect("accounts:account")

@@ -1,9 +1,12 @@
 """Accounts: login by e-mail address, password reset by e-mail, invitations to a centre."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -69,6 +72,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 % {"centre": found.centre.name},
             )
             return redirect("accounts:login")
+        assert form is not None  # no account yet: the form was built above
         if form.is_valid():
             try:
                 user = accept_invitation(
@@ -80,7 +84,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                login(request, user, backend="pepites.core.authentication.EmailBackend")
+                login(request, cast(User, user), backend="pepites.core.authentication.EmailBackend")
                 messages.success(
                     request,
                     _("Bienvenue ! Vous êtes membre de %(centre)s.")
@@ -102,9 +106,9 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "web/accounts/account.html",
         {
-            "has_two_factor": has_two_factor(request.user),
+            "has_two_factor": has_two_factor(cast(User, request.user)),
             "two_factor_required": requires_two_factor(request.user),
-            "recovery_codes_left": recovery_codes_left(request.user),
+            "recovery_codes_left": recovery_codes_left(cast(User, request.user)),
         },
     )
 
@@ -129,7 +133,7 @@ password_change = PasswordChangeView.as_view()
 def my_data(request: HttpRequest) -> HttpResponse:
     """The data held on the person, as a JSON file (RGPD, right of access)."""
     response = JsonResponse(
-        personal_data(user=request.user),
+        personal_data(user=cast(User, request.user)),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
     response["Content-Disposition"] = 'attachment; filename="pepites-mes-donnees.json"'
@@ -143,7 +147,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if request.user.check_password(request.POST.get("password", "")):
-            erase_account(user=request.user)
+            erase_account(user=cast(User, request.user))
             logout(request)
             messages.success(request, _("Votre compte et vos données personnelles sont effacés."))
             return redirect("home")

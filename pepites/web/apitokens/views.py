@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,7 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             new_token = create_token(
-                user=request.user,
+                user=cast(User, request.user),
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
             )
@@ -58,13 +61,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/apitokens/tokens.html",
-        {"form": form, "tokens": active_tokens(user=request.user), "new_token": new_token},
+        {
+            "form": form,
+            "tokens": active_tokens(user=cast(User, request.user)),
+            "new_token": new_token,
+        },
     )
 
 
 @require_POST
 @workspace_required
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if revoke_token(user=request.user, token_id=pk):
+    if revoke_token(user=cast(User, request.user), token_id=pk):
         messages.success(request, _("Jeton révoqué : il ne permet plus rien."))
     return redirect("apitokens:tokens")

@@ -6,10 +6,12 @@ no session), and the rate limit of pepites/core/ratelimit.py applied by the serv
 """
 
 import time
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,7 +111,7 @@ class AntiSpamForm(AccessibleErrorsMixin, forms.Form):
         return cleaned
 
     def _renew_token(self) -> None:
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
         data["form_token"] = form_token()
         self.data = data
         self.fresh_token = True
@@ -222,7 +224,7 @@ class CorrectionForm(AntiSpamForm):
         super().__init__(*args, **kwargs)
         self.initiative = initiative
         for name in CORRECTABLE_FIELDS:
-            model_field = Initiative._meta.get_field(name)
+            model_field = cast(models.Field, Initiative._meta.get_field(name))
             long = name in {"summary", "context", "actions", "results", "replication"}
             self.fields[name] = forms.CharField(
                 label=model_field.verbose_name,

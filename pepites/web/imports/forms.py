@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,9 +66,14 @@ class UploadForm(forms.Form):
             centres = centres_of(user)
             choices = []
             self.fields["centre"].required = True
-        self.fields["centre"].choices = choices + list(centres.values_list("slug", "name"))
+        cast(forms.ChoiceField, self.fields["centre"]).choices = choices + list(
+            centres.values_list("slug", "name")
+        )
         themes = Theme.objects.order_by("position", "label").values_list("slug", "label")
-        self.fields["default_theme"].choices = [("", _("Aucune : erreur")), *themes]
+        cast(forms.ChoiceField, self.fields["default_theme"]).choices = [
+            ("", _("Aucune : erreur")),
+            *themes,
+        ]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -41,10 +41,10 @@ def centre_list(request: HttpRequest) -> HttpResponse:
     counts = per_data_version("centre-counts", published_counts_by_centre)
     centres = list(Centre.objects.prefetch_related("departements").order_by("name"))
     for centre in centres:
-        centre.published_count = counts.get(centre.pk, 0)
+        centre.published_count = counts.get(centre.pk, 0)  # type: ignore[attr-defined]
     colours = dict(zip((c.pk for c in centres), centre_colours(len(centres)), strict=True))
     for centre in centres:
-        centre.colour = colours[centre.pk]
+        centre.colour = colours[centre.pk]  # type: ignore[attr-defined]
     by_pk = {c.pk: c for c in centres}
     prefectures = read_departement_centres()
     points = []
@@ -62,7 +62,7 @@ def centre_list(request: HttpRequest) -> HttpResponse:
                 "name": name,
                 "lat": lat,
                 "lon": lon,
-                "colour": covering[0].colour if covering else "#6b6b6b",
+                "colour": covering[0].colour if covering else "#6b6b6b",  # type: ignore[attr-defined]
                 "centres": [
                     {"name": c.name, "url": reverse("centre_detail", kwargs={"slug": c.slug})}
                     for c in covering

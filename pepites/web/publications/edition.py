@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -249,7 +249,7 @@ def edition_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def edition_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_preview_pdf(request: HttpRequest, pk: int) -> FileResponse:
     issue = _issue_for(request, pk, permissions.can_preview_issue)
     return pdf_response(issue_pdf(issue=issue), issue_pdf_filename(issue), attachment=False)
 

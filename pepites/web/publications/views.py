@@ -145,7 +145,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def portfolio_pdf_view(request: HttpRequest) -> HttpResponse:
+def portfolio_pdf_view(request: HttpRequest) -> HttpResponse | FileResponse:
     form = PortfolioForm(request.GET)
     if not form.is_valid():
         return render(

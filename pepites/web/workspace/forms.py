@@ -4,6 +4,7 @@ decision on a proposal, an invitation."""
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -112,7 +113,7 @@ class CommuneField(forms.CharField):
 
 
 def _textarea(rows: int, markdown: bool = False) -> forms.Textarea:
-    attrs = {"rows": rows}
+    attrs: dict[str, int | str] = {"rows": rows}
     if markdown:
         attrs["data-markdown"] = ""
     return forms.Textarea(attrs=attrs)
@@ -287,10 +288,10 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
         self.initiative = initiative
         self.renditions = None
         themes = list(Theme.objects.order_by("position", "label"))
-        self.fields["themes"].choices = [(t.slug, t.label) for t in themes]
-        self.fields["principal_theme"].choices = [("", _("— la première cochée —"))] + [
-            (t.slug, t.label) for t in themes
-        ]
+        cast(forms.ChoiceField, self.fields["themes"]).choices = [(t.slug, t.label) for t in themes]
+        cast(forms.ChoiceField, self.fields["principal_theme"]).choices = [
+            ("", _("— la première cochée —"))
+        ] + [(t.slug, t.label) for t in themes]
         national = is_national_team(user)
         centres = list(Centre.objects.order_by("name")) if national else list(centres_of(user))
         choices = [(c.slug, c.name) for c in centres]
@@ -298,7 +299,7 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             choices.insert(0, ("", _("Aucun : équipe nationale")))
         elif initiative is not None and initiative.centre and initiative.centre not in centres:
             choices.insert(0, (initiative.centre.slug, initiative.centre.name))
-        self.fields["centre"].choices = choices
+        cast(forms.ChoiceField, self.fields["centre"]).choices = choices
         if initiative is None and not national and len(centres) == 1:
             self.fields["centre"].initial = centres[0].slug
         statuses = [(InitiativeStatus.DRAFT, InitiativeStatus.DRAFT.label)]
@@ -309,7 +310,7 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             statuses.append((InitiativeStatus.ARCHIVED, InitiativeStatus.ARCHIVED.label))
         if initiative is not None and initiative.status == InitiativeStatus.PROPOSED:
             statuses.insert(1, (InitiativeStatus.PROPOSED, InitiativeStatus.PROPOSED.label))
-        self.fields["status"].choices = statuses
+        cast(forms.ChoiceField, self.fields["status"]).choices = statuses
 
     @classmethod
     def initial_for(cls, initiative: Initiative) -> dict:
@@ -423,7 +424,7 @@ class InitiativeForm(AccessibleErrorsMixin, forms.Form):
             initiative=self.initiative,
             latitude=values["latitude"],
             longitude=values["longitude"],
-            stated=values["location_status"],
+            stated=cast(str, values["location_status"]),
         )
         values["status"] = data["status"]
         if data.get("checked"):
@@ -481,7 +482,7 @@ class InviteForm(AccessibleErrorsMixin, forms.Form):
 
     def __init__(self, *args, user, centre: Centre, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
             (value, label)
             for value, label in Membership.Role.choices
             if can_invite(user, centre, role=value)

@@ -1,6 +1,9 @@
 """The people of a centre: members, pending invitations, inviting someone."""
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +28,7 @@ from pepites.web.workspace.forms import InviteForm
 
 def _centre(request: HttpRequest) -> Centre:
     slug = request.GET.get("centre") or request.POST.get("centre") or ""
+    centre: Centre | None
     if slug:
         centre = get_object_or_404(Centre, slug=slug)
     else:
@@ -49,7 +53,7 @@ def members(request: HttpRequest) -> HttpResponse:
                     centre=centre,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    invited_by=request.user,
+                    invited_by=cast(User, request.user),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -83,7 +87,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("centre", "user"), pk=pk)
     if not can_remove_member(request.user, membership):
         raise PermissionDenied
-    remove_member(membership=membership, by=request.user)
+    remove_member(membership=membership, by=cast(User, request.user))
     messages.success(
         request,
         _("%(who)s ne fait plus partie de %(centre)s.")

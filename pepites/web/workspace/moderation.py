@@ -1,7 +1,10 @@
 """Moderation: the queue of proposals, and accepting (possibly edited), merging into an
 existing initiative, or rejecting with a reason sent to the proposer."""
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -96,11 +99,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     form = reject_form = None
     if proposal.status == ProposalStatus.PENDING:
         if proposal.kind == ProposalKind.NEW:
-            form = InitiativeForm(initial=_new_initial(proposal), user=request.user)
+            form = InitiativeForm(initial=_new_initial(proposal), user=cast(User, request.user))
         elif proposal.initiative is not None:
             form = InitiativeForm(
                 initial=_correction_initial(proposal),
-                user=request.user,
+                user=cast(User, request.user),
                 initiative=proposal.initiative,
             )
         reject_form = RejectForm()
@@ -116,12 +119,14 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     target = proposal.initiative if proposal.kind == ProposalKind.CORRECTION else None
     if target is not None and not permissions.can_edit_initiative(request.user, target):
         raise PermissionDenied
-    form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=target)
+    form = InitiativeForm(
+        request.POST, request.FILES, user=cast(User, request.user), initiative=target
+    )
     if form.is_valid():
         try:
             initiative = accept_reviewed_proposal(
                 proposal=proposal,
-                user=request.user,
+                user=cast(User, request.user),
                 fields=form.create_kwargs() if target is None else form.update_kwargs(),
                 expected_version=None if target is None else form.cleaned_data["expected_version"],
                 served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
@@ -131,7 +136,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
             return conflict_page(
                 request,
                 form=form,
-                initiative_pk=target.pk,
+                initiative_pk=cast(Initiative, target).pk,  # a conflict needs a version
                 error=exc,
                 template_extra={"proposal": proposal},
             )
@@ -157,7 +162,9 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     if reject_form.is_valid():
         try:
             reject_proposal(
-                proposal=proposal, user=request.user, reason=reject_form.cleaned_data["reason"]
+                proposal=proposal,
+                user=cast(User, request.user),
+                reason=reject_form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             add_service_errors(reject_form, exc)
@@ -168,10 +175,12 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("workspace:queue")
     form = None
     if proposal.status == ProposalStatus.PENDING and proposal.kind == ProposalKind.NEW:
-        form = InitiativeForm(initial=_new_initial(proposal), user=request.user)
+        form = InitiativeForm(initial=_new_initial(proposal), user=cast(User, request.user))
     elif proposal.status == ProposalStatus.PENDING and proposal.initiative is not None:
         form = InitiativeForm(
-            initial=_correction_initial(proposal), user=request.user, initiative=proposal.initiative
+            initial=_correction_initial(proposal),
+            user=cast(User, request.user),
+            initiative=proposal.initiative,
         )
     return render(
         request,
@@ -202,13 +211,15 @@ def merge(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
         return redirect("workspace:proposal", pk=pk)
     target = initiative_for(request, initiative_pk, permissions.can_edit_initiative)
     if request.method == "POST":
-        form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=target)
+        form = InitiativeForm(
+            request.POST, request.FILES, user=cast(User, request.user), initiative=target
+        )
         if form.is_valid():
             try:
                 merge_reviewed_proposal(
                     proposal=proposal,
                     target=target,
-                    user=request.user,
+                    user=cast(User, request.user),
                     expected_version=form.cleaned_data["expected_version"],
                     fields=form.update_kwargs(),
                     served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
@@ -232,7 +243,9 @@ def merge(request: HttpRequest, pk: int, initiative_pk: int) -> HttpResponse:
         status = 400
     else:
         form = InitiativeForm(
-            initial=_merge_initial(proposal, target), user=request.user, initiative=target
+            initial=_merge_initial(proposal, target),
+            user=cast(User, request.user),
+            initiative=target,
         )
         status = 200
     return render(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -138,11 +140,13 @@ def _figures(request: HttpRequest) -> dict:
 
 @workspace_required
 def initiative_create(request: HttpRequest) -> HttpResponse:
-    form = InitiativeForm(request.POST or None, request.FILES or None, user=request.user)
+    form = InitiativeForm(
+        request.POST or None, request.FILES or None, user=cast(User, request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             initiative = create_initiative_for_centre(
-                user=request.user,
+                user=cast(User, request.user),
                 fields=form.create_kwargs(),
                 served_qpv_codes=form.cleaned_data.get("served_qpvs") or [],
                 image=form.new_image(),
@@ -167,17 +171,21 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = initiative_for(request, pk)
     if request.method != "POST":
         form = InitiativeForm(
-            initial=InitiativeForm.initial_for(initiative), user=request.user, initiative=initiative
+            initial=InitiativeForm.initial_for(initiative),
+            user=cast(User, request.user),
+            initiative=initiative,
         )
         return _edit_page(request, form, initiative)
-    form = InitiativeForm(request.POST, request.FILES, user=request.user, initiative=initiative)
+    form = InitiativeForm(
+        request.POST, request.FILES, user=cast(User, request.user), initiative=initiative
+    )
     if not form.is_valid():
         return _edit_page(request, form, initiative, status=400)
     centre = form.chosen_centre()
     try:
         save_initiative_edit(
             initiative=initiative,
-            user=request.user,
+            user=cast(User, request.user),
             expected_version=form.cleaned_data["expected_version"],
             fields=form.update_kwargs(),
             centre_slug=centre.slug if centre else "",
@@ -218,7 +226,7 @@ def conflict_page(request, *, form, initiative_pk: int, error: ConflictError, te
     changes, versions = changes_since(initiative=initiative, version=error.expected_version)
     data = form.data.copy()
     data["expected_version"] = str(initiative.version)
-    retry = InitiativeForm(data, user=request.user, initiative=initiative)
+    retry = InitiativeForm(data, user=cast(User, request.user), initiative=initiative)
     retry.is_valid()
     return render(
         request,
@@ -270,7 +278,10 @@ def initiative_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         expected = -1
     try:
         update_initiative(
-            initiative=initiative, expected_version=expected, history_user=request.user, **fields
+            initiative=initiative,
+            expected_version=expected,
+            history_user=cast(User, request.user),
+            **fields,
         )
     except ConflictError as exc:
         messages.error(request, str(exc))
