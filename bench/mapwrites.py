@@ -222,15 +222,18 @@ async def run_load(urls: list[str], shown: list[list], duration: float) -> tuple
 
 @contextlib.contextmanager
 def job_worker(env: dict[str, str], log_path: Path) -> Iterator[None]:
-    """`pepites worker`, as a deployment runs it beside its app servers."""
+    """The workers, as `make run` and the deployment guide run them beside the app servers
+    (one on every queue, one on "default" only: config/server.py)."""
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            server.worker_command(), cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        processes = [
+            subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+            for command in server.worker_commands()
+        ]
         try:
             yield
         finally:
-            server.stop(process)
+            for process in processes:
+                server.stop(process)
 
 
 def _targets(rows: list[Row], ctx: Context) -> list[Row]:

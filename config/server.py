@@ -178,19 +178,26 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "config.manage", "worker"]
 
 
+def worker_commands() -> list[list[str]]:
+    """The embedded workers: one on every queue, one on "default" only, so that the map's
+    data and the e-mails never wait behind a build of minutes (the open-data files)."""
+    return [worker_command(), [*worker_command(), "--queue", "default"]]
+
+
 def supervise(argv: list[str], env: Mapping[str, str]) -> int:
-    """Run the web server and a worker until the server stops (SIGTERM/SIGINT to this process
-    stop both: the worker finishes its current task first, up to 30 s)."""
+    """Run the web server and the workers until the server stops (SIGTERM/SIGINT to this
+    process stop them all: a worker finishes its current task first, up to 30 s)."""
     # Own sessions: a Ctrl-C in the terminal reaches this process only, which stops each
     # child once (a second signal would make the worker drop its task).
     server = subprocess.Popen(argv, env=dict(env), start_new_session=True)
-    worker = subprocess.Popen(worker_command(), env=dict(env), start_new_session=True)
+    commands = worker_commands()
+    workers = [subprocess.Popen(c, env=dict(env), start_new_session=True) for c in commands]
     stopping = False
 
     def on_signal(signum, frame) -> None:
         nonlocal stopping
         stopping = True
-        for child in (server, worker):
+        for child in (server, *workers):
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
@@ -198,13 +205,16 @@ def supervise(argv: list[str], env: Mapping[str, str]) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         while server.poll() is None:
-            if worker.poll() is not None and not stopping:
-                print("Le worker s'est arrêté ; il est relancé.", file=sys.stderr, flush=True)
-                time.sleep(1)
-                worker = subprocess.Popen(worker_command(), env=dict(env), start_new_session=True)
+            for index, worker in enumerate(workers):
+                if worker.poll() is not None and not stopping:
+                    print("Un worker s'est arrêté ; il est relancé.", file=sys.stderr, flush=True)
+                    time.sleep(1)
+                    workers[index] = subprocess.Popen(
+                        commands[index], env=dict(env), start_new_session=True
+                    )
             time.sleep(0.5)
     finally:
-        for child in (worker, server):
+        for child in (*workers, server):
             # Told once already when stopping: a second SIGTERM would cut the worker short.
             if not stopping and child.poll() is None:
                 child.send_signal(signal.SIGTERM)

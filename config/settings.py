@@ -426,7 +426,15 @@ EMAIL_RETRIES = env_int("EMAIL_RETRIES", 6)
 EMAIL_RETRY_BACKOFF = env_int("EMAIL_RETRY_BACKOFF", 60)
 
 # --- Job queue (pepites/core/jobs, README « File de tâches ») -------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Two queues: "default" for what someone waits for within seconds (the map's data, e-mails),
+# "bulk" for builds that take minutes at scale (the open-data files), so that one never
+# waits behind the other when a worker serves only "default" (config/server.py starts one).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "bulk"],
+    }
+}
 # Seconds between two passes of each worker's scheduler (heartbeat, periodic jobs).
 JOBS_SCHEDULER_INTERVAL = env_int("JOBS_SCHEDULER_INTERVAL", 5)
 # A worker silent this long is taken for dead: its task is given back to the queue.

@@ -1,5 +1,5 @@
-"""`python -m config.server` (what `make run` starts) runs a job-queue worker beside the web
-server: a queued e-mail reaches a real local SMTP server; SIGTERM stops both."""
+"""`python -m config.server` (what `make run` starts) runs job-queue workers beside the web
+server: a queued e-mail reaches a real local SMTP server; SIGTERM stops them all."""
 
 import os
 import signal
@@ -59,11 +59,14 @@ def test_the_server_runs_a_worker_and_stops_it(tmp_path):
                 assert time.monotonic() < deadline + 60, log.read_text()
                 time.sleep(0.2)
             assert sink.messages[0]["Subject"] == "Bonjour"
-            worker_pid = WorkerBeat.objects.get().pid
+            # Two workers: every queue, and "default" only (config/server.py).
+            worker_pids = list(WorkerBeat.objects.values_list("pid", flat=True))
+            assert len(worker_pids) == 2
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
     assert server.returncode == 0, log.read_text()
-    with pytest.raises(ProcessLookupError):
-        os.kill(worker_pid, 0)  # the worker stopped with the server
+    for worker_pid in worker_pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(worker_pid, 0)  # the workers stopped with the server
     assert not WorkerBeat.objects.exists()  # and said goodbye

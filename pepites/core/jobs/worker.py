@@ -33,9 +33,16 @@ def discover() -> None:
 
 
 class PepitesWorker(Worker):
-    def __init__(self, *, interval: float = 1, batch: bool = False, **options) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = 1,
+        batch: bool = False,
+        queues: list[str] | None = None,
+        **options,
+    ) -> None:
         super().__init__(
-            queue_names=["*"],
+            queue_names=queues or ["*"],
             interval=interval,
             batch=batch,
             backend_name=DEFAULT_TASK_BACKEND_ALIAS,
@@ -51,7 +58,9 @@ class PepitesWorker(Worker):
             after_failure(db_task_result)
 
 
-def run_pending(*, limit: int | None = None, worker_id: str | None = None) -> int:
+def run_pending(
+    *, limit: int | None = None, worker_id: str | None = None, queues: list[str] | None = None
+) -> int:
     """Run the due tasks in this process until none is left (or `limit`); returns how many
     ran. What `pepites worker --once` does after a scheduler tick; the tests call it too
     (unlike the library's loop, it leaves the current connection open)."""
@@ -59,7 +68,10 @@ def run_pending(*, limit: int | None = None, worker_id: str | None = None) -> in
     ran = 0
     while limit is None or ran < limit:
         with exclusive_transaction(DBTaskResult.objects.db):
-            result = DBTaskResult.objects.ready().get_locked()
+            ready = DBTaskResult.objects.ready()
+            if queues:
+                ready = ready.filter(queue_name__in=queues)
+            result = ready.get_locked()
             if result is not None:
                 result.claim(worker.worker_id)
         if result is None:
@@ -94,17 +106,18 @@ class Scheduler(threading.Thread):
         connection.close()
 
 
-def serve(*, interval: float = 1, once: bool = False) -> int:
-    """Run the worker until SIGTERM/SIGINT (what `pepites worker` does); `once`: run the due
-    periodic jobs and the pending tasks, then stop. Returns the tasks run (`once`)."""
+def serve(*, interval: float = 1, once: bool = False, queues: list[str] | None = None) -> int:
+    """Run the worker until SIGTERM/SIGINT (what `pepites worker` does), on every queue or
+    on `queues`; `once`: run the due periodic jobs and the pending tasks, then stop.
+    Returns the tasks run (`once`)."""
     discover()
-    worker = PepitesWorker(interval=interval)
+    worker = PepitesWorker(interval=interval, queues=queues)
     thread = Scheduler(worker.worker_id)
     thread.step()  # beat, recover and tick before the first task
     thread.start()
     try:
         if once:
-            return run_pending(worker_id=worker.worker_id)
+            return run_pending(worker_id=worker.worker_id, queues=queues)
         worker.configure_signals()
         worker.run()
         return worker._run_tasks

@@ -98,7 +98,7 @@ def prune() -> int:
     return count
 
 
-@job(retries=2, backoff=60)
+@job(retries=2, backoff=60, queue_name="bulk")  # minutes at 100,000: not before the map
 def build_open_data_files() -> str:
     return build_files().version
 

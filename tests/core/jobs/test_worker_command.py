@@ -19,3 +19,18 @@ def test_worker_once(capsys, mailoutbox):
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     assert PeriodicJobState.objects.filter(name="ratelimit.purge").exists()  # scheduled
     assert not WorkerBeat.objects.exists()  # gone with the worker
+
+
+def test_a_worker_of_the_default_queue_leaves_the_long_builds(capsys, mailoutbox):
+    from pepites.initiatives.exports.files import build_open_data_files
+
+    build = build_open_data_files.enqueue()
+    send_email.enqueue(subject="Vite", body="b", to=["a@example.org"])
+    call_command("worker", "--once", "--queue", "default")
+    assert "1 tâche(s) exécutée(s)." in capsys.readouterr().out
+    assert [m.subject for m in mailoutbox] == ["Vite"]
+    waiting = DBTaskResult.objects.get(id=build.id)
+    assert waiting.queue_name == "bulk" and waiting.status == TaskResultStatus.READY
+    call_command("worker", "--once")  # a worker of every queue takes it
+    waiting.refresh_from_db()
+    assert waiting.status == TaskResultStatus.SUCCESSFUL

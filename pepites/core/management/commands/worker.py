@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pepites.core.jobs.worker import serve
@@ -18,17 +19,26 @@ class Command(BaseCommand):
             help="Lance les tâches périodiques dues, exécute les tâches en attente puis s'arrête.",
         )
         parser.add_argument(
+            "--queue",
+            action="append",
+            choices=settings.TASKS["default"]["QUEUES"],
+            dest="queues",
+            help="Ne traite que cette file (répétable ; défaut : toutes). « default » : ce "
+            "qu'on attend en secondes (carte, courriels) ; « bulk » : les longues "
+            "constructions (fichiers de données ouvertes).",
+        )
+        parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
             help="Secondes d'attente quand la file est vide (défaut : 1).",
         )
 
-    def handle(self, *args, once: bool, interval: float, **options):
+    def handle(self, *args, once: bool, interval: float, queues: list[str] | None, **options):
         if interval < 0:
             self.stderr.write("--interval doit être positif ou nul.")
             raise SystemExit(2)
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
-        ran = serve(interval=interval, once=once)
+        ran = serve(interval=interval, once=once, queues=queues)
         if once:
             self.stdout.write(f"{ran} tâche(s) exécutée(s).")
