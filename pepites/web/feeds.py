@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]  # not in the stubs
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,17 @@ from pepites.territories.models import Departement, Region
 from pepites.territories.selectors import current_qpvs
 
 FEED_SIZE = 50
+FEED_FIELDS = (
+    "uid",
+    "slug",
+    "title",
+    "summary",
+    "status",
+    "published_at",
+    "updated_at",
+    "commune__name",
+    "centre__name",
+)
 
 
 class InitiativesFeed(Feed):
@@ -60,8 +71,16 @@ class InitiativesFeed(Feed):
     def items(self, obj) -> list[Initiative]:
         queryset = (
             self.filter(published_initiatives(), obj)
-            .select_related("commune", "centre", "principal_theme")
-            .prefetch_related("themes", "inspiration_links__source")
+            .select_related("commune", "centre")
+            .prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.only("label")),
+                Prefetch(
+                    "inspiration_links__source",
+                    queryset=Initiative.objects.only("title", "status"),
+                ),
+            )
+            # What an entry shows: a whole row is twice the work for fifty entries.
+            .only(*FEED_FIELDS)
         )
         # Dated ones newest first, read in the list index's order (PostgreSQL sorts every
         # row for "NULLS LAST"), then any without a date.
