@@ -81,6 +81,7 @@ def load_demo_essaimage(*, seed: int = 15) -> int:
             organisation="Structure fictive (démonstration)",
             requester_kind=rng.choice(RequesterKind.values),
             commune=reproduction.commune,
+            region_id=reproduction.commune.region_id,
             project="Reproduire cette initiative sur notre territoire. (Contenu de démonstration.)",
             needs=rng.sample(Need.values, 2),
             referring_centre=source.centre,

@@ -143,6 +143,7 @@ def submit_request(
         consent_at=now,
         created_at=now,
         month=month_of(now),
+        region_id=cleaned["commune"].region_id,
         ip_hash=ratelimit.hashed(ip),
         **cleaned,
     )
