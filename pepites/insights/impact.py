@@ -210,7 +210,7 @@ def impact(*, filters: ImpactFilters) -> Impact:
     theme_id = _theme_id(filters) if filters.theme_slug else 0
     requests = _requests(filters, theme_id)
     result = Impact()
-    names = {
+    names: dict[str, dict] = {
         "centres": dict(Centre.objects.values_list("pk", "name")),
         "themes": dict(Theme.objects.values_list("pk", "label")),
         "regions": dict(Region.objects.values_list("code", "name")),

@@ -49,7 +49,9 @@ def _expected_requests(filters: ImpactFilters) -> dict:
             "commune__region", "local_centre", "theme"
         )
         if _in_period(r.created_at, filters)
-        and (not filters.centre_id or filters.centre_id in (r.referring_centre_id, r.local_centre_id))
+        and (
+            not filters.centre_id or filters.centre_id in (r.referring_centre_id, r.local_centre_id)
+        )
         and (not filters.theme_slug or r.theme_id == _theme_pk(filters))
     ]
     states = Counter(r.status for r in rows)
@@ -173,7 +175,9 @@ def _variants(people) -> list[ImpactFilters]:
         ImpactFilters(start=date(YEAR, 1, 1), end=date(YEAR, 12, 31)),
         ImpactFilters(start=date(YEAR, 3, 1)),
         ImpactFilters(end=date(YEAR - 1, 6, 30)),
-        ImpactFilters(centre_id=people.pb.pk, start=date(YEAR - 1, 1, 1), end=date(YEAR - 1, 12, 31)),
+        ImpactFilters(
+            centre_id=people.pb.pk, start=date(YEAR - 1, 1, 1), end=date(YEAR - 1, 12, 31)
+        ),
         ImpactFilters(start=date(2000, 1, 1), end=date(2000, 12, 31)),
     ]
 
