@@ -178,6 +178,7 @@ def _vacuum() -> None:
         for table in (
             "initiatives_initiative",
             "essaimage_inspirationrequest",
+            "essaimage_inspirationrequesttally",
             "initiatives_initiativeinspiration",
         ):
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
@@ -185,12 +186,16 @@ def _vacuum() -> None:
 
 def _measure(args: dict) -> dict:
     from pepites.core.db import refresh_planner_statistics
+    from pepites.essaimage.services import rebuild_impact_tally
     from pepites.initiatives.demo import generate_initiatives
 
     started = time.perf_counter()
     generate_initiatives(count=args["count"], seed=args["seed"])
     generate_s = time.perf_counter() - started
     requests_s = _requests(count=args["requests"], seed=args["seed"])
+    started = time.perf_counter()
+    rebuild_impact_tally()  # the bulk insert went around the services that keep it
+    tally_s = time.perf_counter() - started
     _links(count=max(1, args["count"] // 50), seed=args["seed"])
     for table in ("essaimage_inspirationrequest", "initiatives_initiativeinspiration"):
         refresh_planner_statistics(table=table)
@@ -198,6 +203,7 @@ def _measure(args: dict) -> dict:
     return {
         "generate_s": generate_s,
         "requests_s": requests_s,
+        "tally_s": tally_s,
         "dashboard": _dashboard(args),
         "digest": _digest(args),
     }

@@ -173,3 +173,34 @@ class RequestNote(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class InspirationRequestTally(models.Model):
+    """The requests' figures for the impact dashboard, kept by the services (tally.py) as
+    they create requests and change them: per month, per scope (a centre involved, or 0
+    for the whole network; a theme, or 0 for all) and per facet key, how many requests,
+    how many of them demonstration content, how many answered. A dashboard query sums
+    one scope's rows: months × keys, a few thousand rows, whatever the number of requests."""
+
+    month = models.DateField()
+    scope_centre = models.PositiveIntegerField()  # 0: the whole network
+    scope_theme = models.PositiveIntegerField()  # 0: every theme
+    # s: state, c: local centre, t: theme, r: région, d: days to the first answer
+    facet = models.CharField(max_length=1)
+    facet_key = models.CharField(max_length=20)
+    requests = models.IntegerField(default=0)
+    demo = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("décompte des demandes d'essaimage")
+        verbose_name_plural = _("décomptes des demandes d'essaimage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_centre", "scope_theme", "month", "facet", "facet_key"],
+                name="essaimage_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.scope_centre}/{self.scope_theme} {self.facet}:{self.facet_key}"

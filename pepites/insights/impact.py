@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pepites.essaimage.models import InspirationRequest, RequestStatus
+from pepites.essaimage import tally
+from pepites.essaimage.models import (
+    InspirationRequest,
+    InspirationRequestTally,
+    RequestStatus,
+)
 from pepites.initiatives.models import (
     Initiative,
     InitiativeInspiration,
@@ -78,79 +82,59 @@ def _requests(filters: ImpactFilters, theme_id: int) -> QuerySet[InspirationRequ
     return queryset.order_by()
 
 
-# The grouped counts of the requests, in one statement: (part, key, status, is_demo, n,
-# answered). Part 4 is the histogram of the answer times by hour, for an exact median.
-_PARTS = (
-    "SELECT 0, CAST(month AS TEXT), status, is_demo, COUNT(*), COUNT(answer_seconds) "
-    "FROM {src} GROUP BY month, status, is_demo",
-    "SELECT 1, CAST(local_centre_id AS TEXT), NULL, NULL, COUNT(*), 0 "
-    "FROM {src} GROUP BY local_centre_id",
-    "SELECT 2, CAST(theme_id AS TEXT), NULL, NULL, COUNT(*), 0 FROM {src} GROUP BY theme_id",
-    "SELECT 3, CAST(region_id AS TEXT), NULL, NULL, COUNT(*), 0 FROM {src} GROUP BY region_id",
-    "SELECT 4, CAST(answer_seconds / {bucket} AS TEXT), NULL, NULL, COUNT(*), 0 FROM {src} "
-    "WHERE answer_seconds IS NOT NULL GROUP BY answer_seconds / {bucket}",
-)
-BUCKET_SECONDS = 3600
-_COLUMNS = (
-    "month",
-    "status",
-    "is_demo",
-    "answer_seconds",
-    "local_centre_id",
-    "theme_id",
-    "region_id",
-)
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-# PostgreSQL groups the rows once for every part (grouping sets); the key of each row is
-# that of its part, the other grouped columns being NULL there.
-_GROUPING_SETS = (
-    "SELECT CASE WHEN GROUPING(month, status, is_demo) = 0 THEN 0 "
-    "WHEN GROUPING(local_centre_id) = 0 THEN 1 WHEN GROUPING(theme_id) = 0 THEN 2 "
-    "WHEN GROUPING(region_id) = 0 THEN 3 ELSE 4 END, "
-    "COALESCE(CAST(month AS TEXT), CAST(local_centre_id AS TEXT), CAST(theme_id AS TEXT), "
-    "CAST(region_id AS TEXT), CAST(answer_seconds / {bucket} AS TEXT)), "
-    "status, is_demo, COUNT(*), COUNT(answer_seconds) FROM ({inner}) f "
-    "GROUP BY GROUPING SETS ((month, status, is_demo), (local_centre_id), (theme_id), "
-    "(region_id), (answer_seconds / {bucket}))"
-)
+def _whole_months(filters: ImpactFilters) -> tuple[date | None, date | None]:
+    """The months the period covers whole: from the first (included) to the last
+    (excluded); the tally gives those, the requests of the period's other days are read."""
+    first = last = None
+    if filters.start:
+        first = filters.start if filters.start.day == 1 else _next_month(filters.start)
+    if filters.end:
+        last = (filters.end + timedelta(days=1)).replace(day=1)
+    return first, last
 
 
-def _grouped_rows(requests: QuerySet[InspirationRequest], *, filtered: bool) -> list[tuple]:
-    """SQLite, unfiltered: each part reads an index in its key's order (no sort, no row
-    read). SQLite, filtered: the matching rows are read once (a range of the figures' index,
-    or one centre's or theme's rows) and the parts group that small set. PostgreSQL: one
-    scan, grouped by every part at once."""
-    inner, params = requests.values(*_COLUMNS).query.sql_with_params()
-    bucket = str(BUCKET_SECONDS)
-    if connection.vendor == "postgresql":
-        sql = _GROUPING_SETS.replace("{bucket}", bucket).replace("{inner}", inner)
-    elif filtered:
-        union = " UNION ALL ".join(_PARTS).replace("{bucket}", bucket)
-        sql = f"WITH f AS MATERIALIZED ({inner}) " + union.replace("{src}", "f")
-    else:  # no histogram: the median is read from the answer times' own index
-        table = connection.ops.quote_name(InspirationRequest._meta.db_table)
-        sql, params = " UNION ALL ".join(_PARTS[:-1]).replace("{src}", table), ()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _tallied_rows(filters: ImpactFilters, theme_id: int) -> list[tuple]:
+    """(month, facet, key, requests, demo, answered): the scope's rows of the tally over
+    the whole months, then one row per facet of each request of the partial months."""
+    first, last = _whole_months(filters)
+    rows = InspirationRequestTally.objects.filter(
+        scope_centre=filters.centre_id or 0, scope_theme=theme_id
+    )
+    if first:
+        rows = rows.filter(month__gte=first)
+    if last:
+        rows = rows.filter(month__lt=last)
+    found = list(rows.values_list("month", "facet", "facet_key", "requests", "demo", "answered"))
+    edges = Q()
+    if first:
+        edges |= Q(month__lt=first)
+    if last:
+        edges |= Q(month__gte=last)
+    if edges:
+        for request in _requests(filters, theme_id).filter(edges).values(*tally.FIELDS):
+            demo, answered = int(request["is_demo"]), int(request["answer_seconds"] is not None)
+            found += [
+                (request["month"], facet, key, 1, demo, answered)
+                for facet, key in tally.facets(request)
+            ]
+    return found
 
 
-def _largest_first(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    return sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+def _nonzero_largest_first(counts: Counter) -> list[tuple[str, int]]:
+    return sorted(((k, n) for k, n in counts.items() if n), key=lambda p: (-p[1], str(p[0])))
 
 
 def _median_seconds(
-    requests: QuerySet[InspirationRequest], histogram: dict[int, int], count: int
+    requests: QuerySet[InspirationRequest], histogram: Counter, count: int
 ) -> float:
-    """The exact median of the answer times: the histogram says which hours hold the middle
-    value(s), one short ordered read of those hours gives them (without a histogram, the
-    whole network's: a read of the index at the middle)."""
+    """The exact median of the answer times: the tally's histogram by day says which days
+    hold the middle value(s), one short ordered read of the requests in those days gives
+    them."""
     low, high = (count - 1) // 2, count // 2  # 0-based positions of the middle value(s)
-    if not histogram:
-        answered = requests.filter(answer_seconds__isnull=False).order_by("answer_seconds")
-        middle = list(answered.values_list("answer_seconds", flat=True)[low : high + 1])
-        return (float(middle[0] or 0) + float(middle[-1] or 0)) / 2
     seen, first, offset, last = 0, None, 0, 0
     for bucket in sorted(histogram):
         if first is None and seen + histogram[bucket] > low:
@@ -162,8 +146,8 @@ def _median_seconds(
     assert first is not None
     values = list(
         requests.filter(
-            answer_seconds__gte=first * BUCKET_SECONDS,
-            answer_seconds__lt=(last + 1) * BUCKET_SECONDS,
+            answer_seconds__gte=first * tally.DAY_SECONDS,
+            answer_seconds__lt=(last + 1) * tally.DAY_SECONDS,
         )
         .order_by("answer_seconds")
         .values_list("answer_seconds", flat=True)[offset : offset + 1 + high - low]
@@ -171,52 +155,46 @@ def _median_seconds(
     return (float(values[0] or 0) + float(values[-1] or 0)) / 2
 
 
-def _request_figures(
-    requests: QuerySet[InspirationRequest], result: Impact, names: dict, *, filtered: bool
-) -> None:
+def _request_figures(filters: ImpactFilters, theme_id: int, result: Impact, names: dict) -> None:
     months: Counter = Counter()
     states: Counter = Counter()
-    by_centre: Counter = Counter()
-    themes: list[tuple[str, int]] = []
-    regions: list[tuple[str, int]] = []
-    histogram: dict[int, int] = {}
-    for part, key, status, is_demo, n, answered in _grouped_rows(requests, filtered=filtered):
-        if part == 0:
+    by_facet: dict[str, Counter] = {facet: Counter() for facet in "ctrd"}
+    unknown_theme = bool(filters.theme_slug) and not theme_id
+    for month, facet, key, n, demo, answered in (
+        [] if unknown_theme else _tallied_rows(filters, theme_id)
+    ):
+        if facet == "s":
             result.total += n
-            result.demo += n if is_demo else 0
+            result.demo += demo
             result.answered += answered
-            months[key[:7]] += n
-            states[status] += n
-        elif part == 1:
-            by_centre[names["centres"].get(int(key), "") if key else ""] += n
-        elif part == 2:
-            themes.append((names["themes"].get(int(key), "") if key else "", n))
-        elif part == 3:
-            regions.append((names["regions"].get(key, ""), n))
-        elif key is not None:  # the requests not answered have no hour
-            histogram[int(key)] = n
-    result.by_month = sorted(months.items())
+            months[month.strftime("%Y-%m")] += n
+            states[key] += n
+        elif facet == "d":
+            by_facet["d"][int(key)] += n
+        else:
+            label = names[facet].get(int(key) if key and facet != "r" else key, "")
+            by_facet[facet][label if key else ""] += n
+    result.by_month = sorted((month, n) for month, n in months.items() if n)
     labels = dict(RequestStatus.choices)
     result.by_status = [(str(labels[v]), states.get(v, 0)) for v in RequestStatus.values]
-    result.by_centre = sorted(by_centre.items(), key=lambda pair: (-pair[1], pair[0]))
-    result.by_theme = _largest_first(themes)
-    result.by_region = _largest_first(regions)
+    result.by_centre = _nonzero_largest_first(by_facet["c"])
+    result.by_theme = _nonzero_largest_first(by_facet["t"])
+    result.by_region = _nonzero_largest_first(by_facet["r"])
     if result.answered:
-        seconds = _median_seconds(requests, histogram, result.answered)
+        histogram = Counter({day: n for day, n in by_facet["d"].items() if n})
+        seconds = _median_seconds(_requests(filters, theme_id), histogram, result.answered)
         result.median_answer_days = round(seconds / 86400, 1)
 
 
 def impact(*, filters: ImpactFilters) -> Impact:
     theme_id = _theme_id(filters) if filters.theme_slug else 0
-    requests = _requests(filters, theme_id)
     result = Impact()
     names: dict[str, dict] = {
-        "centres": dict(Centre.objects.values_list("pk", "name")),
-        "themes": dict(Theme.objects.values_list("pk", "label")),
-        "regions": dict(Region.objects.values_list("code", "name")),
+        "c": dict(Centre.objects.values_list("pk", "name")),
+        "t": dict(Theme.objects.values_list("pk", "label")),
+        "r": dict(Region.objects.values_list("code", "name")),
     }
-    filtered = bool(filters.start or filters.end or filters.centre_id or filters.theme_slug)
-    _request_figures(requests, result, names, filtered=filtered)
+    _request_figures(filters, theme_id, result, names)
     links = InitiativeInspiration.objects.filter(
         source__status=InitiativeStatus.PUBLISHED, reproduction__status=InitiativeStatus.PUBLISHED
     )
@@ -235,9 +213,7 @@ def impact(*, filters: ImpactFilters) -> Impact:
         reproductions=Count("reproduction_id", distinct=True),
     )
     result.essaimees, result.reproductions = counts["essaimees"], counts["reproductions"]
-    result.added_by_centre = added_and_checked(
-        filters=filters, names=names["centres"], theme_id=theme_id
-    )
+    result.added_by_centre = added_and_checked(filters=filters, names=names["c"], theme_id=theme_id)
     return result
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from pepites.essaimage.models import InspirationRequest, RequestStatus
-from pepites.essaimage.services import month_of
+from pepites.essaimage.services import month_of, set_status
 from pepites.initiatives.inspirations import link_inspiration
 from pepites.initiatives.models import (
     Initiative,
@@ -196,8 +196,11 @@ def test_an_even_number_of_answers_takes_the_mean_of_the_middle_two(people):
     source = initiative()
     for number, seconds in enumerate([86_400, 2 * 86_400, 3 * 86_400, 10 * 86_400]):
         request = ask(source, requester_email=f"d{number}@exemple.invalid", ip=f"10.0.0.{number}")
-        InspirationRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.IN_CONTACT, answer_seconds=seconds
+        set_status(
+            request=request,
+            status=RequestStatus.IN_CONTACT,
+            user=people.member,
+            now=request.created_at + timedelta(seconds=seconds),
         )
     ask(source, requester_email="nouvelle@exemple.invalid", ip="10.0.1.1")
     figures = impact(filters=ImpactFilters())
