@@ -38,7 +38,8 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
     description=(
         "A fresh database with the reference data gets N initiatives "
         '(`generate_initiatives`), N/2 requests "M\'en inspirer" (random states, dates over '
-        'three years, bulk-inserted) and N/50 "inspirée de" links. `impact()` (every '
+        "three years, bulk-inserted, then their dashboard tally rebuilt by "
+        '`rebuild_impact_tally`) and N/50 "inspirée de" links. `impact()` (every '
         "figure of /impact/) runs for four filter variants (whole network, one centre, one "
         f"theme, one centre and one year), {ROUNDS} rounds after 2 warm-up rounds. Then "
         f"{SUBSCRIPTIONS:,} confirmed subscriptions over a few hundred distinct searches "
@@ -87,7 +88,8 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
         )
         ctx.note(
             f"{vendor}, {size:,}: initiatives generated in {result['generate_s']:.1f} s, "
-            f"{requests:,} requests in {result['requests_s']:.1f} s."
+            f"{requests:,} requests in {result['requests_s']:.1f} s, "
+            f"their tally rebuilt in {result['tally_s']:.1f} s."
         )
     return rows
 

@@ -21,6 +21,7 @@ from pepites.alerts.models import SearchSubscription
 from pepites.alerts.searches import describe, new_initiatives, normalise, search_form
 from pepites.core import links, ratelimit
 from pepites.core.jobs.email import enqueue_email
+from pepites.initiatives.models import Initiative, InitiativeStatus
 
 UNSUBSCRIBE_SALT = "pepites.alerts.unsubscribe"
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
@@ -174,13 +175,36 @@ def send_digests(*, now: datetime | None = None) -> int:
         .order_by("query", "pk")
     )
     sent = 0
+    among = _published_since(active, now=now)
     for query, group in groupby(active.iterator(chunk_size=2000), key=lambda s: s.query):
         members = list(group)
         since = min(s.last_sent_at or s.confirmed_at or now for s in members)
-        found = new_initiatives(query=query, since=since, until=now)
+        found = new_initiatives(query=query, since=since, until=now, among=among)
         if found:
             sent += _send_group(members, found, now=now)
     return sent
+
+
+AMONG_LIMIT = 5000  # beyond, each search reads its own rows (a first digest after months)
+
+
+def _published_since(active, *, now: datetime) -> list[int] | None:
+    """The pks of the initiatives published since the oldest cursor of the active
+    subscriptions: one range of the (status, published_at) index for all the searches."""
+    from django.db.models import Min
+    from django.db.models.functions import Coalesce
+
+    oldest = active.aggregate(at=Min(Coalesce("last_sent_at", "confirmed_at")))["at"]
+    if oldest is None:
+        return None
+    pks = list(
+        Initiative.objects.filter(
+            status=InitiativeStatus.PUBLISHED, published_at__gt=oldest, published_at__lte=now
+        )
+        .order_by()
+        .values_list("pk", flat=True)[: AMONG_LIMIT + 1]
+    )
+    return pks if len(pks) <= AMONG_LIMIT else None
 
 
 def _send_group(group, found, *, now: datetime) -> int:
@@ -188,6 +212,7 @@ def _send_group(group, found, *, now: datetime) -> int:
     queued and moved together, or none (a commit per subscriber would cost more than the
     rest)."""
     sent: list[int] = []
+    links_of = {i.pk: _url("initiative", slug=i.slug) for i in found}  # once per search
     with transaction.atomic():
         for subscription in group:
             cursor = subscription.last_sent_at or subscription.confirmed_at
@@ -200,9 +225,7 @@ def _send_group(group, found, *, now: datetime) -> int:
                 subject=_("Pépites : %(n)s nouvelle(s) initiative(s) pour « %(label)s »")
                 % {"n": len(items), "label": subscription.label[:80]},
                 context={
-                    "items": [
-                        (i, _url("initiative", slug=i.slug)) for i in items[:DIGEST_MAX_ITEMS]
-                    ],
+                    "items": [(i, links_of[i.pk]) for i in items[:DIGEST_MAX_ITEMS]],
                     "more": max(0, len(items) - DIGEST_MAX_ITEMS),
                 },
             )

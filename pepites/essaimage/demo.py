@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from pepites.essaimage import tally
 from pepites.essaimage.models import (
     InspirationRequest,
     Need,
@@ -81,6 +82,7 @@ def load_demo_essaimage(*, seed: int = 15) -> int:
             organisation="Structure fictive (démonstration)",
             requester_kind=rng.choice(RequesterKind.values),
             commune=reproduction.commune,
+            region_id=reproduction.commune.region_id,
             project="Reproduire cette initiative sur notre territoire. (Contenu de démonstration.)",
             needs=rng.sample(Need.values, 2),
             referring_centre=source.centre,
@@ -103,5 +105,6 @@ def load_demo_essaimage(*, seed: int = 15) -> int:
                 request.closed_at = answered + timedelta(days=rng.randint(20, 90))
             request.save(update_fields=["first_answer_at", "answer_seconds", "closed_at"])
             RequestNote.objects.create(request=request, body=NOTES[state], created_at=answered)
+        tally.apply(before=None, after=tally.state_of(request))
         created += 1
     return created

@@ -17,10 +17,11 @@ from pepites.core import ratelimit
 from pepites.core.richtext import clean_markdown
 from pepites.core.roles import is_national_team
 from pepites.core.validators import validate_no_bidi_controls
-from pepites.essaimage import emails
+from pepites.essaimage import emails, tally
 from pepites.essaimage.models import (
     CLOSED_STATUSES,
     InspirationRequest,
+    InspirationRequestTally,
     Need,
     RequesterKind,
     RequestNote,
@@ -143,11 +144,31 @@ def submit_request(
         consent_at=now,
         created_at=now,
         month=month_of(now),
+        region_id=cleaned["commune"].region_id,
         ip_hash=ratelimit.hashed(ip),
         **cleaned,
     )
+    tally.apply(before=None, after=tally.state_of(request))
     emails.notify_new_request(request)  # queued in this transaction
     return request
+
+
+def _stored_state(request: InspirationRequest) -> dict:
+    """The request's tallied columns as stored (locked until the transaction ends): what
+    the tally counts now, whatever the instance in hand holds."""
+    return (
+        InspirationRequest.objects.select_for_update()
+        .filter(pk=request.pk)
+        .values(*tally.FIELDS)
+        .get()
+    )
+
+
+def rebuild_impact_tally() -> int:
+    """Recompute the dashboard's tally of the requests from scratch (after a bulk load or
+    an import that wrote requests directly); returns the number of tally rows."""
+    with transaction.atomic():
+        return tally.rebuild(request_model=InspirationRequest, tally_model=InspirationRequestTally)
 
 
 def _check(user: AbstractBaseUser | AnonymousUser, request: InspirationRequest) -> None:
@@ -188,6 +209,7 @@ def set_status(
             {"status": _("Indiquez l'initiative née de cette demande pour la dire reproduite.")}
         )
     now = now or timezone.now()
+    before = _stored_state(request)
     previous = request.get_status_display()
     request.status = status
     request.closing_reason = reason if status == RequestStatus.DROPPED else ""
@@ -195,6 +217,7 @@ def set_status(
     if status != RequestStatus.NEW:
         _answered(request, now)
     request.save()
+    tally.apply(before=before, after=tally.state_of(request))
     body = _("État : %(old)s → %(new)s") % {"old": previous, "new": request.get_status_display()}
     if request.closing_reason:
         body += " — " + request.closing_reason
@@ -259,8 +282,10 @@ def add_note(
     if len(body) > 3000:
         raise ValidationError({"body": _("3000 caractères au plus.")})
     now = now or timezone.now()
+    before = _stored_state(request)
     _answered(request, now)
     request.save(update_fields=["first_answer_at", "answer_seconds"])
+    tally.apply(before=before, after=tally.state_of(request))
     return RequestNote.objects.create(request=request, author_id=user.pk, body=body, created_at=now)
 
 

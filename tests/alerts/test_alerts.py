@@ -68,6 +68,7 @@ def test_double_opt_in_digest_and_unsubscribe(client, reference_data, run_jobs):
     run_jobs()
     digest = mail.outbox[-1]
     assert "Épicerie de Montreuil" in digest.body and "Garage solidaire" not in digest.body
+    assert f"/{shop.slug}/" in digest.body  # its link
     assert "List-Unsubscribe" in digest.extra_headers
     # Sent once: the next week has nothing new.
     assert send_digests(now=later + timedelta(days=14)) == 0
