@@ -8,14 +8,17 @@ from urllib.parse import urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]  # not in the stubs
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pepites.core import dataversion
 from pepites.core.siteurl import site_url
 from pepites.initiatives.filters import FilterForm
 from pepites.initiatives.models import Initiative, Theme
@@ -25,6 +28,7 @@ from pepites.territories.models import Departement, Region
 from pepites.territories.selectors import current_qpvs
 
 FEED_SIZE = 50
+FEED_KEEP_SECONDS = 24 * 3600  # a new data version makes new keys anyway
 FEED_FIELDS = (
     "uid",
     "slug",
@@ -39,10 +43,37 @@ FEED_FIELDS = (
 
 
 class InitiativesFeed(Feed):
-    """The newest publications first; entries identified by the initiative's uid."""
+    """The newest publications first; entries identified by the initiative's uid.
+
+    A feed's bytes depend only on its address and the public data: written once per data
+    version (and code version, site address, language) and kept in the cache, like the
+    open-data files, since readers poll them far more often than the data changes."""
 
     feed_type = Atom1Feed
     author_name = "Pépites"
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = "pepites:feed:" + ":".join(
+            (
+                dataversion.code_version(),
+                str(dataversion.current()),
+                get_language() or "",
+                site_url(request),
+                request.get_full_path(),
+            )
+        )
+        kept = cache.get(key)
+        if kept is None:
+            response = super().__call__(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            kept = (response.content, response["Content-Type"], response.get("Last-Modified"))
+            cache.set(key, kept, FEED_KEEP_SECONDS)
+        content, content_type, last_modified = kept
+        response = HttpResponse(content, content_type=content_type)
+        if last_modified:
+            response["Last-Modified"] = last_modified
+        return response
 
     def get_object(self, request: HttpRequest, *args, **kwargs):
         return None

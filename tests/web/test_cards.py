@@ -77,3 +77,14 @@ def test_an_essaimee_initiative_offers_its_lines_on_the_map(client, reference_da
     assert "voir sa reproduction sur la carte" in html
     page = client.get(f"/?essaimees=on&essaimage={source.slug}").content.decode()
     assert "data-essaimage-lines=" in page
+
+
+def test_a_feed_is_written_once_per_data_version(client, sample_initiatives):
+    first = queries_of(client, "/flux/initiatives.atom")
+    again = queries_of(client, "/flux/initiatives.atom")
+    assert any("initiatives_initiative" in sql for sql in first)
+    assert not any('initiatives_initiative"' in sql for sql in again)  # kept
+    garage = sample_initiatives["garage"]
+    update_initiative(initiative=garage, expected_version=garage.version, title="Garage rénové")
+    body = client.get("/flux/initiatives.atom").content.decode()
+    assert "Garage rénové" in body and "Garage solidaire de Meaux" not in body
