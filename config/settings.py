@@ -539,7 +539,7 @@ SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 60)
 # a queued job once per change for the whole deployment and stored in the database; each
 # app server re-reads which version is current at most every MAPDATA_VERSION_SECONDS, and
 # a replaced version is deleted MAPDATA_GRACE_SECONDS after it stopped being current.
-MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 2)
+MAPDATA_VERSION_SECONDS = env_int("MAPDATA_VERSION_SECONDS", 1)
 MAPDATA_GRACE_SECONDS = env_int("MAPDATA_GRACE_SECONDS", 600)
 # The open-data files of every published initiative are built by a queued job at most
 # OPENDATA_BUILD_DELAY_SECONDS after a change and kept OPENDATA_GRACE_SECONDS once replaced.

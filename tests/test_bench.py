@@ -157,3 +157,29 @@ def test_report_replaces_only_the_sections_that_ran(tmp_path):
     assert "Last run today" in loading
     assert "Last run tomorrow" in stress
     assert "| sqlite | 10 | 1.50 | a\\|b |" in stress
+
+
+def test_mapwrites_probe_reads_the_map_data_as_the_application_writes_it():
+    from bench.mapwrites import map_points
+    from pepites.initiatives import mapdata
+
+    rows = [
+        (7, 45.5, 4.8, None, "69123", "69", None, ""),
+        (3, -21.1, 55.5, None, "97411", "974", None, ""),
+        (70_000, None, None, None, "69123", "69", None, ""),
+        (2**31, 48.85, 2.35, None, "75056", "75", None, ""),
+    ]
+    built = mapdata.encode(
+        version="v",
+        rows=rows,
+        theme_links=[],
+        themes=[],
+        centres=[],
+        departement_regions={},
+        commune_parents={},
+        departement_centres={},
+    )
+    decoded = mapdata.decode(built.raw)["columns"]
+
+    assert map_points(built.raw) == dict(zip(decoded["id"], decoded["lat"], strict=True))
+    assert map_points(built.raw)[3] == -2_110_000

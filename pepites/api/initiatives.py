@@ -259,9 +259,7 @@ def published_out(ids: list[int]) -> list[dict]:
     """The representation of the published initiatives among `ids`, in that order, each
     kept in the cache per version of the public data (and of the code, and the site's
     address): a list reads its ids, then only the initiatives the cache does not hold."""
-    prefix = (
-        f"pepites:api-initiative:{dataversion.code_version()}:{dataversion.current()}:{site_url()}:"
-    )
+    prefix = dataversion.versioned_key("api-initiative", site_url()) + ":"
     held = cache.get_many([prefix + str(pk) for pk in ids])
     found = {pk: held[prefix + str(pk)] for pk in ids if prefix + str(pk) in held}
     missing = [pk for pk in ids if pk not in found]

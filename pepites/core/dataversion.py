@@ -86,6 +86,15 @@ def current(name: str = PUBLIC) -> int:
     return value
 
 
+def versioned_key(name: str, *parts: object, version: int | None = None) -> str:
+    """The cache key of something built from the public data by this code: `name`, the
+    code version, the data version (`version`, read here when not given), then `parts`
+    (language, site address, ids…). A write or a new release makes new keys, so what is
+    kept under the old ones is never served."""
+    version = current() if version is None else version
+    return ":".join(("pepites", name, code_version(), str(version), *map(str, parts)))
+
+
 @functools.cache
 def code_version() -> str:
     """A short fingerprint of what renders the pages: the package's code, templates,

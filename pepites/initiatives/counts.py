@@ -21,7 +21,7 @@ KEEP_SECONDS = 24 * 3600  # a new data version makes new keys anyway
 
 def per_public_version(name: str, compute: Callable[[], T]) -> T:
     """`compute()` once per version of the public data, kept in the cache under `name`."""
-    return cache.get_or_set(f"pepites:{name}:{dataversion.current()}", compute, KEEP_SECONDS)
+    return cache.get_or_set(dataversion.versioned_key(name), compute, KEEP_SECONDS)
 
 
 def results_count(results: InitiativeResults) -> int:

@@ -90,7 +90,7 @@ def _read_choices() -> dict[str, list]:
 def _choices() -> dict[str, list]:
     """The lists of the territory, centre, programme and label fields, read once per
     version of the public data (five queries that every map page and API list made)."""
-    key = f"pepites:filter-choices:{dataversion.current()}:{get_language()}"
+    key = dataversion.versioned_key("filter-choices", get_language())
     return cache.get_or_set(key, _read_choices, KEEP_SECONDS) or _read_choices()
 
 

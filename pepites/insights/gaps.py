@@ -166,7 +166,7 @@ def gaps_report(*, centre: Centre | None = None) -> GapsReport:
     cache, shared by the app servers when it is Redis. Each process holds the report it
     read: one small read of the cache (its stamp) per request instead of the whole report;
     a cleared cache makes it compute the report again."""
-    version = f"pepites:gaps:{dataversion.current()}:"
+    version = dataversion.versioned_key("gaps") + ":"
     key = version + str(centre.pk if centre else "reseau")
     stamp = cache.get(key + ":stamp")
     held = _Held.reports.get(key)

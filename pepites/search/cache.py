@@ -34,8 +34,8 @@ def per_data_version(parts: tuple, compute: Callable[[], T]) -> T:
     version = dataversion.current()
     if not version:
         return compute()
-    digest = hashlib.sha256(repr((version, _generation, parts)).encode()).hexdigest()[:32]
-    key = f"search:{digest}"
+    digest = hashlib.sha256(repr((_generation, parts)).encode()).hexdigest()[:32]
+    key = dataversion.versioned_key("search", digest, version=version)
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -53,14 +53,8 @@ class InitiativesFeed(Feed):
     author_name = "Pépites"
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        key = "pepites:feed:" + ":".join(
-            (
-                dataversion.code_version(),
-                str(dataversion.current()),
-                get_language() or "",
-                site_url(request),
-                request.get_full_path(),
-            )
+        key = dataversion.versioned_key(
+            "feed", get_language() or "", site_url(request), request.get_full_path()
         )
         kept = cache.get(key)
         if kept is None:

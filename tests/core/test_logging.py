@@ -80,6 +80,55 @@ def test_exceptions_and_extra_fields_stay_on_one_json_line():
     assert "ValueError: boum" in data["exception"]
 
 
+@pytest.mark.parametrize(
+    ("path", "header", "dt_ms", "created"),
+    [
+        ("/", "-", 0.25, 1733356800.0),
+        ('/a "b"\\é?q=1', "3f2a-id", 12.0, 1733356800.9994),
+        ("/\u2028\x01", "-", 1e-05, 1733356859.5),
+    ],
+)
+def test_an_access_line_is_the_line_the_general_formatter_writes(path, header, dt_ms, created):
+    """Granian's access log (a line per request) has its own quick writer: same bytes."""
+    from granian.log import log_request_builder
+
+    from config.server import ACCESS_LOG_JSON
+
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    access = logging.getLogger("granian.access")
+    handler = Keep()
+    access.addHandler(handler)
+    level, access.level = access.level, logging.INFO
+    try:
+        request = {
+            "addr_remote": "127.0.0.1",
+            "path": path,
+            "qs": "x=é",
+            "method": "GET",
+            "scheme": "http",
+            "protocol": "HTTP/1.1",
+            "headers": lambda name: header,
+        }
+        log_request_builder(ACCESS_LOG_JSON)(created, 0.0, request, 304)
+    finally:
+        access.removeHandler(handler)
+        access.level = level
+    (record,) = records
+    record.created = created
+    record.args["dt_ms"] = dt_ms
+    formatter = JsonFormatter()
+    line = formatter.format(record)
+    assert line == formatter.format_any(record)
+    data = json.loads(line)
+    assert data["path"] == path and data["status"] == 304 and data["logger"] == "granian.access"
+    assert data.get("request_id", "-") == header
+
+
 class _FakeSentry(BaseHTTPRequestHandler):
     received: list[tuple[str, bytes]] = []
 

@@ -83,3 +83,9 @@ def test_the_embedded_worker_setting():
     assert server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "false"}) is False
     with pytest.raises(server.SettingError, match="PEPITES_EMBEDDED_WORKER doit valoir"):
         server.embedded_worker({"PEPITES_EMBEDDED_WORKER": "peut-être"})
+
+
+def test_the_embedded_workers_keep_the_long_builds_apart_and_below_the_pages():
+    default, bulk = server.worker_commands()
+    assert default[-2:] == ["--queue", "default"]
+    assert bulk[-4:] == ["--queue", "bulk", "--nice", "10"]

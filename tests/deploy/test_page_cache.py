@@ -70,3 +70,29 @@ def test_a_change_is_visible_through_the_cache_within_the_delay(tmp_path, refere
         time.sleep(SHARED_CACHE_SECONDS + 0.5)
         statuses = {client.get(page).headers["x-cache-status"] for _ in range(3)}
         assert statuses <= {"HIT", "STALE", "UPDATING", "REVALIDATED"}
+
+
+def test_files_with_their_own_etag_bypass_the_page_cache(tmp_path, reference_data):
+    """The map's data is revalidated by the application itself (its 304), never held by
+    the page cache (no X-Cache-Status: nginx did not even look)."""
+    new_initiative(title="Une recyclerie de quartier", status="publiee")
+    port = free_port()
+    env = environment(tmp_path / "app", port)
+    env.update(
+        DATABASE_URL=database_url(), PEPITES_VAR_DIR=str(tmp_path / "app"), WEB_CONCURRENCY="1"
+    )
+    address = f"127.0.0.1:{port}"
+    with (
+        server.running(env, tmp_path / "server.log"),
+        running_nginx(tmp_path / "nginx", free_port(), [address, address]) as proxy,
+        httpx.Client(base_url=proxy, timeout=30) as client,
+    ):
+        gzip = {"Accept-Encoding": "gzip"}
+        first = client.get("/carte/donnees.bin", headers=gzip)
+        assert first.status_code == 200 and "x-cache-status" not in first.headers
+        again = client.get(
+            "/carte/donnees.bin", headers=gzip | {"If-None-Match": first.headers["etag"]}
+        )
+        assert again.status_code == 304 and "x-cache-status" not in again.headers
+        page = client.get("/")  # the pages still go through the cache
+        assert page.headers["x-cache-status"] in {"MISS", "HIT"}

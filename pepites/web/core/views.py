@@ -35,13 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": total,
             "page_query": page_query(request),
             # The filter form's HTML depends on nothing else (a third of the page's time).
-            "filters_key": ":".join(
-                (
-                    dataversion.code_version(),
-                    str(dataversion.current()),
-                    get_language() or "",
-                    request.GET.urlencode(),
-                )
+            "filters_key": dataversion.versioned_key(
+                "home-filters", get_language() or "", request.GET.urlencode()
             ),
             "themes": themes,
             "map_page": map_page_config(

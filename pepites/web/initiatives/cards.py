@@ -32,11 +32,6 @@ class Card:
     html: SafeString
 
 
-def _key(pk: int, *, version: int, language: str, first: bool) -> str:
-    # The code's version too: a new release's cards are not those the cache holds.
-    return f"pepites:card:{dataversion.code_version()}:{version}:{language}:{int(first)}:{pk}"
-
-
 def render_cards(
     *, ids: list[int], near: Near | None = None, mark_first: bool = True
 ) -> list[Card]:
@@ -44,9 +39,9 @@ def render_cards(
     `mark_first`, the first one marked for the page's first-card timing)."""
     if not ids:
         return []
-    version, language = dataversion.current(), get_language() or ""
+    prefix = dataversion.versioned_key("card", get_language() or "")  # once: one read
     first = ids[0] if mark_first else None
-    keys = {pk: _key(pk, version=version, language=language, first=pk == first) for pk in ids}
+    keys = {pk: f"{prefix}:{int(pk == first)}:{pk}" for pk in ids}
     held = cache.get_many(list(keys.values())) if near is None else {}
     found = {pk: held[key] for pk, key in keys.items() if key in held}  # (title, html)
     missing = [pk for pk in ids if pk not in found]

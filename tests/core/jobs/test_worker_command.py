@@ -34,3 +34,16 @@ def test_a_worker_of_the_default_queue_leaves_the_long_builds(capsys, mailoutbox
     call_command("worker", "--once")  # a worker of every queue takes it
     waiting.refresh_from_db()
     assert waiting.status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_bulk_worker_gives_way_to_the_web_servers(capsys, monkeypatch):
+    import os
+
+    lowered = []
+    monkeypatch.setattr(os, "nice", lambda increment: lowered.append(increment) or increment)
+    call_command("worker", "--once", "--queue", "bulk", "--nice", "10")
+    assert lowered == [10]
+    with pytest.raises(SystemExit):
+        call_command("worker", "--once", "--nice", "40")
+    assert "--nice doit être compris entre 0 et 19 (reçu : 40)." in capsys.readouterr().err
+    assert lowered == [10]  # refused before anything changed
