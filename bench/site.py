@@ -73,5 +73,6 @@ def page_cache(folder: Path, base_url: str) -> Iterator[str]:
     from tests.deploy.nginx import running_nginx  # the deployment test's own runner
 
     address = base_url.removeprefix("http://")
-    with running_nginx(folder, free_port(), [address, address]) as proxy_url:
+    # One worker per core, as Debian's nginx.conf (the tests' runner starts one).
+    with running_nginx(folder, free_port(), [address, address], workers="auto") as proxy_url:
         yield proxy_url

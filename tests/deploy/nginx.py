@@ -38,8 +38,10 @@ def with_cache_folder(text: str, folder: Path) -> str:
     return text.replace("/var/cache/nginx/pepites", str(folder / "cache"))
 
 
-def main_config(folder: Path, http: str) -> Path:
-    """A self-contained nginx.conf whose `http` block holds `http`; files stay in `folder`."""
+def main_config(folder: Path, http: str, *, workers: str = "1") -> Path:
+    """A self-contained nginx.conf whose `http` block holds `http`; files stay in `folder`.
+    Otherwise as Debian's /etc/nginx/nginx.conf (sendfile, an access log); `workers`:
+    "auto" there (one per core), one for the tests."""
     for name in ("pepites-locations.conf", "pepites-proxy.conf"):
         (folder / "snippets").mkdir(exist_ok=True)
         shutil.copy(DEPLOY / name, folder / "snippets" / name)
@@ -51,11 +53,13 @@ def main_config(folder: Path, http: str) -> Path:
     conf = folder / "nginx.conf"
     conf.write_text(
         f"""{user}
-worker_processes 1;
+worker_processes {workers};
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} warn;
 events {{ worker_connections 512; }}
 http {{
+    sendfile on;
+    tcp_nopush on;
     access_log {folder / "access.log"};
 {temp}
 {http}
@@ -85,7 +89,9 @@ def check_config(conf: Path) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def running_nginx(folder: Path, port: int, app_servers: list[str]) -> Iterator[str]:
+def running_nginx(
+    folder: Path, port: int, app_servers: list[str], *, workers: str = "1"
+) -> Iterator[str]:
     """nginx on 127.0.0.1:`port` in front of `app_servers` (host:port), with the repository's
     upstream, locations and proxy files. Each answer names the server that made it
     (X-Upstream, added by the test's own server block)."""
@@ -100,6 +106,7 @@ server {{
     add_header X-Upstream $upstream_addr always;
     include snippets/pepites-locations.conf;
 }}""",
+        workers=workers,
     )
     log = folder / "error.log"
     process = subprocess.Popen(
