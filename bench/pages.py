@@ -68,9 +68,9 @@ NOTES = (
     "`server CPU` counts every process of the server, its embedded job worker included "
     "(idle, it polls the queue); on a machine with far more runnable processes than CPUs, "
     "it is the figure that moves least with the load, the latencies the most.",
-    "nginx's page cache is the deployment's configuration (deploy/nginx/) as the deployment "
-    "test runs it: one worker process, access log on; the static yardstick has a worker per "
-    "CPU and no access log.",
+    "nginx's page cache is the deployment's configuration (deploy/nginx/) in an nginx.conf "
+    "as Debian's (a worker per CPU, sendfile, access log on); the static yardstick has a "
+    "worker per CPU and no access log.",
 )
 
 
