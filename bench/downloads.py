@@ -129,8 +129,8 @@ def _targets(rows: list[Row], ctx: Context) -> list[Row]:
         "the queued job does (`files.build_files`, its time and peak memory reported); then "
         "Granian started as `make run` does serves sequential requests of an initiative "
         f"page ({PAGE_REQUESTS} idle), then while {DOWNLOADERS} clients (curl) download the "
-        "whole CSV again and again through the deployment's nginx (deploy/nginx/: the file "
-        "taken from the application at once, sent on at 20 MB/s a download), for two whole "
+        "whole CSV again and again through the deployment's nginx (deploy/nginx/: 20 MB/s a "
+        "download, read from the application at that pace), for two whole "
         "rounds of downloads at least; the page is timed straight on Granian, whose cores "
         "the downloads share."
     ),
@@ -166,8 +166,7 @@ def run(size: int, workdir: Path, ctx: Context) -> list[Row]:
                 # The downloads as visitors make them (through the deployment's nginx); the
                 # page timed straight on the application server, whose cores they share.
                 with Downloads(proxy_url) as downloads:
-                    # Two whole rounds of downloads at least: each starts with the file
-                    # taken from the application at once.
+                    # Two whole rounds of downloads at least.
                     loaded = _page_latencies(
                         base_url, path, until=lambda: downloads.done >= 2 * DOWNLOADERS
                     )
