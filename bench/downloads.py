@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -30,7 +31,9 @@ CURL = shutil.which("curl")
 MB = 1024 * 1024
 
 
-def _page_latencies(base_url: str, path: str, until=None) -> list[float]:
+def _page_latencies(
+    base_url: str, path: str, until: Callable[[], bool] | None = None
+) -> list[float]:
     """PAGE_REQUESTS sequential requests of `path`; with `until`, more until it is true
     (MAX_LOADED_S at most)."""
     latencies: list[float] = []
